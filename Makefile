@@ -1,0 +1,58 @@
+# The two commands of the README: `make demo` and `make test`. Everything else is for developers.
+PRESET ?= release
+BUILD := build/$(PRESET)
+AISLE := $(BUILD)/aisle
+DEMO_STORE := out/demo.db
+JOBS ?= $(shell nproc)
+FUZZ_SECONDS ?= 20
+
+.PHONY: all deps build demo test test-asan test-tsan fuzz bench format format-check tidy clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	@cmake --preset $(PRESET) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+# Ingest the bundled UCI Online Retail sample into a fresh store and describe it.
+demo: build
+	@mkdir -p out && rm -f $(DEMO_STORE) $(DEMO_STORE)-wal $(DEMO_STORE)-shm
+	$(AISLE) ingest online-retail data/sample/online-retail.csv.zst --store sqlite:$(DEMO_STORE)
+	$(AISLE) stats --store sqlite:$(DEMO_STORE)
+
+# The whole suite; PostgreSQL tests run against a throwaway server started for them.
+test: build
+	@OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 scripts/with-postgres.sh \
+	  ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+test-asan:
+	@$(MAKE) --no-print-directory test PRESET=asan-ubsan
+
+test-tsan:
+	@$(MAKE) --no-print-directory test PRESET=tsan
+
+# Each libFuzzer target for FUZZ_SECONDS on its seed corpus (clang).
+fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build build/fuzz -j $(JOBS)
+	@scripts/run-fuzzers.sh build/fuzz $(FUZZ_SECONDS)
+
+bench: build
+	@scripts/deps.sh bench
+	@scripts/run-benchmarks.sh $(BUILD)
+
+FORMAT_FILES = $(shell git ls-files '*.cpp' '*.h')
+format:
+	@clang-format -i $(FORMAT_FILES)
+
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_FILES)
+
+tidy: build
+	@clang-tidy -p $(BUILD) --quiet $(shell git ls-files 'src/*.cpp')
+
+clean:
+	rm -rf build out

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages aisle needs that this machine lacks. Nothing else is downloaded.
+#   scripts/deps.sh            build + test dependencies
+#   scripts/deps.sh bench      + python3-pandas (the reference reader of bench/)
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ pkg-config zstd
+  libsqlite3-dev libpq-dev postgresql
+  libzstd-dev zlib1g-dev libtomlplusplus-dev nlohmann-json3-dev libsimdjson-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang clang-format clang-tidy libclang-rt-14-dev
+)
+if [[ "${1:-}" == "bench" ]]; then packages+=(python3-pandas); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [[ ${#missing[@]} -eq 0 ]]; then exit 0; fi
+
+echo "deps: installing ${missing[*]}"
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,37 @@
+// The command table: every subcommand of `aisle` is one file defining one add_*_command.
+// Commands parse flags with CLI11 and call the library; errors propagate to main.cpp, the
+// one place that turns them into messages and exit codes.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <span>
+#include <string>
+
+#include "aisle/config/config.h"
+
+namespace aisle::cli {
+
+// Options every command shares, filled before a command's callback runs.
+struct GlobalOptions {
+  std::string config_path;  // --config; empty: ./aisle.toml when it exists
+  // The configuration: the file's settings over the built-in defaults.
+  Config load() const;
+};
+
+struct Command {
+  std::string_view name;
+  std::string_view summary;
+  // Adds the subcommand's flags to `sub` and sets its callback.
+  std::function<void(CLI::App& sub, const GlobalOptions& global)> setup;
+};
+
+std::span<const Command> command_table();
+
+void add_ingest_command(CLI::App& sub, const GlobalOptions& global);
+void add_stats_command(CLI::App& sub, const GlobalOptions& global);
+void add_export_command(CLI::App& sub, const GlobalOptions& global);
+void add_synth_command(CLI::App& sub, const GlobalOptions& global);
+void add_config_command(CLI::App& sub, const GlobalOptions& global);
+
+}  // namespace aisle::cli

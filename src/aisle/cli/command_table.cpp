@@ -1,0 +1,26 @@
+#include <array>
+#include <filesystem>
+
+#include "aisle/cli/command.h"
+
+namespace aisle::cli {
+
+Config GlobalOptions::load() const {
+  if (!config_path.empty()) return load_config(config_path);
+  if (std::filesystem::exists("aisle.toml")) return load_config("aisle.toml");
+  return Config{};
+}
+
+std::span<const Command> command_table() {
+  static const std::array<Command, 5> kCommands = {{
+      {"ingest", "read interaction logs of a known format into the store", add_ingest_command},
+      {"stats", "describe what the store holds", add_stats_command},
+      {"export", "write the store's user-item pairs as the canonical CSV (user,item,weight,timestamp)",
+       add_export_command},
+      {"synth", "write a synthetic RetailRocket-format log (power-law users and items)", add_synth_command},
+      {"config", "print the reference of every aisle.toml key", add_config_command},
+  }};
+  return kCommands;
+}
+
+}  // namespace aisle::cli

@@ -1,0 +1,35 @@
+// aisle: the command-line entry point. The only place errors become exit codes:
+//   0 ok, 2 bad usage or configuration, 3 bad input data, 4 store failure.
+#include <cstdio>
+
+#include "aisle/cli/command.h"
+#include "aisle/core/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"aisle: a recommendation engine for online shops"};
+  app.require_subcommand(1);
+  aisle::cli::GlobalOptions global;
+  app.add_option("--config", global.config_path, "configuration file (default: ./aisle.toml when present)");
+  for (const auto& cmd : aisle::cli::command_table()) {
+    CLI::App* sub = app.add_subcommand(std::string(cmd.name), std::string(cmd.summary));
+    cmd.setup(*sub, global);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  } catch (const aisle::ConfigError& e) {
+    std::fprintf(stderr, "aisle: %s\n", e.what());
+    return 2;
+  } catch (const aisle::InputError& e) {
+    std::fprintf(stderr, "aisle: %s\n", e.what());
+    return 3;
+  } catch (const aisle::StoreError& e) {
+    std::fprintf(stderr, "aisle: %s\n", e.what());
+    return 4;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "aisle: out of memory\n");
+    return 4;
+  }
+  return 0;
+}

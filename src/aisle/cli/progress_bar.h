@@ -1,0 +1,28 @@
+// Progress on a terminal: one line on stderr, rewritten at most ~8 times a second, with rows,
+// rows/s and bytes. Prints nothing when stderr is not a terminal.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "aisle/core/progress.h"
+
+namespace aisle::cli {
+
+class ProgressBar final : public Progress {
+ public:
+  ProgressBar();
+  void update(std::string_view stage, std::uint64_t rows, std::uint64_t done_bytes, std::uint64_t total_bytes) override;
+  void finish() override;
+  bool enabled() const { return enabled_; }
+
+ private:
+  bool enabled_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point start_, last_;
+};
+
+std::string human_bytes(std::uint64_t bytes);
+std::string with_commas(std::uint64_t n);
+
+}  // namespace aisle::cli

@@ -1,0 +1,40 @@
+// IdMap: external string ids <-> dense uint32 indices, in order of first appearance, so the same
+// data gives the same indices on every run. Keys live in one arena (no allocation per key) and
+// are found through an open-addressing table of indices: ~20 bytes per key plus its text.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aisle/core/types.h"
+
+namespace aisle {
+
+class IdMap {
+ public:
+  // The index of key, adding it when new. Invalidates string_views returned by name().
+  std::uint32_t intern(std::string_view key);
+  // The index of key, or kNoIndex.
+  std::uint32_t find(std::string_view key) const;
+  // The external id of idx (idx < size()). Valid until the next intern().
+  std::string_view name(std::uint32_t idx) const {
+    return {arena_.data() + offsets_[idx], offsets_[idx + 1] - offsets_[idx]};
+  }
+  std::uint32_t size() const { return static_cast<std::uint32_t>(offsets_.size() - 1); }
+  bool empty() const { return size() == 0; }
+  void reserve(std::size_t keys, std::size_t bytes);
+
+  friend bool operator==(const IdMap& a, const IdMap& b) { return a.arena_ == b.arena_ && a.offsets_ == b.offsets_; }
+
+ private:
+  void grow();
+
+  std::string arena_;
+  std::vector<std::uint64_t> offsets_{0};  // key i is arena_[offsets_[i], offsets_[i+1])
+  std::vector<std::uint32_t> hashes_;      // hash of key i, to rehash and compare cheaply
+  std::vector<std::uint32_t> slots_;       // power-of-two table of indices; kNoIndex = empty
+};
+
+}  // namespace aisle

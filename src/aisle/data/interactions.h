@@ -1,0 +1,37 @@
+// User-item pairs aggregated from events (docs EVALUATION.md section 1): weight = sum of the
+// event weights, last_time = time of the pair's last event, count = number of events.
+// Layout: CSR by user; within a row, items ascend. Arrays are parallel, one entry per pair.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "aisle/data/event.h"
+#include "aisle/data/weighting.h"
+
+namespace aisle {
+
+struct Interactions {
+  std::uint32_t num_users = 0;
+  std::uint32_t num_items = 0;
+  std::vector<std::uint64_t> row_ptr{0};  // num_users + 1 entries
+  std::vector<ItemIdx> item;
+  std::vector<float> weight;
+  std::vector<Timestamp> last_time;
+  std::vector<std::uint32_t> count;
+
+  std::size_t num_pairs() const { return item.size(); }
+  std::span<const ItemIdx> items_of(UserIdx u) const {
+    return {item.data() + row_ptr[u], item.data() + row_ptr[u + 1]};
+  }
+};
+
+// O(events) time apart from sorting each user's row, O(events) memory: events are scattered
+// straight into the output arrays by user (counting sort), each row is sorted by item and merged
+// in place, then the arrays are shrunk. Events of a type whose rule weight is 0 are ignored.
+// `rules` comes from Weighting::resolve on the log's event types.
+Interactions aggregate(std::span<const Event> events, const std::vector<TypeWeight>& rules, std::uint32_t num_users,
+                       std::uint32_t num_items);
+
+}  // namespace aisle

@@ -1,0 +1,34 @@
+// A file as a stream of bytes: plain, gzip or zstd, told apart by their magic bytes (not by the
+// file name). A truncated or corrupt compressed stream is an InputError, never a short read.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace aisle {
+
+class InputStream {
+ public:
+  virtual ~InputStream() = default;
+  // Fills up to n bytes of decompressed data; returns 0 only at the end of the data.
+  virtual std::size_t read(char* out, std::size_t n) = 0;
+  // Bytes of the underlying file consumed so far / in all (for progress; total 0 = unknown).
+  virtual std::uint64_t consumed_bytes() const = 0;
+  virtual std::uint64_t total_bytes() const = 0;
+  const std::string& name() const { return name_; }
+
+ protected:
+  explicit InputStream(std::string name) : name_(std::move(name)) {}
+
+ private:
+  std::string name_;
+};
+
+// Throws InputError when the file cannot be opened.
+std::unique_ptr<InputStream> open_input(const std::string& path);
+// Reads from memory that outlives the stream (tests and fuzzers); compression detected alike.
+std::unique_ptr<InputStream> memory_input(std::string name, std::string_view bytes);
+
+}  // namespace aisle

@@ -1,0 +1,53 @@
+// Splits an InputStream into records of fields.
+// - A one-character separator gets RFC 4180 quoting: "a ""b"", c" is one field `a "b", c`, and a
+//   quoted field may hold the separator and newlines. A quote inside an unquoted field is kept.
+// - A longer separator ("::" in MovieLens 1M) splits each line as it is, without quoting.
+// CR LF and LF line ends are both accepted; blank lines are skipped. A quote left open at the end
+// of the data is an InputError naming the line where it opened.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aisle/data/readers/input_stream.h"
+
+namespace aisle {
+
+struct Record {
+  std::vector<std::string_view> fields;  // valid until the next call to next()
+  std::uint64_t line = 0;                // 1-based physical line where the record starts
+};
+
+class RecordReader {
+ public:
+  // quoted = false splits lines as they are, whatever the separator (MovieLens files).
+  RecordReader(std::unique_ptr<InputStream> input, std::string separator, bool quoted = true);
+
+  // False at the end of the data.
+  bool next(Record& record);
+  const InputStream& input() const { return *input_; }
+  // Decompressed bytes handed out as records so far.
+  std::uint64_t bytes_read() const { return bytes_done_; }
+
+ private:
+  enum class Parse { kDone, kNeedMore };
+  Parse parse_quoted(Record& record);
+  Parse parse_plain_lines(Record& record);
+  bool refill();
+
+  std::unique_ptr<InputStream> input_;
+  std::string sep_;
+  bool quoted_;
+  std::vector<char> buf_;
+  std::size_t begin_ = 0;  // start of unparsed data in buf_
+  std::size_t end_ = 0;    // end of valid data in buf_
+  bool eof_ = false;
+  std::string scratch_;  // unescaped quoted fields; capacity >= buf_.size(), so never moves
+  std::uint64_t line_ = 1;
+  std::uint64_t bytes_done_ = 0;
+};
+
+}  // namespace aisle

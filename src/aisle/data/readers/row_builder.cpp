@@ -1,0 +1,162 @@
+#include "aisle/data/readers/row_builder.h"
+
+#include <limits>
+
+#include "aisle/core/error.h"
+#include "aisle/core/text.h"
+
+namespace aisle {
+
+FileRows::FileRows(const std::string& path, std::string separator, const ReadOptions& options, ReadReport& report,
+                   bool quoted)
+    : path_(path), reader_(open_input(path), std::move(separator), quoted), options_(options), report_(report) {
+  report_.files.push_back(path);
+}
+
+FileRows::~FileRows() {
+  report_.bytes_read += reader_.bytes_read();
+}
+
+bool FileRows::read_header(Record& header) {
+  if (!reader_.next(header)) return false;
+  // A UTF-8 byte-order mark before the first column name is not part of it.
+  if (!header.fields.empty() && header.fields[0].starts_with("\xEF\xBB\xBF")) {
+    header.fields[0].remove_prefix(3);
+  }
+  return true;
+}
+
+bool FileRows::next() {
+  if (!reader_.next(row_)) {
+    if (options_.context.progress != nullptr) {
+      options_.context.progress->update(path_, report_.rows_read, reader_.input().consumed_bytes(),
+                                        reader_.input().total_bytes());
+    }
+    return false;
+  }
+  ++report_.rows_read;
+  if ((++rows_ & 0xFFFF) == 0 && options_.context.progress != nullptr) {
+    options_.context.progress->update(path_, report_.rows_read, reader_.input().consumed_bytes(),
+                                      reader_.input().total_bytes());
+  }
+  return true;
+}
+
+Header::Header(const Record& header, std::string path, std::string format)
+    : path_(std::move(path)), format_(std::move(format)) {
+  for (std::string_view f : header.fields) names_.push_back(to_lower(trim(f)));
+}
+
+std::size_t Header::find(std::string_view name) const {
+  const std::string wanted = to_lower(trim(name));
+  for (std::size_t i = 0; i < names_.size(); ++i) {
+    if (names_[i] == wanted) return i;
+  }
+  return npos;
+}
+
+std::size_t Header::require(std::string_view name, std::string_view expected_columns) const {
+  const std::size_t i = find(name);
+  if (i != npos) return i;
+  std::string have;
+  for (const std::string& n : names_) have += (have.empty() ? "" : ",") + n;
+  throw InputError(path_ + ":1: missing column '" + std::string(name) + "': format '" + format_ + "' expects columns " +
+                   std::string(expected_columns) + "; the header has " + have);
+}
+
+EventRow::EventRow(EventLog& log, ReadReport& report, const ReadOptions& options)
+    : log_(log), report_(report), options_(options) {}
+
+void EventRow::begin(RowLocation where) {
+  where_ = where;
+  event_ = Event{};
+}
+
+void EventRow::reject(std::string_view reason, std::string_view column, std::string_view expected,
+                      std::string_view found) {
+  report_.issues.reject(reason, where_, column, expected, found);
+}
+
+bool EventRow::id(std::string_view raw, std::string_view column, std::string_view reason, IdMap& map,
+                  std::uint32_t& out) {
+  const std::string_view id = clean_id(raw);
+  if (id.empty()) {
+    reject(reason, column, "a non-empty id", raw);
+    return false;
+  }
+  out = map.intern(id);
+  return true;
+}
+
+bool EventRow::user(std::string_view raw, std::string_view column) {
+  return id(raw, column, "empty_user", log_.users, event_.user);
+}
+
+bool EventRow::item(std::string_view raw, std::string_view column) {
+  return id(raw, column, "empty_item", log_.items, event_.item);
+}
+
+bool EventRow::time(std::string_view raw, std::string_view column, TimeFormat format) {
+  const auto t = parse_timestamp(trim(raw), format);
+  if (!t) {
+    reject("bad_time", column, std::string("a time in format ") + time_format_name(format), raw);
+    return false;
+  }
+  event_.time = *t;
+  return true;
+}
+
+bool EventRow::type(std::string_view raw, std::string_view column) {
+  auto it = type_cache_.find(raw);
+  if (it == type_cache_.end()) {
+    const std::string canonical = canonical_event_type(raw);
+    EventTypeIdx t = kNoIndex;
+    if (!canonical.empty() && options_.weighting.find(canonical) != nullptr) {
+      t = log_.event_types.intern(canonical);
+    }
+    it = type_cache_.emplace(std::string(raw), t).first;
+  }
+  if (it->second == kNoIndex) {
+    std::string known;
+    for (const TypeWeight& tw : options_.weighting.types()) known += (known.empty() ? "" : ", ") + tw.name;
+    reject("unknown_event_type", column, "an event type with a weight (" + known + ")", raw);
+    return false;
+  }
+  event_.type = it->second;
+  return true;
+}
+
+bool EventRow::number(std::string_view raw, std::string_view column, float& out) {
+  const std::string_view v = trim(raw);
+  if (v.empty()) {
+    out = kAbsent;
+    return true;
+  }
+  const auto f = parse_float(v);
+  if (!f) {
+    reject("bad_number", column, "a number", raw);
+    return false;
+  }
+  // -0 is read as 0: stores keep zero without its sign, and "-0" means no amount either way.
+  out = *f == 0.0f ? 0.0f : *f;
+  return true;
+}
+
+void EventRow::session(std::string_view raw) {
+  const std::string_view s = trim(raw);
+  event_.session = s.empty() ? kNoIndex : log_.sessions.intern(s);
+}
+
+void EventRow::commit() {
+  log_.events.push_back(event_);
+  ++report_.rows_kept;
+}
+
+bool LatestByItem::newer(ItemIdx item, Timestamp t) {
+  if (item >= time_.size()) time_.resize(static_cast<std::size_t>(item) + 1, std::numeric_limits<Timestamp>::min());
+  if (t < time_[item]) return false;
+  time_[item] = t;
+  return true;
+}
+
+}  // namespace aisle

@@ -1,0 +1,120 @@
+// Building blocks every reader shares: iterating a file's rows with counting and progress,
+// finding columns by header name, and turning a row's text fields into an Event while
+// rejecting bad values with their location.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "aisle/core/text.h"
+#include "aisle/data/readers/reader.h"
+#include "aisle/data/readers/record_reader.h"
+
+namespace aisle {
+
+// The data rows of one file. Counts rows_read and bytes in the report and reports progress.
+class FileRows {
+ public:
+  FileRows(const std::string& path, std::string separator, const ReadOptions& options, ReadReport& report,
+           bool quoted = true);
+  ~FileRows();
+  FileRows(const FileRows&) = delete;
+  FileRows& operator=(const FileRows&) = delete;
+
+  // The first record, read as a header (not counted as a row). False when the file is empty.
+  bool read_header(Record& header);
+  // The next data row; false at the end.
+  bool next();
+  const Record& row() const { return row_; }
+  std::string_view field(std::size_t i) const { return row_.fields[i]; }
+  std::size_t width() const { return row_.fields.size(); }
+  RowLocation where() const { return {path_, row_.line}; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  RecordReader reader_;
+  const ReadOptions& options_;
+  ReadReport& report_;
+  Record row_;
+  std::uint64_t rows_ = 0;
+};
+
+// Column positions by header name. Lookups ignore case and surrounding spaces.
+class Header {
+ public:
+  Header(const Record& header, std::string path, std::string format);
+  // The index of column name; throws InputError naming the file, the missing column, the
+  // columns the format expects and the ones the file has.
+  std::size_t require(std::string_view name, std::string_view expected_columns) const;
+  // The index of column name, or npos.
+  std::size_t find(std::string_view name) const;
+  std::size_t size() const { return names_.size(); }
+  const std::vector<std::string>& names() const { return names_; }
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+ private:
+  std::vector<std::string> names_;
+  std::string path_;
+  std::string format_;
+};
+
+// Assembles one event from text fields. Each setter returns false after it has rejected the
+// row (or skipped it, by rule); the caller then moves on to the next row.
+class EventRow {
+ public:
+  EventRow(EventLog& log, ReadReport& report, const ReadOptions& options);
+
+  void begin(RowLocation where);
+  bool user(std::string_view raw, std::string_view column);
+  bool item(std::string_view raw, std::string_view column);
+  bool time(std::string_view raw, std::string_view column, TimeFormat format);
+  // The raw type name is canonicalised (weighting.h); a type the weighting lacks is rejected.
+  bool type(std::string_view raw, std::string_view column);
+  void type_index(EventTypeIdx t) { event_.type = t; }
+  // Empty -> absent; otherwise must be a finite number.
+  bool number(std::string_view raw, std::string_view column, float& out);
+  void session(std::string_view raw);
+  Event& event() { return event_; }
+  // Appends the event and counts the row as kept.
+  void commit();
+  // Rejects the current row for a reason of the caller's.
+  void reject(std::string_view reason, std::string_view column, std::string_view expected, std::string_view found);
+  RowLocation where() const { return where_; }
+  EventLog& log() { return log_; }
+
+ private:
+  bool id(std::string_view raw, std::string_view column, std::string_view reason, IdMap& map, std::uint32_t& out);
+
+  EventLog& log_;
+  ReadReport& report_;
+  const ReadOptions& options_;
+  RowLocation where_;
+  Event event_;
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  // Raw type spelling -> index (kNoIndex: not a known type). A handful of entries.
+  std::unordered_map<std::string, EventTypeIdx, TextHash, std::equal_to<>> type_cache_;
+};
+
+// "Latest value wins" for catalog facts that arrive over time: remembers per item the time of
+// the value it holds. newer() is true (and records t) when t is at least that time, so of
+// equal times the later row wins.
+class LatestByItem {
+ public:
+  bool newer(ItemIdx item, Timestamp t);
+
+ private:
+  std::vector<Timestamp> time_;
+};
+
+// An id as a reader keeps it: trimmed, integer-as-float normalised ("17850.0" -> "17850").
+inline std::string_view clean_id(std::string_view raw) {
+  return normalize_integer_id(trim(raw));
+}
+
+}  // namespace aisle

@@ -1,0 +1,55 @@
+// The backend-independent part of a load: merging a log's id maps into the store's, numbering
+// repeated events, and laying out the rows both backends write. Pure computation.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "aisle/data/event_log.h"
+
+namespace aisle {
+
+// The store's id maps as they are before the load.
+struct StoreIds {
+  IdMap users, items, sessions, event_types, categories;
+};
+
+struct NewId {
+  std::uint32_t idx;
+  std::string external_id;
+};
+
+struct PlannedEvent {
+  Event event;  // with store indices
+  std::uint32_t occurrence = 0;
+};
+
+struct PlannedCategory {
+  CategoryIdx idx;
+  std::string external_id;
+  CategoryIdx parent;  // kNoIndex at a root
+  std::string name;
+};
+
+struct PlannedItem {
+  ItemIdx idx;                          // store index
+  const ItemInfo* info;                 // points into the log's catalog
+  std::vector<CategoryIdx> categories;  // store indices
+};
+
+struct LoadPlan {
+  std::vector<NewId> new_users, new_items, new_sessions, new_event_types;
+  std::vector<PlannedCategory> categories;  // every category the log mentions (upserted)
+  std::vector<PlannedItem> items;           // every item with catalog facts (upserted)
+  std::vector<PlannedEvent> events;         // sorted by key (user, item, type, time, occurrence)
+};
+
+// `ids` is extended in place with the log's new external ids.
+LoadPlan plan_load(const EventLog& log, StoreIds& ids);
+
+// ItemInfo attributes as JSON text ("" for none), and back.
+std::string attributes_to_json(const ItemInfo& info);
+void attributes_from_json(const std::string& text, ItemInfo& info);
+
+}  // namespace aisle

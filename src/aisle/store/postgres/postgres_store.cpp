@@ -1,0 +1,457 @@
+#include "aisle/store/postgres/postgres_store.h"
+
+#include <libpq-fe.h>
+
+#include <ctime>
+#include <functional>
+
+#include "aisle/core/error.h"
+#include "aisle/core/text.h"
+#include "aisle/store/load_plan.h"
+#include "aisle/store/schema.h"
+
+namespace aisle {
+
+namespace {
+
+constexpr std::size_t kCopyChunk = 1 << 22;
+
+// One row of COPY text format: fields separated by tabs, \N for NULL, backslash escapes.
+class CopyRow {
+ public:
+  explicit CopyRow(std::string& out) : out_(out) {}
+  CopyRow& text(std::string_view s) {
+    sep();
+    for (char c : s) {
+      switch (c) {
+        case '\\':
+          out_ += "\\\\";
+          break;
+        case '\t':
+          out_ += "\\t";
+          break;
+        case '\n':
+          out_ += "\\n";
+          break;
+        case '\r':
+          out_ += "\\r";
+          break;
+        default:
+          out_ += c;
+      }
+    }
+    return *this;
+  }
+  CopyRow& null() {
+    sep();
+    out_ += "\\N";
+    return *this;
+  }
+  CopyRow& num(std::int64_t v) {
+    sep();
+    out_ += std::to_string(v);
+    return *this;
+  }
+  CopyRow& index(std::uint32_t v) { return v == kNoIndex ? null() : num(v); }
+  CopyRow& real(float v) {
+    if (!is_present(v)) return null();
+    sep();
+    out_ += format_float(v);
+    return *this;
+  }
+  CopyRow& text_or_null(std::string_view s) { return s.empty() ? null() : text(s); }
+  void end() { out_ += '\n'; }
+
+ private:
+  void sep() {
+    if (!first_) out_ += '\t';
+    first_ = false;
+  }
+  std::string& out_;
+  bool first_ = true;
+};
+
+// Splits a COPY text row into fields, undoing the escapes; NULL fields become nullopt.
+void parse_copy_row(std::string_view line, std::vector<std::optional<std::string>>& fields) {
+  fields.clear();
+  if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+  for (std::string_view raw : split(line, "\t")) {
+    if (raw == "\\N") {
+      fields.emplace_back(std::nullopt);
+      continue;
+    }
+    std::string v;
+    v.reserve(raw.size());
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      if (raw[i] != '\\' || i + 1 == raw.size()) {
+        v += raw[i];
+        continue;
+      }
+      const char c = raw[++i];
+      v += c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c;
+    }
+    fields.emplace_back(std::move(v));
+  }
+}
+
+class Connection {
+ public:
+  explicit Connection(const std::string& url) : url_(url), conn_(PQconnectdb(url.c_str())) {
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      const std::string msg = PQerrorMessage(conn_);
+      PQfinish(conn_);
+      throw StoreError(url + ": cannot connect: " + std::string(trim(msg)));
+    }
+    exec("SET client_min_messages = warning");
+    exec("SET extra_float_digits = 3");
+  }
+  ~Connection() { PQfinish(conn_); }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs sql; returns the affected-rows count, or the first column of the first row as text.
+  std::string exec(const std::string& sql) {
+    PGresult* r = PQexec(conn_, sql.c_str());
+    const ExecStatusType st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+      const std::string msg = PQresultErrorMessage(r);
+      PQclear(r);
+      throw StoreError(url_ + ": " + std::string(trim(msg)));
+    }
+    std::string out = st == PGRES_TUPLES_OK ? (PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "") : PQcmdTuples(r);
+    PQclear(r);
+    return out;
+  }
+
+  // COPY table FROM STDIN with rows produced by `fill` (called with a buffer to append to;
+  // returns false when there are no more rows).
+  void copy_in(const std::string& copy_sql, const std::function<bool(std::string&)>& fill) {
+    exec_copy_start(copy_sql, PGRES_COPY_IN);
+    std::string buf;
+    bool more = true;
+    while (more) {
+      buf.clear();
+      while (buf.size() < kCopyChunk && (more = fill(buf))) {}
+      if (!buf.empty() && PQputCopyData(conn_, buf.data(), static_cast<int>(buf.size())) != 1) {
+        throw StoreError(url_ + ": COPY failed: " + PQerrorMessage(conn_));
+      }
+    }
+    if (PQputCopyEnd(conn_, nullptr) != 1) throw StoreError(url_ + ": COPY failed: " + PQerrorMessage(conn_));
+    finish_copy();
+  }
+
+  // COPY (query) TO STDOUT; `row` gets each text row.
+  void copy_out(const std::string& query, const std::function<void(std::string_view)>& row) {
+    exec_copy_start("COPY (" + query + ") TO STDOUT", PGRES_COPY_OUT);
+    char* data = nullptr;
+    int n = 0;
+    while ((n = PQgetCopyData(conn_, &data, 0)) > 0) {
+      row(std::string_view(data, static_cast<std::size_t>(n)));
+      PQfreemem(data);
+    }
+    if (n == -2) throw StoreError(url_ + ": COPY failed: " + PQerrorMessage(conn_));
+    finish_copy();
+  }
+
+ private:
+  void exec_copy_start(const std::string& sql, ExecStatusType expected) {
+    PGresult* r = PQexec(conn_, sql.c_str());
+    if (PQresultStatus(r) != expected) {
+      const std::string msg = PQresultErrorMessage(r);
+      PQclear(r);
+      throw StoreError(url_ + ": " + std::string(trim(msg)));
+    }
+    PQclear(r);
+  }
+  void finish_copy() {
+    std::string error;
+    while (PGresult* r = PQgetResult(conn_)) {
+      if (PQresultStatus(r) != PGRES_COMMAND_OK && error.empty()) error = PQresultErrorMessage(r);
+      PQclear(r);
+    }
+    if (!error.empty()) throw StoreError(url_ + ": " + std::string(trim(error)));
+  }
+
+  std::string url_;
+  PGconn* conn_;
+};
+
+// Rolls back unless committed.
+class Transaction {
+ public:
+  explicit Transaction(Connection& c) : c_(c) { c_.exec("BEGIN"); }
+  ~Transaction() {
+    if (done_) return;
+    try {
+      c_.exec("ROLLBACK");
+    } catch (const StoreError&) {  // the connection is gone; the server rolls back itself
+    }
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit() {
+    c_.exec("COMMIT");
+    done_ = true;
+  }
+
+ private:
+  Connection& c_;
+  bool done_ = false;
+};
+
+std::string quote_literal(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+// Feeds a vector to copy_in, one row per element.
+template <typename T, typename Write>
+std::function<bool(std::string&)> rows_of(const std::vector<T>& v, Write write) {
+  return [&v, write, k = std::size_t{0}](std::string& buf) mutable {
+    if (k == v.size()) return false;
+    write(CopyRow(buf), v[k++]);
+    return true;
+  };
+}
+
+class PostgresStore final : public EventStore {
+ public:
+  explicit PostgresStore(const std::string& url) : EventStore(url), c_(url) {
+    Transaction tx(c_);
+    c_.exec("SELECT pg_advisory_xact_lock(7311901)");
+    for (std::string_view stmt : split(schema::kPostgres, ";\n")) c_.exec(std::string(stmt));
+    const std::string version = c_.exec("SELECT value FROM meta WHERE key = 'schema_version'");
+    if (version.empty()) {
+      c_.exec("INSERT INTO meta(key, value) VALUES('schema_version', '" + std::to_string(kStoreSchemaVersion) + "')");
+    } else if (version != std::to_string(kStoreSchemaVersion)) {
+      throw StoreError(url + ": schema version " + version + ", this aisle reads version " +
+                       std::to_string(kStoreSchemaVersion));
+    }
+    tx.commit();
+  }
+
+  LoadResult load(const EventLog& log, const IngestionRun& run) override;
+  EventLog read() override;
+  std::vector<StoredRun> runs() override;
+
+ private:
+  void read_ids(std::string_view table, IdMap& out) {
+    std::vector<std::optional<std::string>> f;
+    c_.copy_out("SELECT idx, external_id FROM " + std::string(table) + " ORDER BY idx", [&](std::string_view line) {
+      parse_copy_row(line, f);
+      if (out.intern(*f[1]) != std::stoul(*f[0]))
+        throw StoreError(url() + ": table " + std::string(table) + " has gaps in idx");
+    });
+  }
+  StoreIds read_all_ids() {
+    StoreIds ids;
+    read_ids("users", ids.users);
+    read_ids("items", ids.items);
+    read_ids("sessions", ids.sessions);
+    read_ids("event_types", ids.event_types);
+    read_ids("categories", ids.categories);
+    return ids;
+  }
+  void insert_ids(const std::string& table, const std::vector<NewId>& ids) {
+    if (ids.empty()) return;
+    c_.copy_in("COPY " + table + "(idx, external_id) FROM STDIN",
+               rows_of(ids, [](CopyRow r, const NewId& n) { r.num(n.idx).text(n.external_id).end(); }));
+  }
+  void write_catalog(const LoadPlan& plan);
+
+  Connection c_;
+};
+
+void PostgresStore::write_catalog(const LoadPlan& plan) {
+  if (!plan.categories.empty()) {
+    c_.exec("CREATE TEMP TABLE stage_categories (LIKE categories) ON COMMIT DROP");
+    c_.copy_in("COPY stage_categories(idx, external_id, parent_idx, name) FROM STDIN",
+               rows_of(plan.categories, [](CopyRow r, const PlannedCategory& c) {
+                 r.num(c.idx).text(c.external_id).index(c.parent).text(c.name).end();
+               }));
+    c_.exec(
+        "INSERT INTO categories SELECT * FROM stage_categories ON CONFLICT(idx) DO UPDATE SET "
+        "parent_idx = COALESCE(excluded.parent_idx, categories.parent_idx), "
+        "name = CASE WHEN excluded.name = '' THEN categories.name ELSE excluded.name END");
+  }
+  if (plan.items.empty()) return;
+  c_.exec("CREATE TEMP TABLE stage_items (LIKE items) ON COMMIT DROP");
+  c_.copy_in("COPY stage_items(idx, external_id, name, brand, price, available, image_url, attributes) FROM STDIN",
+             rows_of(plan.items, [](CopyRow r, const PlannedItem& p) {
+               const ItemInfo& info = *p.info;
+               r.num(p.idx).text("").text_or_null(info.name).text_or_null(info.brand).real(info.price);
+               if (info.available == Availability::kUnknown)
+                 r.null();
+               else
+                 r.num(static_cast<int>(info.available));
+               r.text_or_null(info.image_url).text_or_null(attributes_to_json(info)).end();
+             }));
+  c_.exec(
+      "UPDATE items SET name = COALESCE(s.name, items.name), brand = COALESCE(s.brand, items.brand), "
+      "price = COALESCE(s.price, items.price), available = COALESCE(s.available, items.available), "
+      "image_url = COALESCE(s.image_url, items.image_url), attributes = COALESCE(s.attributes, items.attributes) "
+      "FROM stage_items s WHERE items.idx = s.idx");
+  struct Link {
+    ItemIdx item;
+    std::uint32_t position;
+    CategoryIdx category;
+  };
+  std::vector<Link> links;
+  for (const PlannedItem& p : plan.items) {
+    for (std::uint32_t k = 0; k < p.categories.size(); ++k) links.push_back({p.idx, k, p.categories[k]});
+  }
+  if (links.empty()) return;
+  c_.exec("CREATE TEMP TABLE stage_item_categories (LIKE item_categories) ON COMMIT DROP");
+  c_.copy_in("COPY stage_item_categories FROM STDIN",
+             rows_of(links, [](CopyRow r, const Link& l) { r.num(l.item).num(l.position).num(l.category).end(); }));
+  c_.exec("DELETE FROM item_categories WHERE item_idx IN (SELECT DISTINCT item_idx FROM stage_item_categories)");
+  c_.exec("INSERT INTO item_categories SELECT * FROM stage_item_categories");
+}
+
+LoadResult PostgresStore::load(const EventLog& log, const IngestionRun& run) {
+  Transaction tx(c_);
+  c_.exec("SELECT pg_advisory_xact_lock(7311901)");
+  StoreIds ids = read_all_ids();
+  const LoadPlan plan = plan_load(log, ids);
+  insert_ids("users", plan.new_users);
+  insert_ids("items", plan.new_items);
+  insert_ids("sessions", plan.new_sessions);
+  insert_ids("event_types", plan.new_event_types);
+  write_catalog(plan);
+
+  std::string files;
+  for (const std::string& f : run.files) files += (files.empty() ? "" : "\n") + f;
+  const std::string run_id = c_.exec(
+      "INSERT INTO ingestion_runs(finished_at, format, files, rows_read, rows_kept, rows_skipped, rows_rejected, "
+      "events_added, issues) VALUES(" +
+      std::to_string(std::time(nullptr)) + ", " + quote_literal(run.format) + ", " + quote_literal(files) + ", " +
+      std::to_string(run.rows_read) + ", " + std::to_string(run.rows_kept) + ", " + std::to_string(run.rows_skipped) +
+      ", " + std::to_string(run.rows_rejected) + ", 0, " + quote_literal(run.issues) + ") RETURNING id");
+
+  const bool empty = c_.exec("SELECT NOT EXISTS (SELECT 1 FROM events)") == "t";
+  const std::string target = empty ? "events" : "stage_events";
+  if (!empty) c_.exec("CREATE TEMP TABLE stage_events (LIKE events) ON COMMIT DROP");
+  const std::int64_t rid = std::stoll(run_id);
+  c_.copy_in(
+      "COPY " + target +
+          "(user_idx, item_idx, type_idx, ts, occurrence, quantity, value, weight, session_idx, run_id) FROM STDIN",
+      rows_of(plan.events, [rid](CopyRow r, const PlannedEvent& p) {
+        const Event& e = p.event;
+        r.num(e.user).num(e.item).num(e.type).num(e.time).num(p.occurrence);
+        r.real(e.quantity).real(e.value).real(e.weight).index(e.session).num(rid).end();
+      }));
+  LoadResult result;
+  result.run_id = rid;
+  result.events_added =
+      empty ? plan.events.size()
+            : std::stoull(c_.exec("INSERT INTO events SELECT * FROM stage_events ON CONFLICT DO NOTHING"));
+  result.events_already_stored = plan.events.size() - result.events_added;
+  result.new_users = static_cast<std::uint32_t>(plan.new_users.size());
+  result.new_items = static_cast<std::uint32_t>(plan.new_items.size());
+  c_.exec("UPDATE ingestion_runs SET events_added = " + std::to_string(result.events_added) + " WHERE id = " + run_id);
+  tx.commit();
+  return result;
+}
+
+float parse_real(const std::optional<std::string>& f) {
+  if (!f) return kAbsent;
+  const auto v = parse_float(*f);
+  if (!v) throw StoreError("unreadable REAL value '" + *f + "' in the store");
+  return *v;
+}
+
+std::uint32_t parse_index(const std::optional<std::string>& f) {
+  return f ? static_cast<std::uint32_t>(std::stoul(*f)) : kNoIndex;
+}
+
+EventLog PostgresStore::read() {
+  Transaction tx(c_);
+  c_.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+  EventLog log;
+  StoreIds ids = read_all_ids();
+  log.users = std::move(ids.users);
+  log.items = std::move(ids.items);
+  log.sessions = std::move(ids.sessions);
+  log.event_types = std::move(ids.event_types);
+  std::vector<std::optional<std::string>> f;
+  std::vector<CategoryIdx> parents;
+  c_.copy_out("SELECT external_id, parent_idx, name FROM categories ORDER BY idx", [&](std::string_view line) {
+    parse_copy_row(line, f);
+    log.catalog.add_category(*f[0], *f[2]);
+    parents.push_back(parse_index(f[1]));
+  });
+  for (CategoryIdx c = 0; c < parents.size(); ++c) log.catalog.set_parent(c, parents[c]);
+  c_.copy_out(
+      "SELECT idx, name, brand, price, available, image_url, attributes FROM items "
+      "WHERE name IS NOT NULL OR brand IS NOT NULL OR price IS NOT NULL OR available IS NOT NULL "
+      "OR image_url IS NOT NULL OR attributes IS NOT NULL ORDER BY idx",
+      [&](std::string_view line) {
+        parse_copy_row(line, f);
+        ItemInfo& info = log.catalog.item(parse_index(f[0]));
+        info.name = f[1].value_or("");
+        info.brand = f[2].value_or("");
+        info.price = parse_real(f[3]);
+        info.available = f[4] ? static_cast<Availability>(std::stoi(*f[4])) : Availability::kUnknown;
+        info.image_url = f[5].value_or("");
+        attributes_from_json(f[6].value_or(""), info);
+      });
+  c_.copy_out("SELECT item_idx, category_idx FROM item_categories ORDER BY item_idx, position",
+              [&](std::string_view line) {
+                parse_copy_row(line, f);
+                log.catalog.item(parse_index(f[0])).categories.push_back(parse_index(f[1]));
+              });
+  c_.copy_out(
+      "SELECT user_idx, item_idx, type_idx, ts, quantity, value, weight, session_idx FROM events "
+      "ORDER BY ts, user_idx, item_idx, type_idx, occurrence",
+      [&](std::string_view line) {
+        parse_copy_row(line, f);
+        Event e;
+        e.user = parse_index(f[0]);
+        e.item = parse_index(f[1]);
+        e.type = parse_index(f[2]);
+        e.time = std::stoll(*f[3]);
+        e.quantity = parse_real(f[4]);
+        e.value = parse_real(f[5]);
+        e.weight = parse_real(f[6]);
+        e.session = parse_index(f[7]);
+        log.events.push_back(e);
+      });
+  tx.commit();
+  return log;
+}
+
+std::vector<StoredRun> PostgresStore::runs() {
+  std::vector<StoredRun> out;
+  std::vector<std::optional<std::string>> f;
+  c_.copy_out(
+      "SELECT id, finished_at, format, files, rows_read, rows_kept, rows_skipped, rows_rejected, "
+      "events_added, issues FROM ingestion_runs ORDER BY id",
+      [&](std::string_view line) {
+        parse_copy_row(line, f);
+        StoredRun r;
+        r.id = std::stoll(*f[0]);
+        r.finished_at = std::stoll(*f[1]);
+        r.run.format = *f[2];
+        for (std::string_view file : split(*f[3], "\n")) r.run.files.emplace_back(file);
+        r.run.rows_read = std::stoull(*f[4]);
+        r.run.rows_kept = std::stoull(*f[5]);
+        r.run.rows_skipped = std::stoull(*f[6]);
+        r.run.rows_rejected = std::stoull(*f[7]);
+        r.events_added = std::stoull(*f[8]);
+        r.run.issues = *f[9];
+        out.push_back(std::move(r));
+      });
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<EventStore> open_postgres_store(const std::string& url) {
+  return std::make_unique<PostgresStore>(url);
+}
+
+}  // namespace aisle

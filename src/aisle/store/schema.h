@@ -1,0 +1,55 @@
+// The store schema, one statement list per backend; the tables and columns are the same
+// (docs/STORE.md). Bump kStoreSchemaVersion (event_store.h) on any change.
+#pragma once
+
+#include <string_view>
+
+namespace aisle::schema {
+
+// Statements are separated by ";\n" and idempotent (IF NOT EXISTS).
+inline constexpr std::string_view kSqlite = R"sql(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS users(idx INTEGER PRIMARY KEY, external_id TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS sessions(idx INTEGER PRIMARY KEY, external_id TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS event_types(idx INTEGER PRIMARY KEY, external_id TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS categories(idx INTEGER PRIMARY KEY, external_id TEXT NOT NULL UNIQUE,
+  parent_idx INTEGER, name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS items(idx INTEGER PRIMARY KEY, external_id TEXT NOT NULL UNIQUE,
+  name TEXT, brand TEXT, price REAL, available INTEGER, image_url TEXT, attributes TEXT);
+CREATE TABLE IF NOT EXISTS item_categories(item_idx INTEGER NOT NULL, position INTEGER NOT NULL,
+  category_idx INTEGER NOT NULL, PRIMARY KEY(item_idx, position)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS events(user_idx INTEGER NOT NULL, item_idx INTEGER NOT NULL,
+  type_idx INTEGER NOT NULL, ts INTEGER NOT NULL, occurrence INTEGER NOT NULL,
+  quantity REAL, value REAL, weight REAL, session_idx INTEGER, run_id INTEGER NOT NULL,
+  PRIMARY KEY(user_idx, item_idx, type_idx, ts, occurrence)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ingestion_runs(id INTEGER PRIMARY KEY, finished_at INTEGER NOT NULL,
+  format TEXT NOT NULL, files TEXT NOT NULL, rows_read INTEGER NOT NULL, rows_kept INTEGER NOT NULL,
+  rows_skipped INTEGER NOT NULL, rows_rejected INTEGER NOT NULL, events_added INTEGER NOT NULL,
+  issues TEXT NOT NULL)
+)sql";
+
+inline constexpr std::string_view kPostgres = R"sql(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS users(idx BIGINT PRIMARY KEY, external_id TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS sessions(idx BIGINT PRIMARY KEY, external_id TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS event_types(idx BIGINT PRIMARY KEY, external_id TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS categories(idx BIGINT PRIMARY KEY, external_id TEXT NOT NULL UNIQUE,
+  parent_idx BIGINT, name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS items(idx BIGINT PRIMARY KEY, external_id TEXT NOT NULL UNIQUE,
+  name TEXT, brand TEXT, price REAL, available SMALLINT, image_url TEXT, attributes TEXT);
+CREATE TABLE IF NOT EXISTS item_categories(item_idx BIGINT NOT NULL, position INTEGER NOT NULL,
+  category_idx BIGINT NOT NULL, PRIMARY KEY(item_idx, position));
+CREATE TABLE IF NOT EXISTS events(user_idx BIGINT NOT NULL, item_idx BIGINT NOT NULL,
+  type_idx BIGINT NOT NULL, ts BIGINT NOT NULL, occurrence INTEGER NOT NULL,
+  quantity REAL, value REAL, weight REAL, session_idx BIGINT, run_id BIGINT NOT NULL,
+  PRIMARY KEY(user_idx, item_idx, type_idx, ts, occurrence));
+CREATE TABLE IF NOT EXISTS ingestion_runs(id BIGSERIAL PRIMARY KEY, finished_at BIGINT NOT NULL,
+  format TEXT NOT NULL, files TEXT NOT NULL, rows_read BIGINT NOT NULL, rows_kept BIGINT NOT NULL,
+  rows_skipped BIGINT NOT NULL, rows_rejected BIGINT NOT NULL, events_added BIGINT NOT NULL,
+  issues TEXT NOT NULL)
+)sql";
+
+// Tables holding an external-id map (idx, external_id), in the order of StoreIds' members.
+inline constexpr std::string_view kIdTables[] = {"users", "items", "sessions", "event_types", "categories"};
+
+}  // namespace aisle::schema

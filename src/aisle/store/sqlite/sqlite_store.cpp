@@ -1,0 +1,352 @@
+#include "aisle/store/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <ctime>
+
+#include "aisle/core/error.h"
+#include "aisle/core/text.h"
+#include "aisle/store/load_plan.h"
+#include "aisle/store/schema.h"
+
+namespace aisle {
+
+namespace {
+
+class Db;
+
+// A prepared statement; bind by 1-based position, step, reset.
+class Statement {
+ public:
+  Statement(Db& db, std::string_view sql);
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(stmt_, i, v)); }
+  Statement& bind(int i, std::string_view v) {
+    return check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+  }
+  Statement& bind_null(int i) { return check(sqlite3_bind_null(stmt_, i)); }
+  Statement& bind_float(int i, float v) {
+    return is_present(v) ? check(sqlite3_bind_double(stmt_, i, v)) : bind_null(i);
+  }
+  Statement& bind_index(int i, std::uint32_t v) { return v == kNoIndex ? bind_null(i) : bind(i, std::int64_t{v}); }
+  Statement& bind_text_or_null(int i, std::string_view v) { return v.empty() ? bind_null(i) : bind(i, v); }
+  // True while a row is available.
+  bool step();
+  // Runs a statement that returns no rows, then resets it.
+  void run() {
+    while (step()) {}
+    sqlite3_reset(stmt_);
+  }
+  std::int64_t int_at(int col) const { return sqlite3_column_int64(stmt_, col); }
+  bool null_at(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  float float_at(int col) const {
+    return null_at(col) ? kAbsent : static_cast<float>(sqlite3_column_double(stmt_, col));
+  }
+  std::uint32_t index_at(int col) const { return null_at(col) ? kNoIndex : static_cast<std::uint32_t>(int_at(col)); }
+  std::string_view text_at(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string_view();
+  }
+
+ private:
+  Statement& check(int rc);
+  Db& db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class Db {
+ public:
+  Db(const std::string& url, const std::string& path) : url_(url) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+      const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      throw StoreError(url + ": cannot open: " + msg);
+    }
+    sqlite3_busy_timeout(db_, 10000);
+  }
+  ~Db() { sqlite3_close(db_); }
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  void exec(std::string_view sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      const std::string msg = err ? err : sqlite3_errmsg(db_);
+      sqlite3_free(err);
+      throw StoreError(url_ + ": " + msg);
+    }
+  }
+  [[noreturn]] void fail(int rc) const {
+    throw StoreError(url_ + ": " + sqlite3_errmsg(db_) + " (sqlite code " + std::to_string(rc) + ")");
+  }
+  sqlite3* handle() { return db_; }
+  std::int64_t changes() const { return sqlite3_changes64(db_); }
+
+ private:
+  std::string url_;
+  sqlite3* db_ = nullptr;
+};
+
+Statement::Statement(Db& db, std::string_view sql) : db_(db) {
+  const int rc = sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
+  if (rc != SQLITE_OK) db.fail(rc);
+}
+
+Statement& Statement::check(int rc) {
+  if (rc != SQLITE_OK) db_.fail(rc);
+  return *this;
+}
+
+bool Statement::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  sqlite3_reset(stmt_);
+  db_.fail(rc);
+}
+
+// Rolls back unless committed.
+class Transaction {
+ public:
+  explicit Transaction(Db& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+  ~Transaction() {
+    if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit() {
+    db_.exec("COMMIT");
+    done_ = true;
+  }
+
+ private:
+  Db& db_;
+  bool done_ = false;
+};
+
+std::string join_lines(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& s : v) {
+    if (!out.empty()) out += '\n';
+    out += s;
+  }
+  return out;
+}
+
+class SqliteStore final : public EventStore {
+ public:
+  SqliteStore(const std::string& url, const std::string& path) : EventStore(url), db_(url, path) {
+    db_.exec("PRAGMA journal_mode=WAL");
+    db_.exec("PRAGMA synchronous=NORMAL");
+    db_.exec("PRAGMA cache_size=-262144");  // 256 MiB page cache for bulk loads
+    Transaction tx(db_);
+    db_.exec(schema::kSqlite);
+    Statement get(db_, "SELECT value FROM meta WHERE key = 'schema_version'");
+    if (get.step()) {
+      const std::string version(get.text_at(0));
+      if (version != std::to_string(kStoreSchemaVersion)) {
+        throw StoreError(url + ": schema version " + version + ", this aisle reads version " +
+                         std::to_string(kStoreSchemaVersion));
+      }
+    } else {
+      Statement put(db_, "INSERT INTO meta(key, value) VALUES('schema_version', ?)");
+      put.bind(1, std::to_string(kStoreSchemaVersion)).run();
+    }
+    tx.commit();
+  }
+
+  LoadResult load(const EventLog& log, const IngestionRun& run) override;
+  EventLog read() override;
+  std::vector<StoredRun> runs() override;
+
+ private:
+  void read_ids(std::string_view table, IdMap& out) {
+    Statement q(db_, "SELECT idx, external_id FROM " + std::string(table) + " ORDER BY idx");
+    while (q.step()) {
+      if (out.intern(q.text_at(1)) != static_cast<std::uint32_t>(q.int_at(0))) {
+        throw StoreError(url() + ": table " + std::string(table) + " has gaps in idx");
+      }
+    }
+  }
+  StoreIds read_all_ids() {
+    StoreIds ids;
+    read_ids("users", ids.users);
+    read_ids("items", ids.items);
+    read_ids("sessions", ids.sessions);
+    read_ids("event_types", ids.event_types);
+    read_ids("categories", ids.categories);
+    return ids;
+  }
+  void insert_ids(std::string_view table, const std::vector<NewId>& ids) {
+    Statement ins(db_, "INSERT INTO " + std::string(table) + "(idx, external_id) VALUES(?, ?)");
+    for (const NewId& n : ids) ins.bind(1, std::int64_t{n.idx}).bind(2, n.external_id).run();
+  }
+  void write_catalog(const LoadPlan& plan);
+
+  Db db_;
+};
+
+void SqliteStore::write_catalog(const LoadPlan& plan) {
+  Statement cat(db_,
+                "INSERT INTO categories(idx, external_id, parent_idx, name) VALUES(?, ?, ?, ?) "
+                "ON CONFLICT(idx) DO UPDATE SET parent_idx = COALESCE(excluded.parent_idx, parent_idx), "
+                "name = CASE WHEN excluded.name = '' THEN name ELSE excluded.name END");
+  for (const PlannedCategory& c : plan.categories) {
+    cat.bind(1, std::int64_t{c.idx}).bind(2, c.external_id).bind_index(3, c.parent).bind(4, c.name).run();
+  }
+  Statement item(db_,
+                 "UPDATE items SET name = COALESCE(?2, name), brand = COALESCE(?3, brand), "
+                 "price = COALESCE(?4, price), available = COALESCE(?5, available), "
+                 "image_url = COALESCE(?6, image_url), attributes = COALESCE(?7, attributes) WHERE idx = ?1");
+  Statement clear_cats(db_, "DELETE FROM item_categories WHERE item_idx = ?");
+  Statement add_cat(db_, "INSERT INTO item_categories(item_idx, position, category_idx) VALUES(?, ?, ?)");
+  for (const PlannedItem& p : plan.items) {
+    const ItemInfo& info = *p.info;
+    item.bind(1, std::int64_t{p.idx}).bind_text_or_null(2, info.name).bind_text_or_null(3, info.brand);
+    item.bind_float(4, info.price);
+    if (info.available == Availability::kUnknown)
+      item.bind_null(5);
+    else
+      item.bind(5, std::int64_t{static_cast<int>(info.available)});
+    item.bind_text_or_null(6, info.image_url).bind_text_or_null(7, attributes_to_json(info)).run();
+    if (p.categories.empty()) continue;
+    clear_cats.bind(1, std::int64_t{p.idx}).run();
+    for (std::size_t k = 0; k < p.categories.size(); ++k) {
+      add_cat.bind(1, std::int64_t{p.idx})
+          .bind(2, static_cast<std::int64_t>(k))
+          .bind(3, std::int64_t{p.categories[k]})
+          .run();
+    }
+  }
+}
+
+LoadResult SqliteStore::load(const EventLog& log, const IngestionRun& run) {
+  Transaction tx(db_);
+  StoreIds ids = read_all_ids();
+  const LoadPlan plan = plan_load(log, ids);
+  insert_ids("users", plan.new_users);
+  insert_ids("items", plan.new_items);
+  insert_ids("sessions", plan.new_sessions);
+  insert_ids("event_types", plan.new_event_types);
+  write_catalog(plan);
+
+  Statement ins_run(db_,
+                    "INSERT INTO ingestion_runs(finished_at, format, files, rows_read, rows_kept, rows_skipped, "
+                    "rows_rejected, events_added, issues) VALUES(?, ?, ?, ?, ?, ?, ?, 0, ?)");
+  ins_run.bind(1, static_cast<std::int64_t>(std::time(nullptr))).bind(2, run.format).bind(3, join_lines(run.files));
+  ins_run.bind(4, static_cast<std::int64_t>(run.rows_read)).bind(5, static_cast<std::int64_t>(run.rows_kept));
+  ins_run.bind(6, static_cast<std::int64_t>(run.rows_skipped)).bind(7, static_cast<std::int64_t>(run.rows_rejected));
+  ins_run.bind(8, run.issues).run();
+  const std::int64_t run_id = sqlite3_last_insert_rowid(db_.handle());
+
+  Statement ins(db_,
+                "INSERT OR IGNORE INTO events(user_idx, item_idx, type_idx, ts, occurrence, quantity, value, weight, "
+                "session_idx, run_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  LoadResult result;
+  result.run_id = run_id;
+  for (const PlannedEvent& p : plan.events) {
+    const Event& e = p.event;
+    ins.bind(1, std::int64_t{e.user}).bind(2, std::int64_t{e.item}).bind(3, std::int64_t{e.type});
+    ins.bind(4, e.time).bind(5, std::int64_t{p.occurrence});
+    ins.bind_float(6, e.quantity).bind_float(7, e.value).bind_float(8, e.weight);
+    ins.bind_index(9, e.session).bind(10, run_id).run();
+    result.events_added += static_cast<std::uint64_t>(db_.changes());
+  }
+  result.events_already_stored = plan.events.size() - result.events_added;
+  result.new_users = static_cast<std::uint32_t>(plan.new_users.size());
+  result.new_items = static_cast<std::uint32_t>(plan.new_items.size());
+  Statement done(db_, "UPDATE ingestion_runs SET events_added = ? WHERE id = ?");
+  done.bind(1, static_cast<std::int64_t>(result.events_added)).bind(2, run_id).run();
+  tx.commit();
+  return result;
+}
+
+EventLog SqliteStore::read() {
+  db_.exec("BEGIN");  // one consistent snapshot
+  struct End {
+    Db& db;
+    ~End() { sqlite3_exec(db.handle(), "COMMIT", nullptr, nullptr, nullptr); }
+  } end{db_};
+  EventLog log;
+  StoreIds ids = read_all_ids();
+  log.users = std::move(ids.users);
+  log.items = std::move(ids.items);
+  log.sessions = std::move(ids.sessions);
+  log.event_types = std::move(ids.event_types);
+
+  Statement cats(db_, "SELECT external_id, parent_idx, name FROM categories ORDER BY idx");
+  std::vector<CategoryIdx> parents;
+  while (cats.step()) {
+    log.catalog.add_category(cats.text_at(0), cats.text_at(2));
+    parents.push_back(cats.index_at(1));
+  }
+  for (CategoryIdx c = 0; c < parents.size(); ++c) log.catalog.set_parent(c, parents[c]);
+
+  Statement items(db_,
+                  "SELECT idx, name, brand, price, available, image_url, attributes FROM items "
+                  "WHERE name IS NOT NULL OR brand IS NOT NULL OR price IS NOT NULL OR available IS NOT NULL "
+                  "OR image_url IS NOT NULL OR attributes IS NOT NULL ORDER BY idx");
+  while (items.step()) {
+    ItemInfo& info = log.catalog.item(static_cast<ItemIdx>(items.int_at(0)));
+    info.name = items.text_at(1);
+    info.brand = items.text_at(2);
+    info.price = items.float_at(3);
+    info.available = items.null_at(4) ? Availability::kUnknown : static_cast<Availability>(items.int_at(4));
+    info.image_url = items.text_at(5);
+    attributes_from_json(std::string(items.text_at(6)), info);
+  }
+  Statement item_cats(db_, "SELECT item_idx, category_idx FROM item_categories ORDER BY item_idx, position");
+  while (item_cats.step()) {
+    log.catalog.item(static_cast<ItemIdx>(item_cats.int_at(0))).categories.push_back(item_cats.index_at(1));
+  }
+
+  Statement events(db_,
+                   "SELECT user_idx, item_idx, type_idx, ts, quantity, value, weight, session_idx FROM events "
+                   "ORDER BY ts, user_idx, item_idx, type_idx, occurrence");
+  while (events.step()) {
+    Event e;
+    e.user = events.index_at(0);
+    e.item = events.index_at(1);
+    e.type = events.index_at(2);
+    e.time = events.int_at(3);
+    e.quantity = events.float_at(4);
+    e.value = events.float_at(5);
+    e.weight = events.float_at(6);
+    e.session = events.index_at(7);
+    log.events.push_back(e);
+  }
+  return log;
+}
+
+std::vector<StoredRun> SqliteStore::runs() {
+  std::vector<StoredRun> out;
+  Statement q(db_,
+              "SELECT id, finished_at, format, files, rows_read, rows_kept, rows_skipped, rows_rejected, "
+              "events_added, issues FROM ingestion_runs ORDER BY id");
+  while (q.step()) {
+    StoredRun r;
+    r.id = q.int_at(0);
+    r.finished_at = q.int_at(1);
+    r.run.format = q.text_at(2);
+    for (std::string_view f : split(q.text_at(3), "\n")) r.run.files.emplace_back(f);
+    r.run.rows_read = static_cast<std::uint64_t>(q.int_at(4));
+    r.run.rows_kept = static_cast<std::uint64_t>(q.int_at(5));
+    r.run.rows_skipped = static_cast<std::uint64_t>(q.int_at(6));
+    r.run.rows_rejected = static_cast<std::uint64_t>(q.int_at(7));
+    r.events_added = static_cast<std::uint64_t>(q.int_at(8));
+    r.run.issues = q.text_at(9);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<EventStore> open_sqlite_store(const std::string& url, const std::string& path) {
+  return std::make_unique<SqliteStore>(url, path);
+}
+
+}  // namespace aisle

@@ -1,0 +1,100 @@
+// Runs the real `aisle` binary: exit codes, messages and what ends up in the store.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+
+#include "test_util.h"
+
+namespace aisle {
+namespace {
+
+struct Result {
+  int code = -1;
+  std::string output;  // stdout and stderr
+};
+
+Result run(const std::string& args) {
+  const std::string cmd = std::string(AISLE_BINARY) + " " + args + " 2>&1";
+  Result r;
+  FILE* p = popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf{};
+  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p)) r.output.append(buf.data(), n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+TEST(Cli, IngestStatsAndExportOnTheOnlineRetailSlice) {
+  test::TempDir dir;
+  const std::string store = "--store sqlite:" + dir.file("s.db");
+  const Result ingest = run("ingest online-retail " + test::fixture("online-retail-slice.csv") + " " + store);
+  ASSERT_EQ(ingest.code, 0) << ingest.output;
+  EXPECT_TRUE(contains(ingest.output, "read     28 rows")) << ingest.output;
+  EXPECT_TRUE(contains(ingest.output, "skipped  6 rows: no_customer")) << ingest.output;
+  EXPECT_TRUE(contains(ingest.output, "stored   19 new events")) << ingest.output;
+
+  const Result stats = run("stats --json " + store);
+  ASSERT_EQ(stats.code, 0) << stats.output;
+  EXPECT_TRUE(contains(stats.output, "\"users\": 8")) << stats.output;
+  EXPECT_TRUE(contains(stats.output, "\"events\": 19")) << stats.output;
+  EXPECT_TRUE(contains(stats.output, "\"cancel\": 1")) << stats.output;
+
+  const Result exp = run("export " + store + " --out " + dir.file("pairs.csv"));
+  ASSERT_EQ(exp.code, 0) << exp.output;
+  const std::string csv = test::read_file(dir.file("pairs.csv"));
+  EXPECT_TRUE(csv.starts_with("user,item,weight,timestamp\n17850,85123A,5,1291191960\n")) << csv;
+  EXPECT_TRUE(contains(csv, "\n17908,21866,10,1291203900\n")) << csv;  // the duplicated row counts twice
+  EXPECT_FALSE(contains(csv, "15311,35004C"));                         // only a cancellation: weight < 0
+}
+
+TEST(Cli, StrictRejectionFailsAndStoresNothing) {
+  test::TempDir dir;
+  const std::string db = dir.file("s.db");
+  const std::string good = dir.write("good.csv", "user,item,timestamp\nu1,i1,100\n");
+  ASSERT_EQ(run("ingest csv " + good + " --store sqlite:" + db).code, 0);
+  const std::string bad = dir.write("bad.csv", "user,item,timestamp\nu2,i2,200\nu3,,300\n");
+  const Result r = run("ingest csv " + bad + " --strict --store sqlite:" + db);
+  EXPECT_EQ(r.code, 3) << r.output;
+  EXPECT_TRUE(contains(r.output, "bad.csv:3: column 'item'")) << r.output;
+  const Result stats = run("stats --json --store sqlite:" + db);
+  EXPECT_TRUE(contains(stats.output, "\"events\": 1")) << stats.output;
+  // Without --strict the good row goes in and the bad one is reported.
+  const Result lenient = run("ingest csv " + bad + " --store sqlite:" + db);
+  EXPECT_EQ(lenient.code, 0);
+  EXPECT_TRUE(contains(lenient.output, "rejected 1 rows: empty_item")) << lenient.output;
+}
+
+TEST(Cli, UsageAndConfigErrorsExitTwoWithAClearMessage) {
+  test::TempDir dir;
+  const Result fmt = run("ingest parquet x.parquet --store sqlite:" + dir.file("s.db"));
+  EXPECT_EQ(fmt.code, 2);
+  EXPECT_TRUE(contains(fmt.output, "unknown format 'parquet'; known: retailrocket, rees46, online-retail"))
+      << fmt.output;
+  const std::string cfg = dir.write("aisle.toml", "[store]\nurl = \"sqlite:x.db\"\ncolour = 1\n");
+  const Result bad_cfg = run("--config " + cfg + " stats");
+  EXPECT_EQ(bad_cfg.code, 2);
+  EXPECT_TRUE(contains(bad_cfg.output, "aisle.toml:3: unknown key 'store.colour'")) << bad_cfg.output;
+  const Result missing = run("ingest csv " + dir.file("nope.csv") + " --store sqlite:" + dir.file("s.db"));
+  EXPECT_EQ(missing.code, 3);
+  EXPECT_TRUE(contains(missing.output, "nope.csv: cannot open")) << missing.output;
+}
+
+TEST(Cli, SynthThenIngestRetailRocket) {
+  test::TempDir dir;
+  const Result s = run("synth --users 300 --items 50 --events 3000 --seed 3 --out " + dir.file("syn"));
+  ASSERT_EQ(s.code, 0) << s.output;
+  const Result i =
+      run("ingest retailrocket " + dir.file("syn/category_tree.csv") + " " + dir.file("syn/item_properties.csv") + " " +
+          dir.file("syn/events.csv") + " --store sqlite:" + dir.file("s.db"));
+  ASSERT_EQ(i.code, 0) << i.output;
+  EXPECT_TRUE(contains(i.output, "3,000 events, 300 users, 50 items")) << i.output;
+}
+
+}  // namespace
+}  // namespace aisle
