@@ -32,6 +32,13 @@ TEST(Timestamp, UnixSecondsAndMillis) {
   EXPECT_EQ(parse_timestamp("-1500", TimeFormat::kUnixMillis), -2);  // floor, not truncation
 }
 
+TEST(Timestamp, NumbersOutsideYearsOf4DigitsAreNoTimes) {
+  EXPECT_FALSE(parse_timestamp("-9223372036854775808", TimeFormat::kUnixMillis));
+  EXPECT_FALSE(parse_timestamp("9223372036854775807", TimeFormat::kUnixSeconds));
+  EXPECT_FALSE(parse_timestamp("1e300", TimeFormat::kUnixSeconds));
+  EXPECT_EQ(parse_timestamp("253402300799", TimeFormat::kUnixSeconds), 253402300799);
+}
+
 TEST(Timestamp, AutoTellsMillisFromSecondsFromIso) {
   EXPECT_EQ(parse_timestamp("1433221332117", TimeFormat::kAuto), 1433221332);
   EXPECT_EQ(parse_timestamp("874724710", TimeFormat::kAuto), 874724710);

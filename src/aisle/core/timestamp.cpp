@@ -10,6 +10,13 @@ namespace aisle {
 
 namespace {
 
+// Times are accepted between the years -9999 and 9999 (ISO 8601's four-digit years); outside
+// that a number is no timestamp, and arithmetic on it could overflow.
+constexpr std::int64_t kMaxSeconds = 253402300799;  // 9999-12-31 23:59:59
+bool in_range(std::int64_t t) {
+  return t >= -kMaxSeconds && t <= kMaxSeconds;
+}
+
 // Reads exactly n digits at s[pos..]; advances pos.
 bool digits(std::string_view s, size_t& pos, size_t n, int& out) {
   if (pos + n > s.size()) return false;
@@ -104,13 +111,16 @@ const char* time_format_name(TimeFormat f) {
 std::optional<Timestamp> parse_timestamp(std::string_view s, TimeFormat format) {
   switch (format) {
     case TimeFormat::kUnixSeconds: {
-      if (auto v = parse_int(s)) return *v;
-      if (auto d = parse_double(s)) return static_cast<Timestamp>(std::floor(*d));
+      if (auto v = parse_int(s)) return in_range(*v) ? std::optional<Timestamp>(*v) : std::nullopt;
+      if (auto d = parse_double(s)) {
+        if (std::fabs(*d) > static_cast<double>(kMaxSeconds)) return std::nullopt;
+        return static_cast<Timestamp>(std::floor(*d));
+      }
       return std::nullopt;
     }
     case TimeFormat::kUnixMillis: {
       auto v = parse_int(s);
-      if (!v) return std::nullopt;
+      if (!v || *v > kMaxSeconds * 1000 || *v < -kMaxSeconds * 1000) return std::nullopt;
       // Floor division, so that times before 1970 round the same way as after.
       return *v >= 0 ? *v / 1000 : -((-*v + 999) / 1000);
     }

@@ -1,5 +1,6 @@
 #include "aisle/data/readers/record_reader.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "aisle/core/error.h"
@@ -7,12 +8,24 @@
 namespace aisle {
 
 namespace {
-constexpr std::size_t kInitialBuffer = 1 << 20;
+constexpr std::size_t kMaxInitialBuffer = 1 << 20;
+constexpr std::size_t kMinInitialBuffer = 1 << 12;
+
+// Small inputs get a small buffer (cheap to set up); the buffer grows only for a record longer
+// than itself, so the size never limits what can be read.
+std::size_t initial_buffer(const InputStream& in) {
+  const std::uint64_t total = in.total_bytes();
+  if (total == 0 || total >= kMaxInitialBuffer) return kMaxInitialBuffer;
+  return std::max<std::size_t>(kMinInitialBuffer, static_cast<std::size_t>(total) * 2);
+}
 constexpr std::size_t kMaxRecord = std::size_t{256} << 20;
 }  // namespace
 
 RecordReader::RecordReader(std::unique_ptr<InputStream> input, std::string separator, bool quoted)
-    : input_(std::move(input)), sep_(std::move(separator)), quoted_(quoted && sep_.size() == 1), buf_(kInitialBuffer) {
+    : input_(std::move(input)),
+      sep_(std::move(separator)),
+      quoted_(quoted && sep_.size() == 1),
+      buf_(initial_buffer(*input_)) {
   if (sep_.empty()) throw ConfigError("empty field separator");
   scratch_.reserve(buf_.size());
 }
