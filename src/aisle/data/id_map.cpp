@@ -1,61 +1,68 @@
 #include "aisle/data/id_map.h"
 
+#include <cstring>
 #include <functional>
 
 namespace aisle {
 
 namespace {
-std::uint32_t hash_key(std::string_view key) {
-  const std::size_t h = std::hash<std::string_view>{}(key);
-  return static_cast<std::uint32_t>(h ^ (h >> 32));
-}
+constexpr std::size_t kInlineMax = 7;
 }  // namespace
+
+IdMap::Slot IdMap::probe_key(std::string_view key) const {
+  const std::size_t h = std::hash<std::string_view>{}(key);
+  Slot s{0, static_cast<std::uint32_t>(h ^ (h >> 32)) & ~1u, kNoIndex};
+  if (key.size() <= kInlineMax) {
+    std::memcpy(&s.inline_key, key.data(), key.size());
+    s.inline_key |= std::uint64_t{key.size()} << 56;
+    s.tag |= 1u;
+  }
+  return s;
+}
+
+// The position of the slot holding key, or of the free slot where it belongs.
+std::size_t IdMap::find_slot(const Slot& wanted, std::string_view key) const {
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t pos = wanted.tag & mask;; pos = (pos + 1) & mask) {
+    const Slot& s = slots_[pos];
+    if (s.index == kNoIndex) return pos;
+    if (s.tag != wanted.tag) continue;
+    if ((wanted.tag & 1u) != 0 ? s.inline_key == wanted.inline_key : name(s.index) == key) return pos;
+  }
+}
 
 std::uint32_t IdMap::find(std::string_view key) const {
   if (slots_.empty()) return kNoIndex;
-  const std::uint32_t h = hash_key(key);
-  const std::size_t mask = slots_.size() - 1;
-  for (std::size_t pos = h & mask;; pos = (pos + 1) & mask) {
-    const std::uint32_t idx = slots_[pos];
-    if (idx == kNoIndex) return kNoIndex;
-    if (hashes_[idx] == h && name(idx) == key) return idx;
-  }
+  return slots_[find_slot(probe_key(key), key)].index;
 }
 
 std::uint32_t IdMap::intern(std::string_view key) {
-  // Keep the load factor at or below 1/2.
-  if ((size() + 1) * 2 > slots_.size()) grow();
-  const std::uint32_t h = hash_key(key);
-  const std::size_t mask = slots_.size() - 1;
-  std::size_t pos = h & mask;
-  for (;; pos = (pos + 1) & mask) {
-    const std::uint32_t idx = slots_[pos];
-    if (idx == kNoIndex) break;
-    if (hashes_[idx] == h && name(idx) == key) return idx;
-  }
-  const std::uint32_t idx = size();
-  slots_[pos] = idx;
-  hashes_.push_back(h);
+  if ((static_cast<std::size_t>(size()) + 1) * 2 > slots_.size()) grow();
+  Slot wanted = probe_key(key);
+  Slot& s = slots_[find_slot(wanted, key)];
+  if (s.index != kNoIndex) return s.index;
+  wanted.index = size();
+  s = wanted;
   arena_.append(key);
   offsets_.push_back(arena_.size());
-  return idx;
+  return wanted.index;
 }
 
 void IdMap::reserve(std::size_t keys, std::size_t bytes) {
   arena_.reserve(bytes);
   offsets_.reserve(keys + 1);
-  hashes_.reserve(keys);
   while (slots_.size() < keys * 2) grow();
 }
 
 void IdMap::grow() {
-  const std::size_t capacity = slots_.empty() ? 64 : slots_.size() * 2;
-  slots_.assign(capacity, kNoIndex);
-  const std::size_t mask = capacity - 1;
-  for (std::uint32_t idx = 0; idx < size(); ++idx) {
-    std::size_t pos = hashes_[idx] & mask;
-    while (slots_[pos] != kNoIndex) pos = (pos + 1) & mask;
-    slots_[pos] = idx;
+  std::vector<Slot, HugePageAllocator<Slot>> old(slots_.empty() ? 64 : slots_.size() * 2, Slot{0, 0, kNoIndex});
+  old.swap(slots_);
+  const std::size_t mask = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.index == kNoIndex) continue;
+    std::size_t pos = s.tag & mask;
+    while (slots_[pos].index != kNoIndex) pos = (pos + 1) & mask;
+    slots_[pos] = s;
   }
 }
 

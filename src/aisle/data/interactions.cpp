@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "aisle/core/error.h"
+#include "aisle/core/huge_pages.h"
 
 namespace aisle {
 
@@ -12,10 +13,19 @@ bool ignored(const Event& e, const std::vector<TypeWeight>& rules) {
   return !is_present(e.weight) && !r.from_value && r.weight == 0.0f;
 }
 
+// Resizes v to n, with huge-page advice given before the pages are first touched.
+template <typename T>
+void sized_for(std::vector<T>& v, std::uint64_t n) {
+  v.reserve(n);
+  advise_huge_pages(v.data(), n * sizeof(T));
+  v.resize(n);
+}
+
+// Drops the tail left by merging. The capacity stays (at most one entry per event): shrinking
+// would copy every array once more for memory the caller frees with the events anyway.
 template <typename T>
 void truncate(std::vector<T>& v, std::uint64_t n) {
   v.resize(n);
-  v.shrink_to_fit();
 }
 
 struct Cell {
@@ -23,6 +33,22 @@ struct Cell {
   float weight;
   Timestamp time;
 };
+
+// Stable, so that equal-item weights are summed in event order (bit-reproducible sums). Most
+// rows are short: insertion sort there avoids stable_sort's buffer allocation per row.
+void sort_by_item(std::vector<Cell>& row) {
+  constexpr std::size_t kInsertionMax = 48;
+  if (row.size() > kInsertionMax) {
+    std::stable_sort(row.begin(), row.end(), [](const Cell& a, const Cell& b) { return a.item < b.item; });
+    return;
+  }
+  for (std::size_t i = 1; i < row.size(); ++i) {
+    const Cell c = row[i];
+    std::size_t j = i;
+    for (; j > 0 && row[j - 1].item > c.item; --j) row[j] = row[j - 1];
+    row[j] = c;
+  }
+}
 }  // namespace
 
 Interactions aggregate(std::span<const Event> events, const std::vector<TypeWeight>& rules, std::uint32_t num_users,
@@ -41,10 +67,11 @@ Interactions aggregate(std::span<const Event> events, const std::vector<TypeWeig
   const std::uint64_t kept = start[num_users];
 
   // Pass 2: scatter into the output arrays, grouped by user.
-  out.item.resize(kept);
-  out.weight.resize(kept);
-  out.last_time.resize(kept);
-  out.count.assign(kept, 1);
+  sized_for(out.item, kept);
+  sized_for(out.weight, kept);
+  sized_for(out.last_time, kept);
+  sized_for(out.count, kept);
+  std::fill(out.count.begin(), out.count.end(), 1u);
   {
     std::vector<std::uint64_t> cursor(start.begin(), start.end() - 1);
     for (const Event& e : events) {
@@ -68,8 +95,7 @@ Interactions aggregate(std::span<const Event> events, const std::vector<TypeWeig
     for (std::uint64_t p = begin; p < end; ++p) {
       row.push_back({out.item[p], out.weight[p], out.last_time[p]});
     }
-    // Stable, so that equal-item weights are summed in event order (bit-reproducible sums).
-    std::stable_sort(row.begin(), row.end(), [](const Cell& a, const Cell& b) { return a.item < b.item; });
+    sort_by_item(row);
     for (std::size_t k = 0; k < row.size();) {
       const ItemIdx item = row[k].item;
       float w = 0.0f;

@@ -29,7 +29,7 @@ struct Interactions {
 
 // O(events) time apart from sorting each user's row, O(events) memory: events are scattered
 // straight into the output arrays by user (counting sort), each row is sorted by item and merged
-// in place, then the arrays are shrunk. Events of a type whose rule weight is 0 are ignored.
+// in place; the arrays keep their capacity of one entry per event. Events of a type whose rule weight is 0 are ignored.
 // `rules` comes from Weighting::resolve on the log's event types.
 Interactions aggregate(std::span<const Event> events, const std::vector<TypeWeight>& rules, std::uint32_t num_users,
                        std::uint32_t num_items);

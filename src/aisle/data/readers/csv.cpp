@@ -17,6 +17,7 @@ void read_csv(std::span<const std::string> files, const ReadOptions& options, Ev
         options.mapping, [&](std::string_view name) { return h.find(name) != Header::npos; }, path, "csv");
     std::array<std::size_t, kFieldCount> index{};
     for (std::size_t i = 0; i < kFieldCount; ++i) index[i] = columns[i].empty() ? Header::npos : h.find(columns[i]);
+    rows.reserve_events(log.events);
     MappedValues values;
     while (rows.next()) {
       if (rows.width() != h.size()) {

@@ -57,6 +57,7 @@ void read_rees46(std::span<const std::string> files, const ReadOptions& options,
     const std::size_t c_user = h.require("user_id", kColumns);
     const std::size_t c_session = h.require("user_session", kColumns);
     const std::size_t width = h.size();
+    rows.reserve_events(log.events);
     EventRow row(log, report, options);
     while (rows.next()) {
       row.begin(rows.where());

@@ -24,6 +24,7 @@ void read_events(FileRows& rows, const Header& h, const ReadOptions& options, Ev
   const std::size_t c_event = h.require("event", kEventColumns);
   const std::size_t c_item = h.require("itemid", kEventColumns);
   const std::size_t width = h.size();
+  rows.reserve_events(log.events);
   EventRow row(log, report, options);
   while (rows.next()) {
     row.begin(rows.where());

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "aisle/core/error.h"
+#include "aisle/core/huge_pages.h"
 #include "aisle/core/text.h"
 
 namespace aisle {
@@ -15,6 +16,13 @@ FileRows::FileRows(const std::string& path, std::string separator, const ReadOpt
 
 FileRows::~FileRows() {
   report_.bytes_read += reader_.bytes_read();
+}
+
+void FileRows::reserve_events(std::vector<Event>& events) const {
+  constexpr std::uint64_t kMinRowBytes = 24;  // shorter rows are rare in event logs
+  const std::uint64_t rows = reader_.input().total_bytes() / kMinRowBytes;
+  events.reserve(events.size() + static_cast<std::size_t>(rows));
+  advise_huge_pages(events.data(), events.capacity() * sizeof(Event));
 }
 
 bool FileRows::read_header(Record& header) {

@@ -32,6 +32,10 @@ class FileRows {
   std::size_t width() const { return row_.fields.size(); }
   RowLocation where() const { return {path_, row_.line}; }
   const std::string& path() const { return path_; }
+  // Reserves room in `events` for the rows this file probably holds (from its size), so that a
+  // large load does not copy the event vector as it grows. Reserved pages cost no memory until
+  // they are written.
+  void reserve_events(std::vector<Event>& events) const;
 
  private:
   std::string path_;
