@@ -30,24 +30,42 @@ CREATE TABLE IF NOT EXISTS ingestion_runs(id INTEGER PRIMARY KEY, finished_at IN
 
 inline constexpr std::string_view kPostgres = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS users(idx BIGINT PRIMARY KEY, external_id TEXT NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS sessions(idx BIGINT PRIMARY KEY, external_id TEXT NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS event_types(idx BIGINT PRIMARY KEY, external_id TEXT NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS categories(idx BIGINT PRIMARY KEY, external_id TEXT NOT NULL UNIQUE,
+CREATE TABLE IF NOT EXISTS users(idx BIGINT NOT NULL, external_id TEXT COLLATE "C" NOT NULL,
+  CONSTRAINT users_pkey PRIMARY KEY(idx), CONSTRAINT users_external_id_key UNIQUE(external_id));
+CREATE TABLE IF NOT EXISTS sessions(idx BIGINT NOT NULL, external_id TEXT COLLATE "C" NOT NULL,
+  CONSTRAINT sessions_pkey PRIMARY KEY(idx), CONSTRAINT sessions_external_id_key UNIQUE(external_id));
+CREATE TABLE IF NOT EXISTS event_types(idx BIGINT PRIMARY KEY, external_id TEXT COLLATE "C" NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS categories(idx BIGINT PRIMARY KEY, external_id TEXT COLLATE "C" NOT NULL UNIQUE,
   parent_idx BIGINT, name TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS items(idx BIGINT PRIMARY KEY, external_id TEXT NOT NULL UNIQUE,
-  name TEXT, brand TEXT, price REAL, available SMALLINT, image_url TEXT, attributes TEXT);
+CREATE TABLE IF NOT EXISTS items(idx BIGINT NOT NULL, external_id TEXT COLLATE "C" NOT NULL,
+  name TEXT, brand TEXT, price REAL, available SMALLINT, image_url TEXT, attributes TEXT,
+  CONSTRAINT items_pkey PRIMARY KEY(idx), CONSTRAINT items_external_id_key UNIQUE(external_id));
 CREATE TABLE IF NOT EXISTS item_categories(item_idx BIGINT NOT NULL, position INTEGER NOT NULL,
   category_idx BIGINT NOT NULL, PRIMARY KEY(item_idx, position));
 CREATE TABLE IF NOT EXISTS events(user_idx BIGINT NOT NULL, item_idx BIGINT NOT NULL,
   type_idx BIGINT NOT NULL, ts BIGINT NOT NULL, occurrence INTEGER NOT NULL,
   quantity REAL, value REAL, weight REAL, session_idx BIGINT, run_id BIGINT NOT NULL,
-  PRIMARY KEY(user_idx, item_idx, type_idx, ts, occurrence));
+  CONSTRAINT events_pkey PRIMARY KEY(user_idx, item_idx, type_idx, ts, occurrence));
 CREATE TABLE IF NOT EXISTS ingestion_runs(id BIGSERIAL PRIMARY KEY, finished_at BIGINT NOT NULL,
   format TEXT NOT NULL, files TEXT NOT NULL, rows_read BIGINT NOT NULL, rows_kept BIGINT NOT NULL,
   rows_skipped BIGINT NOT NULL, rows_rejected BIGINT NOT NULL, events_added BIGINT NOT NULL,
   issues TEXT NOT NULL)
 )sql";
+
+// PostgreSQL constraints that a load into an empty table drops and rebuilds in bulk (one sort
+// instead of a B-tree insert per row): table, constraint name, definition.
+struct BulkConstraint {
+  std::string_view table, name, definition;
+};
+inline constexpr BulkConstraint kPostgresBulkConstraints[] = {
+    {"users", "users_pkey", "PRIMARY KEY(idx)"},
+    {"users", "users_external_id_key", "UNIQUE(external_id)"},
+    {"items", "items_pkey", "PRIMARY KEY(idx)"},
+    {"items", "items_external_id_key", "UNIQUE(external_id)"},
+    {"sessions", "sessions_pkey", "PRIMARY KEY(idx)"},
+    {"sessions", "sessions_external_id_key", "UNIQUE(external_id)"},
+    {"events", "events_pkey", "PRIMARY KEY(user_idx, item_idx, type_idx, ts, occurrence)"},
+};
 
 // Tables holding an external-id map (idx, external_id), in the order of StoreIds' members.
 inline constexpr std::string_view kIdTables[] = {"users", "items", "sessions", "event_types", "categories"};

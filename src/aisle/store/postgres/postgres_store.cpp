@@ -218,6 +218,36 @@ std::function<bool(std::string&)> rows_of(const std::vector<T>& v, Write write) 
   };
 }
 
+// Into an empty table, rows are copied without the table's bulk constraints, which are then
+// rebuilt by one sort each (schema::kPostgresBulkConstraints). Inside the load's transaction,
+// so a failure restores them with everything else. For a table with rows it does nothing.
+class BulkIndexes {
+ public:
+  BulkIndexes(Connection& c, const std::string& table) : c_(c), table_(table) {
+    active_ = c_.exec("SELECT NOT EXISTS (SELECT 1 FROM " + table + ")") == "t";
+    if (!active_) return;
+    c_.exec("SET LOCAL maintenance_work_mem = '256MB'");
+    for (const auto& bc : schema::kPostgresBulkConstraints) {
+      if (bc.table == table_) c_.exec("ALTER TABLE " + table_ + " DROP CONSTRAINT " + std::string(bc.name));
+    }
+  }
+  bool active() const { return active_; }
+  void rebuild() {
+    if (!active_) return;
+    for (const auto& bc : schema::kPostgresBulkConstraints) {
+      if (bc.table == table_) {
+        c_.exec("ALTER TABLE " + table_ + " ADD CONSTRAINT " + std::string(bc.name) + " " + std::string(bc.definition));
+      }
+    }
+    active_ = false;
+  }
+
+ private:
+  Connection& c_;
+  std::string table_;
+  bool active_ = false;
+};
+
 class PostgresStore final : public EventStore {
  public:
   explicit PostgresStore(const std::string& url) : EventStore(url), c_(url) {
@@ -258,8 +288,10 @@ class PostgresStore final : public EventStore {
   }
   void insert_ids(const std::string& table, const std::vector<NewId>& ids) {
     if (ids.empty()) return;
+    BulkIndexes bulk(c_, table);
     c_.copy_in("COPY " + table + "(idx, external_id) FROM STDIN",
                rows_of(ids, [](CopyRow r, const NewId& n) { r.num(n.idx).text(n.external_id).end(); }));
+    bulk.rebuild();
   }
   void write_catalog(const LoadPlan& plan);
 
@@ -332,7 +364,8 @@ LoadResult PostgresStore::load(const EventLog& log, const IngestionRun& run) {
       std::to_string(run.rows_read) + ", " + std::to_string(run.rows_kept) + ", " + std::to_string(run.rows_skipped) +
       ", " + std::to_string(run.rows_rejected) + ", 0, " + quote_literal(run.issues) + ") RETURNING id");
 
-  const bool empty = c_.exec("SELECT NOT EXISTS (SELECT 1 FROM events)") == "t";
+  BulkIndexes bulk(c_, "events");
+  const bool empty = bulk.active();
   const std::string target = empty ? "events" : "stage_events";
   if (!empty) c_.exec("CREATE TEMP TABLE stage_events (LIKE events) ON COMMIT DROP");
   const std::int64_t rid = std::stoll(run_id);
@@ -349,6 +382,7 @@ LoadResult PostgresStore::load(const EventLog& log, const IngestionRun& run) {
   result.events_added =
       empty ? plan.events.size()
             : std::stoull(c_.exec("INSERT INTO events SELECT * FROM stage_events ON CONFLICT DO NOTHING"));
+  bulk.rebuild();
   result.events_already_stored = plan.events.size() - result.events_added;
   result.new_users = static_cast<std::uint32_t>(plan.new_users.size());
   result.new_items = static_cast<std::uint32_t>(plan.new_items.size());

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs the programs of bench/ on the bundled sample and on a synthetic RetailRocket-sized log,
+# a few times each (this machine's timings vary run to run), plus the pandas reference.
+# Usage: scripts/run-benchmarks.sh BUILD_DIR [RUNS]. Output goes to stdout; the figures in
+# docs/PERFORMANCE.md come from it.
+set -euo pipefail
+build=$1
+runs=${2:-5}
+root=$(cd "$(dirname "$0")/.." && pwd)
+data="$build/bench-data"
+mkdir -p "$data"
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "threads: 1 (all programs are single-threaded); OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1"
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+
+[[ -f "$data/online-retail.csv" ]] || zstd -qdc "$root/data/sample/online-retail.csv.zst" > "$data/online-retail.csv"
+[[ -f "$data/rr/events.csv" ]] || "$build/aisle" synth --users 1407580 --items 235061 --events 2756101 --seed 1 --out "$data/rr" >/dev/null
+
+section() { printf '\n== %s\n' "$*"; }
+repeat() { for ((i = 1; i <= runs; i++)); do "$@"; done; }
+
+section "parse + map + aggregate: Online Retail, plain CSV"
+repeat "$build/bench/bench_ingest" online-retail "$data/online-retail.csv"
+section "parse + map + aggregate: Online Retail, zstd-compressed (as bundled)"
+repeat "$build/bench/bench_ingest" online-retail "$root/data/sample/online-retail.csv.zst"
+section "parse + map + aggregate: synthetic RetailRocket-sized log (2.76M events, 1.4M users, 235k items)"
+repeat "$build/bench/bench_ingest" retailrocket "$data/rr/events.csv"
+
+section "pandas reference: Online Retail, plain CSV"
+repeat /usr/bin/python3 "$root/bench/pandas_online_retail.py" "$data/online-retail.csv"
+
+section "store load: SQLite"
+for ((i = 1; i <= 3; i++)); do
+  rm -f "$data/bench.db"*
+  "$build/bench/bench_store" "sqlite:$data/bench.db" online-retail "$data/online-retail.csv"
+  rm -f "$data/bench.db"*
+  "$build/bench/bench_store" "sqlite:$data/bench.db" retailrocket "$data/rr/events.csv"
+done
+rm -f "$data/bench.db"*
+
+section "store load: PostgreSQL (COPY), throwaway local server"
+"$root/scripts/with-postgres.sh" bash -c '
+  for i in 1 2 3; do
+    for spec in "online-retail '"$data"'/online-retail.csv" "retailrocket '"$data"'/rr/events.csv"; do
+      db=bench_$RANDOM$RANDOM
+      psql -q "$AISLE_TEST_POSTGRES_URL" -c "CREATE DATABASE $db"
+      "'"$build"'/bench/bench_store" "${AISLE_TEST_POSTGRES_URL%/*}/$db" $spec
+      psql -q "$AISLE_TEST_POSTGRES_URL" -c "DROP DATABASE $db"
+    done
+  done'
