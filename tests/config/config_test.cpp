@@ -57,3 +57,15 @@ TEST(Config, ReferenceDocumentsEveryKey) {
 
 }  // namespace
 }  // namespace aisle
+
+namespace aisle {
+namespace {
+
+TEST(Config, DocsTableIsTheGeneratedReference) {
+  const std::string docs = test::read_file(std::string(AISLE_FIXTURES) + "/../../docs/CONFIG.md");
+  EXPECT_NE(docs.find(config_reference()), std::string::npos)
+      << "docs/CONFIG.md is out of date: paste the table printed by `aisle config`";
+}
+
+}  // namespace
+}  // namespace aisle

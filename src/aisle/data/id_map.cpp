@@ -36,6 +36,11 @@ std::uint32_t IdMap::find(std::string_view key) const {
   return slots_[find_slot(probe_key(key), key)].index;
 }
 
+void IdMap::prefetch(std::string_view key) const {
+  if (slots_.empty()) return;
+  __builtin_prefetch(&slots_[probe_key(key).tag & (slots_.size() - 1)]);
+}
+
 std::uint32_t IdMap::intern(std::string_view key) {
   if ((static_cast<std::size_t>(size()) + 1) * 2 > slots_.size()) grow();
   Slot wanted = probe_key(key);

@@ -21,6 +21,8 @@ class IdMap {
   std::uint32_t intern(std::string_view key);
   // The index of key, or kNoIndex.
   std::uint32_t find(std::string_view key) const;
+  // Starts loading the table slot where key's probe begins into the cache (a hint only).
+  void prefetch(std::string_view key) const;
   // The external id of idx (idx < size()). Valid until the next intern().
   std::string_view name(std::uint32_t idx) const {
     return {arena_.data() + offsets_[idx], offsets_[idx + 1] - offsets_[idx]};

@@ -56,6 +56,7 @@ bool RecordReader::refill() {
 
 bool RecordReader::next(Record& record) {
   while (true) {
+    scratch_.clear();
     const Parse p = quoted_ ? parse_quoted(record) : parse_plain_lines(record);
     if (p == Parse::kDone) {
       if (record.fields.empty()) return false;  // end of data
@@ -70,11 +71,38 @@ bool RecordReader::next(Record& record) {
   }
 }
 
-// Parses one record at begin_. kNeedMore when the buffer ends inside the record and more data
-// may come; at the end of the data the last record is accepted without a final newline.
-RecordReader::Parse RecordReader::parse_quoted(Record& record) {
-  record.fields.clear();
+std::size_t RecordReader::next_batch(std::vector<Record>& batch, std::size_t max) {
   scratch_.clear();
+  std::size_t n = 0;
+  while (n < max) {
+    if (batch.size() <= n) batch.emplace_back();
+    Record& record = batch[n];
+    const Parse p = quoted_ ? parse_quoted(record) : parse_plain_lines(record);
+    if (p == Parse::kDone) {
+      if (record.fields.empty()) break;  // end of data
+      const bool blank = record.fields.size() == 1 && record.fields[0].empty();
+      if (!blank) ++n;
+      continue;
+    }
+    if (n > 0) break;  // a refill would move the bytes the batch points into
+    scratch_.clear();
+    if (!refill() && begin_ == end_) break;
+  }
+  return n;
+}
+
+// Parses one record at begin_, appending its unescaped quoted fields to scratch_ (taken back
+// when the record is incomplete). kNeedMore when the buffer ends inside the record and more
+// data may come; at the end of the data the last record is accepted without a final newline.
+RecordReader::Parse RecordReader::parse_quoted(Record& record) {
+  const std::size_t mark = scratch_.size();
+  const Parse p = parse_quoted_fields(record);
+  if (p == Parse::kNeedMore) scratch_.resize(mark);
+  return p;
+}
+
+RecordReader::Parse RecordReader::parse_quoted_fields(Record& record) {
+  record.fields.clear();
   const char sep = sep_[0];
   const char* const data = buf_.data();
   std::size_t p = begin_;

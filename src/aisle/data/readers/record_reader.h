@@ -26,8 +26,12 @@ class RecordReader {
   // quoted = false splits lines as they are, whatever the separator (MovieLens files).
   RecordReader(std::unique_ptr<InputStream> input, std::string separator, bool quoted = true);
 
-  // False at the end of the data.
+  // False at the end of the data. The record's views are valid until the next call.
   bool next(Record& record);
+  // Up to `max` records into batch[0..n), n returned (0 at the end of the data). All views of
+  // the batch stay valid until the next call to next() or next_batch(): a batch ends early
+  // rather than refill the buffer under it. Lets callers look ahead (prefetch) over a batch.
+  std::size_t next_batch(std::vector<Record>& batch, std::size_t max);
   const InputStream& input() const { return *input_; }
   // Decompressed bytes handed out as records so far.
   std::uint64_t bytes_read() const { return bytes_done_; }
@@ -35,6 +39,7 @@ class RecordReader {
  private:
   enum class Parse { kDone, kNeedMore };
   Parse parse_quoted(Record& record);
+  Parse parse_quoted_fields(Record& record);
   Parse parse_plain_lines(Record& record);
   bool refill();
 

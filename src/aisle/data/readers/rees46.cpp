@@ -58,6 +58,8 @@ void read_rees46(std::span<const std::string> files, const ReadOptions& options,
     const std::size_t c_session = h.require("user_session", kColumns);
     const std::size_t width = h.size();
     rows.reserve_events(log.events);
+    rows.prefetch_ids(c_user, log.users);
+    rows.prefetch_ids(c_item, log.items);
     EventRow row(log, report, options);
     while (rows.next()) {
       row.begin(rows.where());

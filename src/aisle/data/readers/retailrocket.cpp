@@ -25,6 +25,8 @@ void read_events(FileRows& rows, const Header& h, const ReadOptions& options, Ev
   const std::size_t c_item = h.require("itemid", kEventColumns);
   const std::size_t width = h.size();
   rows.reserve_events(log.events);
+  rows.prefetch_ids(c_user, log.users);
+  rows.prefetch_ids(c_item, log.items);
   EventRow row(log, report, options);
   while (rows.next()) {
     row.begin(rows.where());

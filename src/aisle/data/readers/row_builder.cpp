@@ -35,12 +35,18 @@ bool FileRows::read_header(Record& header) {
 }
 
 bool FileRows::next() {
-  if (!reader_.next(row_)) {
-    if (options_.context.progress != nullptr) {
-      options_.context.progress->update(path_, report_.rows_read, reader_.input().consumed_bytes(),
-                                        reader_.input().total_bytes());
+  constexpr std::size_t kBatchRows = 64;
+  if (++pos_ >= count_) {
+    pos_ = 0;
+    count_ = reader_.next_batch(batch_, kBatchRows);
+    if (count_ == 0) {
+      if (options_.context.progress != nullptr) {
+        options_.context.progress->update(path_, report_.rows_read, reader_.input().consumed_bytes(),
+                                          reader_.input().total_bytes());
+      }
+      return false;
     }
-    return false;
+    prefetch_batch();
   }
   ++report_.rows_read;
   if ((++rows_ & 0xFFFF) == 0 && options_.context.progress != nullptr) {
@@ -48,6 +54,14 @@ bool FileRows::next() {
                                       reader_.input().total_bytes());
   }
   return true;
+}
+
+void FileRows::prefetch_batch() const {
+  for (const auto& [column, map] : hints_) {
+    for (std::size_t k = 0; k < count_; ++k) {
+      if (column < batch_[k].fields.size()) map->prefetch(clean_id(batch_[k].fields[column]));
+    }
+  }
 }
 
 Header::Header(const Record& header, std::string path, std::string format)

@@ -27,10 +27,14 @@ class FileRows {
   bool read_header(Record& header);
   // The next data row; false at the end.
   bool next();
-  const Record& row() const { return row_; }
-  std::string_view field(std::size_t i) const { return row_.fields[i]; }
-  std::size_t width() const { return row_.fields.size(); }
-  RowLocation where() const { return {path_, row_.line}; }
+  const Record& row() const { return batch_[pos_]; }
+  std::string_view field(std::size_t i) const { return row().fields[i]; }
+  std::size_t width() const { return row().fields.size(); }
+  RowLocation where() const { return {path_, row().line}; }
+  // Rows are read in small batches; before a batch is handed out, the id-map slots of this
+  // column's (cleaned) ids are prefetched, so the lookups of a batch overlap their cache misses
+  // instead of waiting for each in turn. Only a hint: results do not depend on it.
+  void prefetch_ids(std::size_t column, const IdMap& map) { hints_.push_back({column, &map}); }
   const std::string& path() const { return path_; }
   // Reserves room in `events` for the rows this file probably holds (from its size), so that a
   // large load does not copy the event vector as it grows. Reserved pages cost no memory until
@@ -40,9 +44,14 @@ class FileRows {
  private:
   std::string path_;
   RecordReader reader_;
+  void prefetch_batch() const;
+
   const ReadOptions& options_;
   ReadReport& report_;
-  Record row_;
+  std::vector<Record> batch_;
+  std::size_t pos_ = 0;
+  std::size_t count_ = 0;
+  std::vector<std::pair<std::size_t, const IdMap*>> hints_;
   std::uint64_t rows_ = 0;
 };
 
