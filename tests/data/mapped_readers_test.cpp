@@ -80,6 +80,32 @@ TEST(CsvReader, MissingMappedColumnIsAnErrorNamingIt) {
   EXPECT_THROW(read("csv", dir.write("y.csv", "a,b\n1,2\n"), ReadOptions{}, log2), InputError);
 }
 
+TEST(CsvReader, CatalogFileWithoutUsersFillsTheCatalogOnly) {
+  test::TempDir dir;
+  const std::string path = dir.write("catalog.csv",
+                                     "sku,title,category_id,brand,price,image_url,in_stock\n"
+                                     "A-1,\"Mug, large\",kitchen,Acme,4.50,https://img.example/a1.jpg,yes\n"
+                                     "B-7,Bowl,kitchen,,0,,0\n"
+                                     "C-3,Plate,kitchen,,2.00,,maybe\n");
+  EventLog log;
+  const ReadReport r = read("csv", path, ReadOptions{}, log);
+  EXPECT_TRUE(log.events.empty());
+  EXPECT_EQ(r.rows_kept, 2u);
+  EXPECT_EQ(r.issues.rejected().at("bad_available").examples.at(0).line, 4u);
+  const ItemInfo* mug = log.catalog.find_item(log.items.find("A-1"));
+  ASSERT_NE(mug, nullptr);
+  EXPECT_EQ(mug->name, "Mug, large");
+  EXPECT_EQ(mug->brand, "Acme");
+  EXPECT_EQ(mug->price, 4.5f);
+  EXPECT_EQ(mug->image_url, "https://img.example/a1.jpg");
+  EXPECT_EQ(mug->available, Availability::kYes);
+  EXPECT_EQ(log.catalog.category_ids().name(mug->categories.at(0)), "kitchen");
+  const ItemInfo* bowl = log.catalog.find_item(log.items.find("B-7"));
+  ASSERT_NE(bowl, nullptr);
+  EXPECT_EQ(bowl->available, Availability::kNo);
+  EXPECT_FALSE(is_present(bowl->price));  // 0 is no price
+}
+
 TEST(JsonlReader, StringsNumbersNullsAndBadLines) {
   test::TempDir dir;
   const std::string path = dir.write(

@@ -86,6 +86,19 @@ TEST(OnlineRetail, ZeroPricesStayOnTheEventButNeverBecomeTheCatalogPrice) {
   EXPECT_FLOAT_EQ(item_info(l.log, "85123A").price, 2.55f);
 }
 
+TEST(OnlineRetail, NegativePricesOfTheRealDataNeverReachTheCatalog) {
+  // The slice's negative prices ("Adjust bad debt", -11062.06) are on rows without customer.
+  const Loaded l = load_slice();
+  EXPECT_EQ(l.log.items.find("B"), kNoIndex);
+  for (const Event& e : l.log.events) EXPECT_GE(e.value, 0.0f);
+  for (ItemIdx i = 0; i < l.log.items.size(); ++i) {
+    const ItemInfo* info = l.log.catalog.find_item(i);
+    if (info != nullptr && is_present(info->price)) {
+      EXPECT_GT(info->price, 0.0f);
+    }
+  }
+}
+
 TEST(OnlineRetail, ExactDuplicateRowsAreAllKept) {
   const Loaded l = load_slice();
   const UserIdx u = l.log.users.find("17908");

@@ -65,7 +65,7 @@ const std::vector<Key>& keys() {
       {"ingest", "map", "string", "\"\"",
        "Column mapping for the csv and jsonl formats, e.g. \"user=customer_id,item=sku,time=ts:iso8601,event=action\". "
        "Fields: user, item, time[:unix, unix_ms, iso8601 or auto], event, weight, quantity, value, session, name, "
-       "category, brand, price.",
+       "category, brand, price, image_url, available (no user column: a catalog file).",
        [](const toml::node& n, Config& c) {
          c.map_spec = need_string(n, "ingest.map");
          (void)ColumnMapping::parse(c.map_spec);

@@ -72,6 +72,31 @@ LoadPlan plan_load(const EventLog& log, StoreIds& ids) {
   return plan;
 }
 
+StoreIds read_store_ids(const std::string& url,
+                        const std::function<void(std::string_view table, const IdRowSink& add)>& read_table) {
+  StoreIds ids;
+  const std::pair<std::string_view, IdMap*> tables[] = {{"users", &ids.users},
+                                                        {"items", &ids.items},
+                                                        {"sessions", &ids.sessions},
+                                                        {"event_types", &ids.event_types},
+                                                        {"categories", &ids.categories}};
+  for (const auto& [table, map] : tables) {
+    read_table(table, [&, table = table, map = map](std::uint64_t idx, std::string_view external_id) {
+      if (map->intern(external_id) != idx) {
+        throw StoreError(url + ": table " + std::string(table) + " has gaps in idx at " + std::to_string(idx));
+      }
+    });
+  }
+  return ids;
+}
+
+void move_ids_into(StoreIds& ids, EventLog& log) {
+  log.users = std::move(ids.users);
+  log.items = std::move(ids.items);
+  log.sessions = std::move(ids.sessions);
+  log.event_types = std::move(ids.event_types);
+}
+
 std::string attributes_to_json(const ItemInfo& info) {
   if (info.attributes.empty()) return {};
   nlohmann::ordered_json j = nlohmann::ordered_json::object();

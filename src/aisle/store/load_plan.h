@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,15 @@ namespace aisle {
 struct StoreIds {
   IdMap users, items, sessions, event_types, categories;
 };
+
+// Reads every id table of a store (schema::kIdTables) through the backend's `read_table`, which
+// calls `add(idx, external_id)` for each row in idx order. Throws StoreError naming url and
+// table when a table's indices are not 0, 1, 2, ...
+using IdRowSink = std::function<void(std::uint64_t idx, std::string_view external_id)>;
+StoreIds read_store_ids(const std::string& url,
+                        const std::function<void(std::string_view table, const IdRowSink& add)>& read_table);
+// Moves the user, item, session and event-type maps into log (categories go to its catalog).
+void move_ids_into(StoreIds& ids, EventLog& log);
 
 struct NewId {
   std::uint32_t idx;

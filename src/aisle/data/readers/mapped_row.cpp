@@ -6,7 +6,8 @@ namespace aisle {
 
 namespace {
 constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
-    "user", "item", "time", "event", "weight", "quantity", "value", "session", "name", "category", "brand", "price"};
+    "user",    "item", "time",     "event", "weight", "quantity",  "value",
+    "session", "name", "category", "brand", "price",  "image_url", "available"};
 }  // namespace
 
 std::string_view field_name(Field f) {
@@ -75,6 +76,8 @@ const std::vector<std::string_view>& usual_names(Field f) {
       {"category", "category_id"},
       {"brand"},
       {"price"},
+      {"image_url", "image", "image_link"},
+      {"available", "availability", "in_stock"},
   }};
   return kUsual[static_cast<std::size_t>(f)];
 }
@@ -82,23 +85,34 @@ const std::vector<std::string_view>& usual_names(Field f) {
 MappedRowBuilder::MappedRowBuilder(EventLog& log, ReadReport& report, const ReadOptions& options)
     : row_(log, report, options), options_(options), log_(log) {}
 
+namespace {
+// "1", "true", "yes", "in stock" and their opposites; nullopt for anything else.
+std::optional<Availability> parse_available(std::string_view v) {
+  const std::string t = to_lower(trim(v));
+  if (t == "1" || t == "true" || t == "yes" || t == "in stock" || t == "in_stock") return Availability::kYes;
+  if (t == "0" || t == "false" || t == "no" || t == "out of stock" || t == "out_of_stock") return Availability::kNo;
+  return std::nullopt;
+}
+}  // namespace
+
 void MappedRowBuilder::add(RowLocation where, const MappedValues& values,
                            const std::array<std::string, kFieldCount>& columns) {
   const auto get = [&](Field f) { return values[static_cast<std::size_t>(f)]; };
   const auto col = [&](Field f) -> std::string_view { return columns[static_cast<std::size_t>(f)]; };
+  const bool catalog_only = col(Field::kUser).empty();
   row_.begin(where);
   Event& e = row_.event();
-  if (!row_.user(get(Field::kUser).value_or(""), col(Field::kUser)) ||
-      !row_.item(get(Field::kItem).value_or(""), col(Field::kItem))) {
-    return;
-  }
+  if (!catalog_only && !row_.user(get(Field::kUser).value_or(""), col(Field::kUser))) return;
+  if (!row_.item(get(Field::kItem).value_or(""), col(Field::kItem))) return;
   if (get(Field::kTime) && !row_.time(*get(Field::kTime), col(Field::kTime), options_.mapping.time_format)) return;
-  if (get(Field::kEvent)) {
-    if (!row_.type(*get(Field::kEvent), col(Field::kEvent))) return;
-  } else {
-    if (default_type_ == kNoIndex && !row_.type(options_.default_event, "(default event)")) return;
-    if (default_type_ == kNoIndex) default_type_ = e.type;
-    row_.type_index(default_type_);
+  if (!catalog_only) {
+    if (get(Field::kEvent)) {
+      if (!row_.type(*get(Field::kEvent), col(Field::kEvent))) return;
+    } else {
+      if (default_type_ == kNoIndex && !row_.type(options_.default_event, "(default event)")) return;
+      if (default_type_ == kNoIndex) default_type_ = e.type;
+      row_.type_index(default_type_);
+    }
   }
   if ((get(Field::kWeight) && !row_.number(*get(Field::kWeight), col(Field::kWeight), e.weight)) ||
       (get(Field::kQuantity) && !row_.number(*get(Field::kQuantity), col(Field::kQuantity), e.quantity)) ||
@@ -107,18 +121,34 @@ void MappedRowBuilder::add(RowLocation where, const MappedValues& values,
   }
   float price = kAbsent;
   if (get(Field::kPrice) && !row_.number(*get(Field::kPrice), col(Field::kPrice), price)) return;
+  std::optional<Availability> available;
+  if (get(Field::kAvailable) && !trim(*get(Field::kAvailable)).empty()) {
+    available = parse_available(*get(Field::kAvailable));
+    if (!available) {
+      row_.reject("bad_available", col(Field::kAvailable), "1/0, true/false, yes/no or in/out of stock",
+                  *get(Field::kAvailable));
+      return;
+    }
+  }
   if (get(Field::kSession)) row_.session(*get(Field::kSession));
 
-  const bool has_catalog = get(Field::kName) || get(Field::kCategory) || get(Field::kBrand) || is_present(price);
+  const auto text = [&](Field f) { return get(f) ? trim(*get(f)) : std::string_view(); };
+  const bool has_catalog = !text(Field::kName).empty() || !text(Field::kCategory).empty() ||
+                           !text(Field::kBrand).empty() || is_present(price) || !text(Field::kImageUrl).empty() ||
+                           available.has_value();
   if (has_catalog && latest_.newer(e.item, e.time)) {
     ItemInfo& info = log_.catalog.item(e.item);
-    if (get(Field::kName) && !trim(*get(Field::kName)).empty()) info.name = utf8_or_latin1(trim(*get(Field::kName)));
-    if (get(Field::kBrand) && !trim(*get(Field::kBrand)).empty()) info.brand = trim(*get(Field::kBrand));
+    if (!text(Field::kName).empty()) info.name = utf8_or_latin1(text(Field::kName));
+    if (!text(Field::kBrand).empty()) info.brand = text(Field::kBrand);
+    if (!text(Field::kImageUrl).empty()) info.image_url = text(Field::kImageUrl);
+    if (available) info.available = *available;
     if (is_present(price) && price > 0) info.price = price;
-    if (get(Field::kCategory)) {
-      const std::string_view cat = clean_id(*get(Field::kCategory));
-      if (!cat.empty()) info.categories = {log_.catalog.add_category(cat)};
-    }
+    const std::string_view cat = get(Field::kCategory) ? clean_id(*get(Field::kCategory)) : std::string_view();
+    if (!cat.empty()) info.categories = {log_.catalog.add_category(cat)};
+  }
+  if (catalog_only) {
+    row_.keep_without_event();
+    return;
   }
   row_.commit();
 }

@@ -26,6 +26,11 @@ std::array<std::string, kFieldCount> resolve_columns(const ColumnMapping& mappin
       }
     }
   }
+  // No user column, but item and catalog columns: a catalog file.
+  const bool no_user = out[static_cast<std::size_t>(Field::kUser)].empty();
+  bool has_catalog = false;
+  for (std::size_t i = static_cast<std::size_t>(Field::kName); i < kFieldCount; ++i) has_catalog |= !out[i].empty();
+  if (no_user && has_catalog && !out[static_cast<std::size_t>(Field::kItem)].empty()) return out;
   for (Field required : {Field::kUser, Field::kItem}) {
     if (out[static_cast<std::size_t>(required)].empty()) {
       throw InputError(path + ": no column for " + std::string(field_name(required)) + " in the " +

@@ -87,10 +87,7 @@ void read_online_retail(std::span<const std::string> files, const ReadOptions& o
     const EventTypeIdx cancel = log.event_types.intern("cancel");
     while (rows.next()) {
       row.begin(rows.where());
-      if (rows.width() < width) {
-        row.reject("short_row", "", std::to_string(h.size()) + " fields", std::to_string(rows.width()) + " fields");
-        continue;
-      }
+      if (!row.has_width(rows.width(), width)) continue;
       if (clean_id(rows.field(c_customer)).empty()) {
         report.issues.skip("no_customer");
         continue;

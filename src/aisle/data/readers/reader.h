@@ -20,7 +20,8 @@
 
 namespace aisle {
 
-// The fields a mapped row (csv, jsonl) can fill: event fields, then catalog fields.
+// The fields a mapped row (csv, jsonl) can fill: event fields, then catalog fields. A file with
+// an item column and catalog columns but no user column is a catalog: its rows make no events.
 enum class Field {
   kUser,
   kItem,
@@ -33,9 +34,11 @@ enum class Field {
   kName,
   kCategory,
   kBrand,
-  kPrice
+  kPrice,
+  kImageUrl,
+  kAvailable
 };
-inline constexpr std::size_t kFieldCount = 12;
+inline constexpr std::size_t kFieldCount = 14;
 std::string_view field_name(Field f);
 
 // Which source column (CSV header name or JSON key) feeds which field.

@@ -63,10 +63,7 @@ void read_rees46(std::span<const std::string> files, const ReadOptions& options,
     EventRow row(log, report, options);
     while (rows.next()) {
       row.begin(rows.where());
-      if (rows.width() < width) {
-        row.reject("short_row", "", std::to_string(width) + " fields", std::to_string(rows.width()) + " fields");
-        continue;
-      }
+      if (!row.has_width(rows.width(), width)) continue;
       Event& e = row.event();
       if (!row.time(rows.field(c_time), "event_time", TimeFormat::kIso8601) ||
           !row.type(rows.field(c_type), "event_type") || !row.item(rows.field(c_item), "product_id") ||

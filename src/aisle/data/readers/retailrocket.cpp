@@ -30,10 +30,7 @@ void read_events(FileRows& rows, const Header& h, const ReadOptions& options, Ev
   EventRow row(log, report, options);
   while (rows.next()) {
     row.begin(rows.where());
-    if (rows.width() < width) {
-      row.reject("short_row", "", std::to_string(width) + " fields", std::to_string(rows.width()) + " fields");
-      continue;
-    }
+    if (!row.has_width(rows.width(), width)) continue;
     if (!row.time(rows.field(c_time), "timestamp", TimeFormat::kUnixMillis) ||
         !row.user(rows.field(c_user), "visitorid") || !row.type(rows.field(c_event), "event") ||
         !row.item(rows.field(c_item), "itemid")) {
@@ -59,10 +56,7 @@ void read_properties(FileRows& rows, const Header& h, const ReadOptions& options
   EventRow row(log, report, options);
   while (rows.next()) {
     row.begin(rows.where());
-    if (rows.width() < width) {
-      row.reject("short_row", "", std::to_string(width) + " fields", std::to_string(rows.width()) + " fields");
-      continue;
-    }
+    if (!row.has_width(rows.width(), width)) continue;
     const std::string_view prop = trim(rows.field(c_prop));
     const bool wanted = prop == "categoryid" || prop == "available" || prop == "790";
     if (!wanted) {

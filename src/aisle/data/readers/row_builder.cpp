@@ -94,6 +94,12 @@ void EventRow::begin(RowLocation where) {
   event_ = Event{};
 }
 
+bool EventRow::has_width(std::size_t have, std::size_t need) {
+  if (have >= need) return true;
+  reject("short_row", "", std::to_string(need) + " fields", std::to_string(have) + " fields");
+  return false;
+}
+
 void EventRow::reject(std::string_view reason, std::string_view column, std::string_view expected,
                       std::string_view found) {
   report_.issues.reject(reason, where_, column, expected, found);
@@ -171,6 +177,10 @@ void EventRow::session(std::string_view raw) {
 
 void EventRow::commit() {
   log_.events.push_back(event_);
+  ++report_.rows_kept;
+}
+
+void EventRow::keep_without_event() {
   ++report_.rows_kept;
 }
 

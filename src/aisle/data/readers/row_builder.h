@@ -81,6 +81,8 @@ class EventRow {
   EventRow(EventLog& log, ReadReport& report, const ReadOptions& options);
 
   void begin(RowLocation where);
+  // False, after rejecting the row as short_row, when it has fewer than `need` fields.
+  bool has_width(std::size_t have, std::size_t need);
   bool user(std::string_view raw, std::string_view column);
   bool item(std::string_view raw, std::string_view column);
   bool time(std::string_view raw, std::string_view column, TimeFormat format);
@@ -93,6 +95,8 @@ class EventRow {
   Event& event() { return event_; }
   // Appends the event and counts the row as kept.
   void commit();
+  // Counts the row as kept for what it told the catalog; no event.
+  void keep_without_event();
   // Rejects the current row for a reason of the caller's.
   void reject(std::string_view reason, std::string_view column, std::string_view expected, std::string_view found);
   RowLocation where() const { return where_; }

@@ -269,22 +269,14 @@ class PostgresStore final : public EventStore {
   std::vector<StoredRun> runs() override;
 
  private:
-  void read_ids(std::string_view table, IdMap& out) {
-    std::vector<std::optional<std::string>> f;
-    c_.copy_out("SELECT idx, external_id FROM " + std::string(table) + " ORDER BY idx", [&](std::string_view line) {
-      parse_copy_row(line, f);
-      if (out.intern(*f[1]) != std::stoul(*f[0]))
-        throw StoreError(url() + ": table " + std::string(table) + " has gaps in idx");
-    });
-  }
   StoreIds read_all_ids() {
-    StoreIds ids;
-    read_ids("users", ids.users);
-    read_ids("items", ids.items);
-    read_ids("sessions", ids.sessions);
-    read_ids("event_types", ids.event_types);
-    read_ids("categories", ids.categories);
-    return ids;
+    std::vector<std::optional<std::string>> f;
+    return read_store_ids(url(), [&](std::string_view table, const IdRowSink& add) {
+      c_.copy_out("SELECT idx, external_id FROM " + std::string(table) + " ORDER BY idx", [&](std::string_view line) {
+        parse_copy_row(line, f);
+        add(std::stoull(*f[0]), *f[1]);
+      });
+    });
   }
   void insert_ids(const std::string& table, const std::vector<NewId>& ids) {
     if (ids.empty()) return;
@@ -407,10 +399,7 @@ EventLog PostgresStore::read() {
   c_.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
   EventLog log;
   StoreIds ids = read_all_ids();
-  log.users = std::move(ids.users);
-  log.items = std::move(ids.items);
-  log.sessions = std::move(ids.sessions);
-  log.event_types = std::move(ids.event_types);
+  move_ids_into(ids, log);
   std::vector<std::optional<std::string>> f;
   std::vector<CategoryIdx> parents;
   c_.copy_out("SELECT external_id, parent_idx, name FROM categories ORDER BY idx", [&](std::string_view line) {

@@ -163,22 +163,11 @@ class SqliteStore final : public EventStore {
   std::vector<StoredRun> runs() override;
 
  private:
-  void read_ids(std::string_view table, IdMap& out) {
-    Statement q(db_, "SELECT idx, external_id FROM " + std::string(table) + " ORDER BY idx");
-    while (q.step()) {
-      if (out.intern(q.text_at(1)) != static_cast<std::uint32_t>(q.int_at(0))) {
-        throw StoreError(url() + ": table " + std::string(table) + " has gaps in idx");
-      }
-    }
-  }
   StoreIds read_all_ids() {
-    StoreIds ids;
-    read_ids("users", ids.users);
-    read_ids("items", ids.items);
-    read_ids("sessions", ids.sessions);
-    read_ids("event_types", ids.event_types);
-    read_ids("categories", ids.categories);
-    return ids;
+    return read_store_ids(url(), [&](std::string_view table, const IdRowSink& add) {
+      Statement q(db_, "SELECT idx, external_id FROM " + std::string(table) + " ORDER BY idx");
+      while (q.step()) add(static_cast<std::uint64_t>(q.int_at(0)), q.text_at(1));
+    });
   }
   void insert_ids(std::string_view table, const std::vector<NewId>& ids) {
     Statement ins(db_, "INSERT INTO " + std::string(table) + "(idx, external_id) VALUES(?, ?)");
@@ -272,10 +261,7 @@ EventLog SqliteStore::read() {
   } end{db_};
   EventLog log;
   StoreIds ids = read_all_ids();
-  log.users = std::move(ids.users);
-  log.items = std::move(ids.items);
-  log.sessions = std::move(ids.sessions);
-  log.event_types = std::move(ids.event_types);
+  move_ids_into(ids, log);
 
   Statement cats(db_, "SELECT external_id, parent_idx, name FROM categories ORDER BY idx");
   std::vector<CategoryIdx> parents;
