@@ -42,7 +42,7 @@ TEST(Config, BadValuesNameTheKeyAndLine) {
   EXPECT_EQ(error_of("[ingest]\nstrict = \"yes\"\n"), "aisle.toml:2: ingest.strict must be true or false");
   EXPECT_NE(error_of("[interactions]\nweights = \"cart=lots\"\n").find("aisle.toml:2: weights spec"),
             std::string::npos);
-  EXPECT_NE(error_of("[run]\nthreads = 0\n").find("aisle.toml:2: run.threads must be an integer in [1, 256]"),
+  EXPECT_NE(error_of("[run]\nthreads = -1\n").find("aisle.toml:2: run.threads must be an integer in [0, 256]"),
             std::string::npos);
   EXPECT_NE(error_of("[store\n").find("aisle.toml:1"), std::string::npos);  // TOML syntax error
 }

@@ -57,6 +57,22 @@ TEST(InputStream, TruncatedCompressedStreamsAreErrors) {
   EXPECT_THROW(read_all(*gs), InputError);
 }
 
+TEST(InputStream, ReadAheadGivesTheSameBytesAndItsErrors) {
+  std::string big;
+  for (int i = 0; i < 400000; ++i) big += std::to_string(i) + ",item-" + std::to_string(i % 977) + "\n";
+  const std::string z = zstd_of(big);
+  auto ahead = read_ahead(memory_input("big.zst", z));
+  EXPECT_EQ(read_all(*ahead), big);
+  EXPECT_EQ(ahead->consumed_bytes(), z.size());
+  const std::string half = z.substr(0, z.size() / 2);  // memory_input views, so it must outlive the stream
+  auto cut = read_ahead(memory_input("cut.zst", half));
+  EXPECT_THROW(read_all(*cut), InputError);
+  // Dropping a stream that is still being read ahead stops its thread.
+  auto dropped = read_ahead(memory_input("big.zst", z));
+  char c;
+  EXPECT_EQ(dropped->read(&c, 1), 1u);
+}
+
 TEST(InputStream, MissingFileNamesThePath) {
   try {
     open_input("/nonexistent/events.csv");

@@ -2,7 +2,9 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <functional>
+#include <thread>
 
 #include "aisle/core/error.h"
 
@@ -99,9 +101,10 @@ const std::vector<Key>& keys() {
        [](const toml::node& n, Config& c) {
          c.online_retail.exclude_codes = need_strings(n, "online_retail.exclude_codes");
        }},
-      {"run", "threads", "integer", "1",
-       "Worker threads for parallel work (the single place the thread budget is set).",
-       [](const toml::node& n, Config& c) { c.threads = static_cast<int>(need_int(n, "run.threads", 1, 256)); }},
+      {"run", "threads", "integer", "0",
+       "Thread budget, set here and nowhere else; 0 = one per core. Ingestion reads and decompresses on a second "
+       "thread when it has two; results never depend on it.",
+       [](const toml::node& n, Config& c) { c.threads = static_cast<int>(need_int(n, "run.threads", 0, 256)); }},
       {"run", "seed", "integer", "42", "Seed of every random choice; same seed and threads = 1 give identical results.",
        [](const toml::node& n, Config& c) {
          c.seed = static_cast<std::uint64_t>(need_int(n, "run.seed", 0, INT64_MAX));
@@ -125,7 +128,7 @@ ReadOptions Config::read_options() const {
   o.online_retail = online_retail;
   o.strict = strict;
   o.examples_per_reason = examples_per_reason;
-  o.context.threads = threads;
+  o.context.threads = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   o.context.seed = seed;
   return o;
 }

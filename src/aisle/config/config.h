@@ -22,7 +22,7 @@ struct Config {
   bool strict = false;
   std::size_t examples_per_reason = 5;
   OnlineRetailRules online_retail;
-  int threads = 1;
+  int threads = 0;  // 0: one per core
   std::uint64_t seed = 42;
 
   // ReadOptions for a reader, from these settings.

@@ -83,6 +83,12 @@ Interactions aggregate(std::span<const Event> events, const std::vector<TypeWeig
     for (std::size_t k = 0; k < n_events; ++k) {
       const Event& e = events[k];
       if (k + kAhead < n_events) __builtin_prefetch(&cursor[events[k + kAhead].user]);
+      if (k + kAhead / 2 < n_events) {  // that event's cursor is cached by now: prefetch its targets
+        const std::uint64_t ahead = cursor[events[k + kAhead / 2].user];
+        __builtin_prefetch(&out.item[ahead], 1);
+        __builtin_prefetch(&out.weight[ahead], 1);
+        __builtin_prefetch(&out.last_time[ahead], 1);
+      }
       if (ignored(e, rules)) continue;
       const std::uint64_t pos = cursor[e.user]++;
       out.item[pos] = e.item;

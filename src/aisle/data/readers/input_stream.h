@@ -31,4 +31,9 @@ std::unique_ptr<InputStream> open_input(const std::string& path);
 // Reads from memory that outlives the stream (tests and fuzzers); compression detected alike.
 std::unique_ptr<InputStream> memory_input(std::string name, std::string_view bytes);
 
+// Reads `inner` on a thread of its own, up to a few MiB ahead of the consumer, so that reading
+// and decompressing overlap parsing. The bytes are the same; an error of the inner stream is
+// thrown by the consumer's next read(). Not thread-safe itself: one consumer.
+std::unique_ptr<InputStream> read_ahead(std::unique_ptr<InputStream> inner);
+
 }  // namespace aisle

@@ -8,9 +8,20 @@
 
 namespace aisle {
 
+namespace {
+// With a thread budget of two or more, the file is read and decompressed on a thread of its own.
+std::unique_ptr<InputStream> open_for_reading(const std::string& path, const ReadOptions& options) {
+  auto in = open_input(path);
+  return options.context.threads >= 2 ? read_ahead(std::move(in)) : std::move(in);
+}
+}  // namespace
+
 FileRows::FileRows(const std::string& path, std::string separator, const ReadOptions& options, ReadReport& report,
                    bool quoted)
-    : path_(path), reader_(open_input(path), std::move(separator), quoted), options_(options), report_(report) {
+    : path_(path),
+      reader_(open_for_reading(path, options), std::move(separator), quoted),
+      options_(options),
+      report_(report) {
   report_.files.push_back(path);
 }
 
