@@ -106,6 +106,7 @@ class PlainStream final : public InputStream {
   std::size_t read(char* out, std::size_t n) override { return peek_->read(out, n); }
   std::uint64_t consumed_bytes() const override { return src_->consumed(); }
   std::uint64_t total_bytes() const override { return src_->total(); }
+  bool compressed() const override { return false; }
 
  private:
   std::unique_ptr<RawSource> src_;
@@ -148,6 +149,7 @@ class ZstdStream final : public InputStream {
   }
   std::uint64_t consumed_bytes() const override { return src_->consumed(); }
   std::uint64_t total_bytes() const override { return src_->total(); }
+  bool compressed() const override { return true; }
 
  private:
   std::unique_ptr<RawSource> src_;
@@ -195,6 +197,7 @@ class GzipStream final : public InputStream {
   }
   std::uint64_t consumed_bytes() const override { return src_->consumed(); }
   std::uint64_t total_bytes() const override { return src_->total(); }
+  bool compressed() const override { return true; }
 
  private:
   std::unique_ptr<RawSource> src_;

@@ -17,6 +17,8 @@ class InputStream {
   // Bytes of the underlying file consumed so far / in all (for progress; total 0 = unknown).
   virtual std::uint64_t consumed_bytes() const = 0;
   virtual std::uint64_t total_bytes() const = 0;
+  // True when the file is compressed (its decompressed size is then unknown).
+  virtual bool compressed() const = 0;
   const std::string& name() const { return name_; }
 
  protected:

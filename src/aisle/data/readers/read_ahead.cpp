@@ -22,6 +22,7 @@ class ReadAheadStream final : public InputStream {
       : InputStream(inner->name()),
         inner_(std::move(inner)),
         total_(inner_->total_bytes()),
+        compressed_(inner_->compressed()),
         thread_([this] { produce(); }) {}
 
   ~ReadAheadStream() override {
@@ -58,6 +59,7 @@ class ReadAheadStream final : public InputStream {
   }
   std::uint64_t consumed_bytes() const override { return consumed_.load(std::memory_order_relaxed); }
   std::uint64_t total_bytes() const override { return total_; }
+  bool compressed() const override { return compressed_; }
 
  private:
   // The producer thread: fills chunks from inner_ until the end, an error, or stop_.
@@ -94,6 +96,7 @@ class ReadAheadStream final : public InputStream {
 
   std::unique_ptr<InputStream> inner_;  // used by the producer thread only
   const std::uint64_t total_;
+  const bool compressed_;
   std::atomic<std::uint64_t> consumed_{0};
 
   std::mutex m_;
