@@ -76,7 +76,7 @@ void run_ingest(const IngestFlags& flags, const GlobalOptions& global) {
   run.rows_rejected = report.issues.rejected_rows();
   run.issues = issues_json(report.issues);
   const auto store = open_store(url);
-  const LoadResult result = store->load(log, run);
+  const LoadResult result = store->load(log, run, options.context);
   std::printf("stored   %s new events in %s (run %lld); %s were already there; %s new users, %s new items\n",
               with_commas(result.events_added).c_str(), url.c_str(), static_cast<long long>(result.run_id),
               with_commas(result.events_already_stored).c_str(), with_commas(result.new_users).c_str(),

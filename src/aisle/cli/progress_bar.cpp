@@ -13,12 +13,19 @@ void ProgressBar::update(std::string_view stage, std::uint64_t rows, std::uint64
                          std::uint64_t total_bytes) {
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
+  if (stage != stage_) {  // a new stage has its own rate
+    stage_ = stage;
+    start_ = now;
+    drawn_ = false;
+  }
   if (drawn_ && now - last_ < std::chrono::milliseconds(120)) return;
   last_ = now;
   drawn_ = true;
   const double secs = std::chrono::duration<double>(now - start_).count();
-  const double rate = secs > 0 ? static_cast<double>(rows) / secs : 0.0;
-  std::string bytes = human_bytes(done_bytes);
+  // The first moments of a stage say nothing about its rate.
+  const std::string rate =
+      secs >= 0.1 ? with_commas(static_cast<std::uint64_t>(static_cast<double>(rows) / secs)) : "-";
+  std::string bytes = done_bytes > 0 || total_bytes > 0 ? human_bytes(done_bytes) : "";
   if (total_bytes > 0) {
     bytes +=
         " / " + human_bytes(total_bytes) + " (" +
@@ -26,7 +33,7 @@ void ProgressBar::update(std::string_view stage, std::uint64_t rows, std::uint64
         "%)";
   }
   std::fprintf(stderr, "\r\033[K%.*s  %s rows  %s rows/s  %s", static_cast<int>(stage.size()), stage.data(),
-               with_commas(rows).c_str(), with_commas(static_cast<std::uint64_t>(rate)).c_str(), bytes.c_str());
+               with_commas(rows).c_str(), rate.c_str(), bytes.c_str());
   std::fflush(stderr);
 }
 

@@ -19,6 +19,7 @@ class ProgressBar final : public Progress {
  private:
   bool enabled_;
   bool drawn_ = false;
+  std::string stage_;
   std::chrono::steady_clock::time_point start_, last_;
 };
 

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "aisle/core/run_context.h"
 #include "aisle/data/event_log.h"
 
 namespace aisle {
@@ -49,7 +50,8 @@ struct StoredRun {
 class EventStore {
  public:
   virtual ~EventStore() = default;
-  virtual LoadResult load(const EventLog& log, const IngestionRun& run) = 0;
+  // `context.progress`, when set, hears of the events written (stage "store").
+  virtual LoadResult load(const EventLog& log, const IngestionRun& run, const RunContext& context = {}) = 0;
   virtual EventLog read() = 0;
   virtual std::vector<StoredRun> runs() = 0;
   const std::string& url() const { return url_; }

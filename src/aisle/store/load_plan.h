@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "aisle/core/run_context.h"
 #include "aisle/data/event_log.h"
 
 namespace aisle {
@@ -57,6 +58,22 @@ struct LoadPlan {
 
 // `ids` is extended in place with the log's new external ids.
 LoadPlan plan_load(const EventLog& log, StoreIds& ids);
+
+// Reports store progress every 64k events written, and once at the end.
+class LoadProgress {
+ public:
+  LoadProgress(const RunContext& context, std::uint64_t total) : progress_(context.progress), total_(total) {}
+  void written(std::uint64_t done) const {
+    if (progress_ != nullptr && ((done & 0xFFFF) == 0 || done == total_)) progress_->update("store", done, 0, 0);
+  }
+  void finish() const {
+    if (progress_ != nullptr) progress_->finish();
+  }
+
+ private:
+  Progress* progress_;
+  std::uint64_t total_;
+};
 
 // ItemInfo attributes as JSON text ("" for none), and back.
 std::string attributes_to_json(const ItemInfo& info);

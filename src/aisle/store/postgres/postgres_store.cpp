@@ -264,7 +264,7 @@ class PostgresStore final : public EventStore {
     tx.commit();
   }
 
-  LoadResult load(const EventLog& log, const IngestionRun& run) override;
+  LoadResult load(const EventLog& log, const IngestionRun& run, const RunContext& context) override;
   EventLog read() override;
   std::vector<StoredRun> runs() override;
 
@@ -336,7 +336,7 @@ void PostgresStore::write_catalog(const LoadPlan& plan) {
   c_.exec("INSERT INTO item_categories SELECT * FROM stage_item_categories");
 }
 
-LoadResult PostgresStore::load(const EventLog& log, const IngestionRun& run) {
+LoadResult PostgresStore::load(const EventLog& log, const IngestionRun& run, const RunContext& context) {
   Transaction tx(c_);
   c_.exec("SELECT pg_advisory_xact_lock(7311901)");
   StoreIds ids = read_all_ids();
@@ -361,10 +361,12 @@ LoadResult PostgresStore::load(const EventLog& log, const IngestionRun& run) {
   const std::string target = empty ? "events" : "stage_events";
   if (!empty) c_.exec("CREATE TEMP TABLE stage_events (LIKE events) ON COMMIT DROP");
   const std::int64_t rid = std::stoll(run_id);
+  const LoadProgress progress(context, plan.events.size());
   c_.copy_in(
       "COPY " + target +
           "(user_idx, item_idx, type_idx, ts, occurrence, quantity, value, weight, session_idx, run_id) FROM STDIN",
-      rows_of(plan.events, [rid](CopyRow r, const PlannedEvent& p) {
+      rows_of(plan.events, [rid, &progress, written = std::uint64_t{0}](CopyRow r, const PlannedEvent& p) mutable {
+        progress.written(++written);
         const Event& e = p.event;
         r.num(e.user).num(e.item).num(e.type).num(e.time).num(p.occurrence);
         r.real(e.quantity).real(e.value).real(e.weight).index(e.session).num(rid).end();
@@ -380,6 +382,7 @@ LoadResult PostgresStore::load(const EventLog& log, const IngestionRun& run) {
   result.new_items = static_cast<std::uint32_t>(plan.new_items.size());
   c_.exec("UPDATE ingestion_runs SET events_added = " + std::to_string(result.events_added) + " WHERE id = " + run_id);
   tx.commit();
+  progress.finish();
   return result;
 }
 

@@ -158,7 +158,7 @@ class SqliteStore final : public EventStore {
     tx.commit();
   }
 
-  LoadResult load(const EventLog& log, const IngestionRun& run) override;
+  LoadResult load(const EventLog& log, const IngestionRun& run, const RunContext& context) override;
   EventLog read() override;
   std::vector<StoredRun> runs() override;
 
@@ -212,7 +212,7 @@ void SqliteStore::write_catalog(const LoadPlan& plan) {
   }
 }
 
-LoadResult SqliteStore::load(const EventLog& log, const IngestionRun& run) {
+LoadResult SqliteStore::load(const EventLog& log, const IngestionRun& run, const RunContext& context) {
   Transaction tx(db_);
   StoreIds ids = read_all_ids();
   const LoadPlan plan = plan_load(log, ids);
@@ -236,6 +236,8 @@ LoadResult SqliteStore::load(const EventLog& log, const IngestionRun& run) {
                 "session_idx, run_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   LoadResult result;
   result.run_id = run_id;
+  const LoadProgress progress(context, plan.events.size());
+  std::uint64_t written = 0;
   for (const PlannedEvent& p : plan.events) {
     const Event& e = p.event;
     ins.bind(1, std::int64_t{e.user}).bind(2, std::int64_t{e.item}).bind(3, std::int64_t{e.type});
@@ -243,6 +245,7 @@ LoadResult SqliteStore::load(const EventLog& log, const IngestionRun& run) {
     ins.bind_float(6, e.quantity).bind_float(7, e.value).bind_float(8, e.weight);
     ins.bind_index(9, e.session).bind(10, run_id).run();
     result.events_added += static_cast<std::uint64_t>(db_.changes());
+    progress.written(++written);
   }
   result.events_already_stored = plan.events.size() - result.events_added;
   result.new_users = static_cast<std::uint32_t>(plan.new_users.size());
@@ -250,6 +253,7 @@ LoadResult SqliteStore::load(const EventLog& log, const IngestionRun& run) {
   Statement done(db_, "UPDATE ingestion_runs SET events_added = ? WHERE id = ?");
   done.bind(1, static_cast<std::int64_t>(result.events_added)).bind(2, run_id).run();
   tx.commit();
+  progress.finish();
   return result;
 }
 
