@@ -17,9 +17,8 @@ void read_csv(std::span<const std::string> files, const ReadOptions& options, Ev
         options.mapping, [&](std::string_view name) { return h.find(name) != Header::npos; }, path, "csv");
     std::array<std::size_t, kFieldCount> index{};
     for (std::size_t i = 0; i < kFieldCount; ++i) index[i] = columns[i].empty() ? Header::npos : h.find(columns[i]);
-    rows.reserve_events(log.events);
-    rows.prefetch_ids(index[static_cast<std::size_t>(Field::kUser)], log.users);
-    rows.prefetch_ids(index[static_cast<std::size_t>(Field::kItem)], log.items);
+    rows.prepare_for_events(log, index[static_cast<std::size_t>(Field::kUser)],
+                            index[static_cast<std::size_t>(Field::kItem)]);
     MappedValues values;
     while (rows.next()) {
       if (rows.width() != h.size()) {

@@ -58,9 +58,7 @@ const std::array<std::string_view, 19> kDefaultGenres = {
     "Romance",     "Sci-Fi", "Thriller",  "War",       "Western"};
 
 void read_ratings(FileRows& rows, const ReadOptions& options, EventLog& log, ReadReport& report) {
-  rows.reserve_events(log.events);
-  rows.prefetch_ids(0, log.users);
-  rows.prefetch_ids(1, log.items);
+  rows.prepare_for_events(log, 0, 1);
   EventRow row(log, report, options);
   const TypeWeight* rating = options.weighting.find("rating");
   if (rating == nullptr) throw ConfigError("MovieLens ratings need the event type 'rating' in the weights spec");

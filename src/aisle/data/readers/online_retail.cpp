@@ -79,9 +79,7 @@ void read_online_retail(std::span<const std::string> files, const ReadOptions& o
     const std::size_t c_price = h.require("UnitPrice", kColumns);
     const std::size_t c_customer = h.require("CustomerID", kColumns);
     const std::size_t width = std::max({c_invoice, c_code, c_desc, c_qty, c_date, c_price, c_customer}) + 1;
-    rows.reserve_events(log.events);
-    rows.prefetch_ids(c_customer, log.users);
-    rows.prefetch_ids(c_code, log.items);
+    rows.prepare_for_events(log, c_customer, c_code);
     EventRow row(log, report, options);
     const EventTypeIdx purchase = log.event_types.intern("purchase");
     const EventTypeIdx cancel = log.event_types.intern("cancel");

@@ -57,9 +57,7 @@ void read_rees46(std::span<const std::string> files, const ReadOptions& options,
     const std::size_t c_user = h.require("user_id", kColumns);
     const std::size_t c_session = h.require("user_session", kColumns);
     const std::size_t width = h.size();
-    rows.reserve_events(log.events);
-    rows.prefetch_ids(c_user, log.users);
-    rows.prefetch_ids(c_item, log.items);
+    rows.prepare_for_events(log, c_user, c_item);
     EventRow row(log, report, options);
     while (rows.next()) {
       row.begin(rows.where());

@@ -24,9 +24,7 @@ void read_events(FileRows& rows, const Header& h, const ReadOptions& options, Ev
   const std::size_t c_event = h.require("event", kEventColumns);
   const std::size_t c_item = h.require("itemid", kEventColumns);
   const std::size_t width = h.size();
-  rows.reserve_events(log.events);
-  rows.prefetch_ids(c_user, log.users);
-  rows.prefetch_ids(c_item, log.items);
+  rows.prepare_for_events(log, c_user, c_item);
   EventRow row(log, report, options);
   while (rows.next()) {
     row.begin(rows.where());

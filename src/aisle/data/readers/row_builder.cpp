@@ -29,13 +29,16 @@ FileRows::~FileRows() {
   report_.bytes_read += reader_.bytes_read();
 }
 
-void FileRows::reserve_events(std::vector<Event>& events) const {
+void FileRows::prepare_for_events(EventLog& log, std::size_t user_column, std::size_t item_column) {
+  std::vector<Event>& events = log.events;
   constexpr std::uint64_t kMinRowBytes = 24;       // shorter rows are rare in event logs
   constexpr std::uint64_t kCompressionRatio = 10;  // CSV under gzip/zstd: typically 5-15x
   const InputStream& in = reader_.input();
   const std::uint64_t rows = in.total_bytes() * (in.compressed() ? kCompressionRatio : 1) / kMinRowBytes;
   events.reserve(events.size() + static_cast<std::size_t>(rows));
   advise_huge_pages(events.data(), events.capacity() * sizeof(Event));
+  prefetch_ids(user_column, log.users);
+  prefetch_ids(item_column, log.items);
 }
 
 bool FileRows::read_header(Record& header) {

@@ -31,20 +31,20 @@ class FileRows {
   std::string_view field(std::size_t i) const { return row().fields[i]; }
   std::size_t width() const { return row().fields.size(); }
   RowLocation where() const { return {path_, row().line}; }
-  // Rows are read in small batches; before a batch is handed out, the id-map slots of this
-  // column's (cleaned) ids are prefetched, so the lookups of a batch overlap their cache misses
-  // instead of waiting for each in turn. Only a hint: results do not depend on it.
-  void prefetch_ids(std::size_t column, const IdMap& map) { hints_.push_back({column, &map}); }
   const std::string& path() const { return path_; }
-  // Reserves room in `events` for the rows this file probably holds (from its size), so that a
-  // large load does not copy the event vector as it grows. Reserved pages cost no memory until
-  // they are written.
-  void reserve_events(std::vector<Event>& events) const;
+  // Readies an event-producing pass over this file: reserves room in log.events for the rows
+  // the file probably holds (from its size; reserved pages cost nothing until written), and
+  // prefetches the id-map slots of the user and item columns (see prefetch_ids).
+  void prepare_for_events(EventLog& log, std::size_t user_column, std::size_t item_column);
 
  private:
   std::string path_;
   RecordReader reader_;
   void prefetch_batch() const;
+  // Rows are read in small batches; before a batch is handed out, the id-map slots of this
+  // column's (cleaned) ids are prefetched, so the lookups of a batch overlap their cache misses
+  // instead of waiting for each in turn. Only a hint: results do not depend on it.
+  void prefetch_ids(std::size_t column, const IdMap& map) { hints_.push_back({column, &map}); }
 
   const ReadOptions& options_;
   ReadReport& report_;
