@@ -76,8 +76,7 @@ Interactions aggregate(std::span<const Event> events, const std::vector<TypeWeig
   sized_for(out.item, kept);
   sized_for(out.weight, kept);
   sized_for(out.last_time, kept);
-  sized_for(out.count, kept);
-  std::fill(out.count.begin(), out.count.end(), 1u);
+  out.count.reserve(kept);  // written in order by pass 3 only
   {
     std::vector<std::uint64_t> cursor(start.begin(), start.end() - 1);
     for (std::size_t k = 0; k < n_events; ++k) {
@@ -122,7 +121,7 @@ Interactions aggregate(std::span<const Event> events, const std::vector<TypeWeig
       out.item[write] = item;
       out.weight[write] = w;
       out.last_time[write] = last;
-      out.count[write] = n;
+      out.count.push_back(n);
       ++write;
     }
     out.row_ptr[u + 1] = write;
@@ -130,7 +129,6 @@ Interactions aggregate(std::span<const Event> events, const std::vector<TypeWeig
   truncate(out.item, write);
   truncate(out.weight, write);
   truncate(out.last_time, write);
-  truncate(out.count, write);
   return out;
 }
 
