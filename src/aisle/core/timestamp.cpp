@@ -81,7 +81,8 @@ std::optional<Timestamp> parse_iso8601(std::string_view s) {
   }
   if (pos != s.size()) return std::nullopt;
   const auto days = std::chrono::sys_days{ymd}.time_since_epoch().count();
-  return static_cast<Timestamp>(days) * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+  const Timestamp seconds_of_day = Timestamp{hour} * 3600 + Timestamp{minute} * 60 + second;
+  return static_cast<Timestamp>(days) * 86400 + seconds_of_day - offset_seconds;
 }
 
 }  // namespace

@@ -23,7 +23,7 @@ struct Event {
 
 // Bitwise equality: NaN equals NaN (absent == absent), -0 differs from +0.
 inline bool same_bits(float a, float b) {
-  return std::memcmp(&a, &b, sizeof a) == 0;
+  return std::memcmp(&a, &b, sizeof a) == 0;  // NOLINT(bugprone-suspicious-memory-comparison): bits wanted
 }
 inline bool operator==(const Event& a, const Event& b) {
   return a.user == b.user && a.item == b.item && a.time == b.time && same_bits(a.quantity, b.quantity) &&

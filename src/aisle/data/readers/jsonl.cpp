@@ -10,19 +10,10 @@ namespace aisle {
 
 namespace {
 
-// The text of a scalar JSON value; nullopt for null, objects and arrays.
+// The text of a string value; nullopt for null, objects and arrays (numbers are handled apart).
 std::optional<std::string_view> scalar_text(simdjson::dom::element v) {
-  switch (v.type()) {
-    case simdjson::dom::element_type::STRING:
-      return std::string_view(v.get_string().value_unsafe());
-    case simdjson::dom::element_type::NULL_VALUE:
-      return std::nullopt;
-    case simdjson::dom::element_type::ARRAY:
-    case simdjson::dom::element_type::OBJECT:
-      return std::nullopt;
-    default:
-      return std::nullopt;
-  }
+  if (v.type() == simdjson::dom::element_type::STRING) return std::string_view(v.get_string().value_unsafe());
+  return std::nullopt;
 }
 
 }  // namespace
