@@ -80,6 +80,10 @@ TEST(Cli, UsageAndConfigErrorsExitTwoWithAClearMessage) {
   const Result bad_cfg = run("--config " + cfg + " stats");
   EXPECT_EQ(bad_cfg.code, 2);
   EXPECT_TRUE(contains(bad_cfg.output, "aisle.toml:3: unknown key 'store.colour'")) << bad_cfg.output;
+  const Result no_store = run("stats --store sqlite:" + dir.file("typo.db"));
+  EXPECT_EQ(no_store.code, 4);
+  EXPECT_TRUE(contains(no_store.output, "typo.db: no store there")) << no_store.output;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("typo.db")));
   const Result missing = run("ingest csv " + dir.file("nope.csv") + " --store sqlite:" + dir.file("s.db"));
   EXPECT_EQ(missing.code, 3);
   EXPECT_TRUE(contains(missing.output, "nope.csv: cannot open")) << missing.output;

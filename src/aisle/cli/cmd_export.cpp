@@ -77,7 +77,7 @@ void add_export_command(CLI::App& sub, const GlobalOptions& global) {
     Config config = global.load();
     if (!weights->empty()) config.weighting = Weighting::parse(*weights);
     const std::string url = store->empty() ? config.store_url : *store;
-    export_pairs(open_store(url)->read(), config.weighting, *out);
+    export_pairs(open_store(url, OpenMode::kExisting)->read(), config.weighting, *out);
   });
 }
 

@@ -105,7 +105,7 @@ void add_stats_command(CLI::App& sub, const GlobalOptions& global) {
   sub.callback([store, json, &global] {
     const Config config = global.load();
     const std::string url = store->empty() ? config.store_url : *store;
-    const EventLog log = open_store(url)->read();
+    const EventLog log = open_store(url, OpenMode::kExisting)->read();
     const LogStats s = compute_stats(log, config.weighting);
     if (*json)
       std::printf("%s\n", stats_json(s, url).dump(2).c_str());

@@ -63,9 +63,13 @@ class EventStore {
   std::string url_;
 };
 
-// Opens (creating the schema when missing) the store at url. Throws ConfigError for a URL of
-// no known scheme and StoreError when the store cannot be opened or has another schema version.
-std::unique_ptr<EventStore> open_store(const std::string& url);
+// kCreate makes a missing store (SQLite file, schema tables); kExisting refuses a SQLite file that
+// is not there, so that a mistyped path in a read-only command is an error, not an empty store.
+enum class OpenMode { kCreate, kExisting };
+
+// Opens the store at url. Throws ConfigError for a URL of no known scheme and StoreError when
+// the store cannot be opened, is missing (kExisting) or has another schema version.
+std::unique_ptr<EventStore> open_store(const std::string& url, OpenMode mode = OpenMode::kCreate);
 
 inline constexpr int kStoreSchemaVersion = 1;
 
