@@ -89,6 +89,21 @@ TEST(Cli, UsageAndConfigErrorsExitTwoWithAClearMessage) {
   EXPECT_TRUE(contains(missing.output, "nope.csv: cannot open")) << missing.output;
 }
 
+TEST(Cli, CustomEventTypesNeedTheirWeightEverywhere) {
+  test::TempDir dir;
+  const std::string store = " --store sqlite:" + dir.file("s.db");
+  const std::string log = dir.write("log.csv", "user,item,event\nu1,i1,wishlist\nu1,i2,view\n");
+  const Result refused = run("ingest csv " + log + store);
+  EXPECT_TRUE(contains(refused.output, "rejected 1 rows: unknown_event_type")) << refused.output;
+  ASSERT_EQ(run("ingest csv " + log + store + " --weights wishlist=2").code, 0);
+  const Result no_weight = run("stats --json" + store);
+  EXPECT_EQ(no_weight.code, 2);
+  EXPECT_TRUE(contains(no_weight.output, "event type 'wishlist' has no weight")) << no_weight.output;
+  const Result stats = run("stats --json --weights wishlist=2" + store);
+  EXPECT_EQ(stats.code, 0) << stats.output;
+  EXPECT_TRUE(contains(stats.output, "\"wishlist\": 1")) << stats.output;
+}
+
 TEST(Cli, SynthThenIngestRetailRocket) {
   test::TempDir dir;
   const Result s = run("synth --users 300 --items 50 --events 3000 --seed 3 --out " + dir.file("syn"));

@@ -100,10 +100,13 @@ void print_text(const LogStats& s, const std::string& url) {
 void add_stats_command(CLI::App& sub, const GlobalOptions& global) {
   auto store = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
+  auto weights = std::make_shared<std::string>();
   sub.add_option("--store", *store, "store URL (default: store.url of the config)");
+  sub.add_option("--weights", *weights, "event type weights for the pair counts (default: interactions.weights)");
   sub.add_flag("--json", *json, "print JSON instead of text");
-  sub.callback([store, json, &global] {
-    const Config config = global.load();
+  sub.callback([store, json, weights, &global] {
+    Config config = global.load();
+    if (!weights->empty()) config.weighting = Weighting::parse(*weights);
     const std::string url = store->empty() ? config.store_url : *store;
     const EventLog log = open_store(url, OpenMode::kExisting)->read();
     const LogStats s = compute_stats(log, config.weighting);

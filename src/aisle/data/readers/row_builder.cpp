@@ -56,20 +56,20 @@ bool FileRows::next() {
     pos_ = 0;
     count_ = reader_.next_batch(batch_, kBatchRows);
     if (count_ == 0) {
-      if (options_.context.progress != nullptr) {
-        options_.context.progress->update(path_, report_.rows_read, reader_.input().consumed_bytes(),
-                                          reader_.input().total_bytes());
-      }
+      report_progress();
       return false;
     }
     prefetch_batch();
   }
   ++report_.rows_read;
-  if ((++rows_ & 0xFFFF) == 0 && options_.context.progress != nullptr) {
-    options_.context.progress->update(path_, report_.rows_read, reader_.input().consumed_bytes(),
-                                      reader_.input().total_bytes());
-  }
+  if ((++rows_ & 0xFFFF) == 0) report_progress();
   return true;
+}
+
+void FileRows::report_progress() const {
+  if (options_.context.progress == nullptr) return;
+  options_.context.progress->update(path_, report_.rows_read, reader_.input().consumed_bytes(),
+                                    reader_.input().total_bytes());
 }
 
 void FileRows::prefetch_batch() const {

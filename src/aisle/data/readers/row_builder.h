@@ -41,6 +41,7 @@ class FileRows {
   std::string path_;
   RecordReader reader_;
   void prefetch_batch() const;
+  void report_progress() const;
   // Rows are read in small batches; before a batch is handed out, the id-map slots of this
   // column's (cleaned) ids are prefetched, so the lookups of a batch overlap their cache misses
   // instead of waiting for each in turn. Only a hint: results do not depend on it.
