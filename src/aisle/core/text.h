@@ -13,7 +13,6 @@ namespace aisle {
 std::string_view trim(std::string_view s);
 std::string to_lower(std::string_view s);
 std::string to_upper(std::string_view s);
-bool starts_with_ci(std::string_view s, std::string_view prefix);
 
 // Whole-string parses: nullopt when s (already trimmed by the caller) is not exactly a number.
 std::optional<std::int64_t> parse_int(std::string_view s);
@@ -33,8 +32,7 @@ std::string utf8_or_latin1(std::string_view s);
 // Splits s at every occurrence of sep (no quoting); empty pieces are kept.
 std::vector<std::string_view> split(std::string_view s, std::string_view sep);
 
-// Shortest decimal text that reads back to exactly the same float / double.
+// Shortest decimal text that reads back to exactly the same float.
 std::string format_float(float v);
-std::string format_double(double v);
 
 }  // namespace aisle

@@ -39,7 +39,6 @@ class Catalog {
   std::uint32_t num_categories() const { return category_ids_.size(); }
   CategoryIdx parent(CategoryIdx c) const { return category_parent_[c]; }
   const std::string& category_name(CategoryIdx c) const { return category_name_[c]; }
-  void set_category_name(CategoryIdx c, std::string_view name) { category_name_[c] = name; }
   // Root first, c last. Stops at a cycle instead of looping (category files can be wrong).
   std::vector<CategoryIdx> category_path(CategoryIdx c) const;
 

@@ -53,12 +53,6 @@ std::uint32_t IdMap::intern(std::string_view key) {
   return wanted.index;
 }
 
-void IdMap::reserve(std::size_t keys, std::size_t bytes) {
-  arena_.reserve(bytes);
-  offsets_.reserve(keys + 1);
-  while (slots_.size() < keys * 2) grow();
-}
-
 void IdMap::grow() {
   std::vector<Slot, HugePageAllocator<Slot>> old(slots_.empty() ? 64 : slots_.size() * 2, Slot{0, 0, kNoIndex});
   old.swap(slots_);

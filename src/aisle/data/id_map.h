@@ -29,7 +29,6 @@ class IdMap {
   }
   std::uint32_t size() const { return static_cast<std::uint32_t>(offsets_.size() - 1); }
   bool empty() const { return size() == 0; }
-  void reserve(std::size_t keys, std::size_t bytes);
 
   friend bool operator==(const IdMap& a, const IdMap& b) { return a.arena_ == b.arena_ && a.offsets_ == b.offsets_; }
 

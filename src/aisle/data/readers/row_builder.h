@@ -66,7 +66,6 @@ class Header {
   // The index of column name, or npos.
   std::size_t find(std::string_view name) const;
   std::size_t size() const { return names_.size(); }
-  const std::vector<std::string>& names() const { return names_; }
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
  private:
