@@ -20,6 +20,15 @@ double uniform(std::mt19937_64& rng) {
   return static_cast<double>(rng() >> 11) * 0x1.0p-53;
 }
 
+// Fisher-Yates with our own index draw: std::shuffle's algorithm differs between libraries.
+template <typename T>
+void shuffle(std::vector<T>& v, std::mt19937_64& rng) {
+  for (std::size_t i = v.size(); i > 1; --i) {
+    const auto j = static_cast<std::size_t>(uniform(rng) * static_cast<double>(i));
+    std::swap(v[i - 1], v[std::min(j, i - 1)]);
+  }
+}
+
 // Samples ranks 0..n-1 with probability proportional to 1 / (rank + 1)^exponent.
 class ZipfSampler {
  public:
@@ -100,7 +109,7 @@ SynthFiles write_synthetic_retailrocket(const SynthSpec& spec, const std::string
   auto permutation = [&](std::uint32_t n, std::uint64_t offset) {
     std::vector<std::uint64_t> ids(n);
     std::iota(ids.begin(), ids.end(), offset);
-    std::shuffle(ids.begin(), ids.end(), rng);
+    shuffle(ids, rng);
     return ids;
   };
   const std::vector<std::uint64_t> user_id = permutation(spec.users, 0);
@@ -151,7 +160,7 @@ SynthFiles write_synthetic_retailrocket(const SynthSpec& spec, const std::string
   std::sort(times.begin(), times.end());
   std::vector<std::uint32_t> order(spec.events);
   std::iota(order.begin(), order.end(), 0u);
-  std::shuffle(order.begin(), order.end(), rng);
+  shuffle(order, rng);
 
   CsvOut events(files.events);
   events.text("timestamp,visitorid,event,itemid,transactionid").end_line();
