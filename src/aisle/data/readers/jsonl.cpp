@@ -8,16 +8,6 @@
 
 namespace aisle {
 
-namespace {
-
-// The text of a string value; nullopt for null, objects and arrays (numbers are handled apart).
-std::optional<std::string_view> scalar_text(simdjson::dom::element v) {
-  if (v.type() == simdjson::dom::element_type::STRING) return std::string_view(v.get_string().value_unsafe());
-  return std::nullopt;
-}
-
-}  // namespace
-
 void read_jsonl(std::span<const std::string> files, const ReadOptions& options, EventLog& log, ReadReport& report) {
   MappedRowBuilder builder(log, report, options);
   simdjson::dom::parser parser;
@@ -28,12 +18,11 @@ void read_jsonl(std::span<const std::string> files, const ReadOptions& options, 
     std::array<std::string, kFieldCount> columns;
     bool resolved = false;
     MappedValues values;
-    simdjson::padded_string line;
     while (rows.next()) {
       const std::string_view text = rows.field(0);
       simdjson::dom::element doc;
-      line = simdjson::padded_string(text);
-      if (parser.parse(line).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
+      // parse() copies the line into the parser's own padded buffer.
+      if (parser.parse(text.data(), text.size()).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
         report.issues.reject("bad_json", rows.where(), "", "a JSON object", text);
         continue;
       }
@@ -50,9 +39,9 @@ void read_jsonl(std::span<const std::string> files, const ReadOptions& options, 
         if (columns[i].empty()) continue;
         simdjson::dom::element v;
         if (obj.at_key(columns[i]).get(v) != simdjson::SUCCESS) continue;
-        if (v.is_string() || v.is_null() || v.is_object() || v.is_array()) {
-          values[i] = scalar_text(v);
-        } else {
+        if (v.is_string()) {
+          values[i] = std::string_view(v.get_string().value_unsafe());
+        } else if (!v.is_null() && !v.is_object() && !v.is_array()) {  // a number or boolean
           number_text[i] = simdjson::minify(v);
           values[i] = number_text[i];
         }

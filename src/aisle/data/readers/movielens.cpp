@@ -154,15 +154,18 @@ std::vector<std::string> read_genres(FileRows& rows, ReadReport& report) {
 }  // namespace
 
 void read_movielens(std::span<const std::string> files, const ReadOptions& options, EventLog& log, ReadReport& report) {
+  std::vector<MlFile> kinds;
+  for (const std::string& path : files) kinds.push_back(classify(path));
   std::vector<std::string> genres(kDefaultGenres.begin(), kDefaultGenres.end());
   // u.genre, when given, names the genre columns of u.item: read it first.
-  for (const std::string& path : files) {
-    if (classify(path) != MlFile::kGenres) continue;
-    FileRows rows(path, "|", options, report, /*quoted=*/false);
+  for (std::size_t f = 0; f < files.size(); ++f) {
+    if (kinds[f] != MlFile::kGenres) continue;
+    FileRows rows(files[f], "|", options, report, /*quoted=*/false);
     genres = read_genres(rows, report);
   }
-  for (const std::string& path : files) {
-    switch (classify(path)) {
+  for (std::size_t f = 0; f < files.size(); ++f) {
+    const std::string& path = files[f];
+    switch (kinds[f]) {
       case MlFile::kRatingsTab: {
         FileRows rows(path, "\t", options, report, /*quoted=*/false);
         read_ratings(rows, options, log, report);

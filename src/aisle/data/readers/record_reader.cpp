@@ -55,20 +55,12 @@ bool RecordReader::refill() {
 }
 
 bool RecordReader::next(Record& record) {
-  while (true) {
-    scratch_.clear();
-    const Parse p = quoted_ ? parse_quoted(record) : parse_plain_lines(record);
-    if (p == Parse::kDone) {
-      if (record.fields.empty()) return false;  // end of data
-      const bool blank = record.fields.size() == 1 && record.fields[0].empty();
-      if (!blank) return true;
-      continue;
-    }
-    if (!refill() && begin_ == end_) {
-      record.fields.clear();
-      return false;
-    }
+  if (next_batch(single_, 1) == 0) {
+    record.fields.clear();
+    return false;
   }
+  std::swap(record, single_[0]);
+  return true;
 }
 
 std::size_t RecordReader::next_batch(std::vector<Record>& batch, std::size_t max) {
@@ -85,7 +77,6 @@ std::size_t RecordReader::next_batch(std::vector<Record>& batch, std::size_t max
       continue;
     }
     if (n > 0) break;  // a refill would move the bytes the batch points into
-    scratch_.clear();
     if (!refill() && begin_ == end_) break;
   }
   return n;

@@ -50,7 +50,8 @@ class RecordReader {
   std::size_t begin_ = 0;  // start of unparsed data in buf_
   std::size_t end_ = 0;    // end of valid data in buf_
   bool eof_ = false;
-  std::string scratch_;  // unescaped quoted fields; capacity >= buf_.size(), so never moves
+  std::string scratch_;         // unescaped quoted fields; capacity >= buf_.size(), so never moves
+  std::vector<Record> single_;  // next() is a batch of one
   std::uint64_t line_ = 1;
   std::uint64_t bytes_done_ = 0;
 };
