@@ -42,6 +42,12 @@ TEST(RecordReader, CrLfBlankAndTrailingBlankLines) {
   EXPECT_EQ(lines, (std::vector<std::uint64_t>{1, 3}));
 }
 
+TEST(RecordReader, LineEndCrIsTakenOnlyFromTheLastField) {
+  // Found by fuzz_csv: an empty last field used to strip the CR of the field before it.
+  EXPECT_EQ(records("\"x\r\",\"\"\r\nnext,1\n"), (Rows{{"x\r", ""}, {"next", "1"}}));
+  EXPECT_EQ(records("\"\"\"\"\"\r\"u\r\r,\"\""), (Rows{{"\"\"\ru\r\r", ""}}));
+}
+
 TEST(RecordReader, QuoteInsideUnquotedFieldIsKept) {
   EXPECT_EQ(records("12\" ruler,3\n"), (Rows{{"12\" ruler", "3"}}));
 }

@@ -126,7 +126,8 @@ RecordReader::Parse RecordReader::parse_quoted_fields(Record& record) {
       }
       // Text between the closing quote and the separator is kept (lenient, as most writers do).
       while (p < end_ && data[p] != sep && data[p] != '\n') scratch_.push_back(data[p++]);
-      if (!scratch_.empty() && scratch_.back() == '\r' && (p == end_ || data[p] == '\n')) {
+      // The CR of a CR LF line end, if it belongs to this field (not to an earlier one).
+      if (scratch_.size() > scratch_start && scratch_.back() == '\r' && (p == end_ || data[p] == '\n')) {
         scratch_.pop_back();
       }
       record.fields.emplace_back(scratch_.data() + scratch_start, scratch_.size() - scratch_start);
