@@ -33,5 +33,12 @@ void add_stats_command(CLI::App& sub, const GlobalOptions& global);
 void add_export_command(CLI::App& sub, const GlobalOptions& global);
 void add_synth_command(CLI::App& sub, const GlobalOptions& global);
 void add_config_command(CLI::App& sub, const GlobalOptions& global);
+void add_train_command(CLI::App& sub, const GlobalOptions& global);
+void add_recommend_command(CLI::App& sub, const GlobalOptions& global);
+void add_similar_command(CLI::App& sub, const GlobalOptions& global);
+void add_models_command(CLI::App& sub, const GlobalOptions& global);
+
+// The Markdown reference of every model (docs/MODELS.md).
+std::string models_reference();
 
 }  // namespace aisle::cli

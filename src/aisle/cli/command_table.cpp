@@ -12,13 +12,17 @@ Config GlobalOptions::load() const {
 }
 
 std::span<const Command> command_table() {
-  static const std::array<Command, 5> kCommands = {{
+  static const std::array<Command, 9> kCommands = {{
       {"ingest", "read interaction logs of a known format into the store", add_ingest_command},
       {"stats", "describe what the store holds", add_stats_command},
       {"export", "write the store's user-item pairs as the canonical CSV (user,item,weight,timestamp)",
        add_export_command},
       {"synth", "write a synthetic RetailRocket-format log (power-law users and items)", add_synth_command},
       {"config", "print the reference of every aisle.toml key", add_config_command},
+      {"train", "fit a model on the store or on files and write a model file", add_train_command},
+      {"recommend", "recommend items for a user or an anonymous history from a model file", add_recommend_command},
+      {"similar", "items similar to an item, from a model file", add_similar_command},
+      {"models", "list every model with its parameters", add_models_command},
   }};
   return kCommands;
 }

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 
 namespace aisle::cli {
@@ -35,6 +36,32 @@ void ProgressBar::update(std::string_view stage, std::uint64_t rows, std::uint64
   std::fprintf(stderr, "\r\033[K%.*s  %s rows  %s rows/s  %s", static_cast<int>(stage.size()), stage.data(),
                with_commas(rows).c_str(), rate.c_str(), bytes.c_str());
   std::fflush(stderr);
+}
+
+void ProgressBar::step(std::string_view stage, std::uint64_t done, std::uint64_t total, double loss) {
+  if (!enabled_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (stage != stage_) {
+    stage_ = stage;
+    start_ = now;
+  }
+  const double secs = std::chrono::duration<double>(now - start_).count();
+  std::string line = std::string(stage) + " " + std::to_string(done) + "/" + std::to_string(total);
+  char buf[96];
+  if (!std::isnan(loss)) {
+    std::snprintf(buf, sizeof buf, "  loss %.6g", loss);
+    line += buf;
+  }
+  std::snprintf(buf, sizeof buf, "  elapsed %.1f s", secs);
+  line += buf;
+  if (done > 0 && done < total) {
+    std::snprintf(buf, sizeof buf, "  ETA %.1f s", secs / static_cast<double>(done) * static_cast<double>(total - done));
+    line += buf;
+  }
+  std::fprintf(stderr, "\r\033[K%s", line.c_str());
+  std::fflush(stderr);
+  drawn_ = true;
+  last_ = now;
 }
 
 void ProgressBar::finish() {

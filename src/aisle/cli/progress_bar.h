@@ -1,5 +1,5 @@
 // Progress on a terminal: one line on stderr, rewritten at most ~8 times a second, with rows,
-// rows/s and bytes. Prints nothing when stderr is not a terminal.
+// rows/s and bytes, or for a fit its step, loss, elapsed time and ETA. Prints nothing when stderr is not a terminal.
 #pragma once
 
 #include <chrono>
@@ -13,6 +13,8 @@ class ProgressBar final : public Progress {
  public:
   ProgressBar();
   void update(std::string_view stage, std::uint64_t rows, std::uint64_t done_bytes, std::uint64_t total_bytes) override;
+  // "als iteration 3/15  loss 0.1234  elapsed 2.1 s  ETA 10.5 s"
+  void step(std::string_view stage, std::uint64_t done, std::uint64_t total, double loss) override;
   void finish() override;
   bool enabled() const { return enabled_; }
 

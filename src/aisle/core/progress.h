@@ -13,6 +13,9 @@ class Progress {
   // implementations throttle themselves. `done_bytes`/`total_bytes` may be 0 when unknown.
   virtual void update(std::string_view stage, std::uint64_t rows, std::uint64_t done_bytes,
                       std::uint64_t total_bytes) = 0;
+  // A step of an iterative fit (epoch or iteration `done` of `total`); `loss` is NaN when the
+  // model has none. Sinks that only show reading progress may ignore it.
+  virtual void step(std::string_view /*stage*/, std::uint64_t /*done*/, std::uint64_t /*total*/, double /*loss*/) {}
   virtual void finish() = 0;
 };
 

@@ -1,0 +1,83 @@
+// aisle train --model SPEC [--store URL | --events FILE... [--format F]] --out model.bin
+// Reads the interactions (from the store, or from files of any known format; the default format
+// `csv` reads the exchange format user,item,weight,timestamp as is), aggregates them into pairs
+// with the configured weights, fits the model and writes the model file.
+#include <chrono>
+#include <cstdio>
+
+#include "aisle/cli/command.h"
+#include "aisle/cli/progress_bar.h"
+#include "aisle/core/error.h"
+#include "aisle/data/readers/reader.h"
+#include "aisle/models/model_file.h"
+#include "aisle/models/registry.h"
+#include "aisle/models/trained_model.h"
+#include "aisle/store/event_store.h"
+
+namespace aisle::cli {
+
+namespace {
+
+struct TrainFlags {
+  std::string model, store, format = "csv", out, weights;
+  std::vector<std::string> events;
+  int threads = -1;
+  long long seed = -1;
+};
+
+void run_train(const TrainFlags& flags, const GlobalOptions& global) {
+  Config config = global.load();
+  if (!flags.weights.empty()) config.weighting = Weighting::parse(flags.weights);
+  ReadOptions options = config.read_options();
+  if (flags.threads >= 0) options.context.threads = flags.threads;
+  if (flags.seed >= 0) options.context.seed = static_cast<std::uint64_t>(flags.seed);
+  create_model(flags.model);  // a bad spec fails before any reading
+
+  EventLog log;
+  if (!flags.events.empty()) {
+    if (!flags.store.empty()) throw ConfigError("give --store or --events, not both");
+    const ReadReport report = read_files(flags.format, flags.events, options, log);
+    if (report.issues.rejected_rows() > 0) {
+      std::fprintf(stderr, "warning: %llu rows rejected while reading (aisle ingest shows why)\n",
+                   static_cast<unsigned long long>(report.issues.rejected_rows()));
+    }
+  } else {
+    log = open_store(flags.store.empty() ? config.store_url : flags.store, OpenMode::kExisting)->read();
+  }
+  if (log.events.empty()) throw InputError("no interactions to train on");
+  const Interactions pairs =
+      aggregate(log.events, config.weighting.resolve(log.event_types), log.users.size(), log.items.size());
+  std::printf("training %s on %u users, %u items, %zu pairs (weights %s)\n", flags.model.c_str(), pairs.num_users,
+              pairs.num_items, pairs.num_pairs(), config.weighting.to_string().c_str());
+
+  ProgressBar progress;
+  FitContext context;
+  context.run = options.context;
+  context.run.progress = &progress;
+  const auto start = std::chrono::steady_clock::now();
+  const TrainedModel model =
+      train_model(flags.model, pairs, log.catalog, std::move(log.users), std::move(log.items), context);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  progress.finish();
+  save_model(model, flags.out);
+  std::printf("fitted %s:%s in %.2f s (%d threads); wrote %s\n", std::string(model.model().kind()).c_str(),
+              model.model().params().c_str(), secs, context.run.threads, flags.out.c_str());
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& sub, const GlobalOptions& global) {
+  auto flags = std::make_shared<TrainFlags>();
+  sub.add_option("--model", flags->model, "model spec, e.g. als:factors=64,iterations=15 (aisle models lists them)")
+      ->required();
+  sub.add_option("--store", flags->store, "store URL to train on (default: store.url of the config)");
+  sub.add_option("--events", flags->events, "train on these files instead of the store");
+  sub.add_option("--format", flags->format, "format of --events files (default csv: user,item,weight,timestamp)");
+  sub.add_option("--out", flags->out, "model file to write")->required();
+  sub.add_option("--weights", flags->weights, "event type weights (default: interactions.weights of the config)");
+  sub.add_option("--threads", flags->threads, "threads (default: run.threads of the config; 0 = one per core)");
+  sub.add_option("--seed", flags->seed, "seed (default: run.seed of the config)");
+  sub.callback([flags, &global] { run_train(*flags, global); });
+}
+
+}  // namespace aisle::cli

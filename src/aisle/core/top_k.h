@@ -1,0 +1,62 @@
+// Top-k selection. `Scored` is the unit every recommender returns. Order: higher score first;
+// equal scores by lower item index, so results never depend on evaluation order or threads.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <limits>
+#include <vector>
+
+#include "aisle/core/types.h"
+
+namespace aisle {
+
+struct Scored {
+  ItemIdx item = kNoIndex;
+  float score = 0.0f;
+  friend bool operator==(const Scored&, const Scored&) = default;
+};
+
+// True when a ranks before b.
+inline bool ranks_before(const Scored& a, const Scored& b) {
+  return a.score > b.score || (a.score == b.score && a.item < b.item);
+}
+
+// Keeps the k best of the candidates pushed to it in a binary heap whose top is the worst kept.
+// push() is O(1) for a candidate that cannot enter (the common case) and O(log k) otherwise.
+class TopK {
+ public:
+  explicit TopK(std::size_t k) : k_(k) { heap_.reserve(k); }
+
+  // A candidate whose score is below this cannot enter; -inf until k are kept.
+  float threshold() const { return full() ? heap_.front().score : -std::numeric_limits<float>::infinity(); }
+  bool full() const { return heap_.size() == k_; }
+
+  void push(ItemIdx item, float score) {
+    const Scored s{item, score};
+    if (!full()) {
+      if (k_ == 0) return;
+      heap_.push_back(s);
+      std::push_heap(heap_.begin(), heap_.end(), ranks_before);
+    } else if (ranks_before(s, heap_.front())) {
+      std::pop_heap(heap_.begin(), heap_.end(), ranks_before);
+      heap_.back() = s;
+      std::push_heap(heap_.begin(), heap_.end(), ranks_before);
+    }
+  }
+
+  // The kept candidates, best first. Leaves this empty (ready for reuse with the same k).
+  std::vector<Scored> take_sorted() {
+    std::sort_heap(heap_.begin(), heap_.end(), ranks_before);
+    std::vector<Scored> out;
+    out.swap(heap_);
+    heap_.reserve(k_);
+    return out;
+  }
+
+ private:
+  std::size_t k_;
+  std::vector<Scored> heap_;
+};
+
+}  // namespace aisle

@@ -1,0 +1,73 @@
+#include "aisle/linalg/blas.h"
+
+#include <cblas.h>
+
+extern "C" {
+// LAPACK (Fortran calling convention), provided by libopenblas.
+void spotrf_(const char* uplo, const int* n, float* a, const int* lda, int* info);
+void spotri_(const char* uplo, const int* n, float* a, const int* lda, int* info);
+void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info);
+void dpotri_(const char* uplo, const int* n, double* a, const int* lda, int* info);
+void sposv_(const char* uplo, const int* n, const int* nrhs, float* a, const int* lda, float* b, const int* ldb,
+            int* info);
+}
+
+namespace aisle::linalg {
+
+namespace {
+
+// LAPACK fills one triangle; row-major "lower" is column-major "upper". Copies it to the other.
+template <class T>
+void mirror_upper_to_lower(T* a, std::int64_t n) {
+  for (std::int64_t i = 0; i < n; ++i) {
+    for (std::int64_t j = 0; j < i; ++j) a[i * n + j] = a[j * n + i];
+  }
+}
+
+template <class T, class Potrf, class Potri>
+bool invert_spd_impl(T* a, std::int64_t n, Potrf potrf, Potri potri) {
+  const int nn = static_cast<int>(n);
+  int info = 0;
+  const char uplo = 'L';  // column-major lower == row-major upper
+  potrf(&uplo, &nn, a, &nn, &info);
+  if (info != 0) return false;
+  potri(&uplo, &nn, a, &nn, &info);
+  if (info != 0) return false;
+  mirror_upper_to_lower(a, n);
+  return true;
+}
+
+}  // namespace
+
+void set_blas_threads(int threads) {
+  openblas_set_num_threads(threads);
+}
+
+void gemm_abt(const float* a, std::int64_t m, const float* b, std::int64_t n, std::int64_t d, float* c) {
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(m), static_cast<int>(n), static_cast<int>(d),
+              1.0f, a, static_cast<int>(d), b, static_cast<int>(d), 0.0f, c, static_cast<int>(n));
+}
+
+void gram(const float* a, std::int64_t n, std::int64_t d, float* g) {
+  cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, static_cast<int>(d), static_cast<int>(n), 1.0f, a,
+              static_cast<int>(d), 0.0f, g, static_cast<int>(d));
+  mirror_upper_to_lower(g, d);
+}
+
+bool invert_spd(float* a, std::int64_t n) {
+  return invert_spd_impl(a, n, spotrf_, spotri_);
+}
+
+bool invert_spd(double* a, std::int64_t n) {
+  return invert_spd_impl(a, n, dpotrf_, dpotri_);
+}
+
+bool solve_spd(float* a, float* b, std::int64_t n) {
+  const int nn = static_cast<int>(n), one = 1;
+  int info = 0;
+  const char uplo = 'L';
+  sposv_(&uplo, &nn, &one, a, &nn, b, &nn, &info);
+  return info == 0;
+}
+
+}  // namespace aisle::linalg

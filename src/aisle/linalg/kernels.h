@@ -1,0 +1,43 @@
+// Small dense vector kernels, inline so that they vectorize inside their callers (including the
+// per-CPU clones of hot loops, see AISLE_HOT_LOOP).
+#pragma once
+
+#include <cstddef>
+
+namespace aisle::linalg {
+
+// Marks a function compiled twice or three times for x86-64: for AVX-512, AVX2 + FMA and the
+// baseline; the loader picks the best one the CPU has (GCC/Clang function multiversioning).
+// Results can differ in the last bits between clones (FMA), never between runs on one machine.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) && \
+    !defined(__SANITIZE_THREAD__)
+#define AISLE_HOT_LOOP __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define AISLE_HOT_LOOP
+#endif
+
+// Sixteen partial sums: a float reduction only vectorizes when its order is written out (no
+// -ffast-math), and this order is the same on every CPU.
+inline float dot(const float* a, const float* b, std::size_t n) {
+  float acc[16] = {};
+  std::size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    for (std::size_t j = 0; j < 16; ++j) acc[j] += a[i + j] * b[i + j];
+  }
+  for (std::size_t j = 0; i < n; ++i, ++j) acc[j] += a[i] * b[i];
+  float s = 0.0f;
+  for (float v : acc) s += v;
+  return s;
+}
+
+// y += a * x
+inline void axpy(float a, const float* x, float* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] += a * x[i];
+}
+
+// y = A x for a square row-major A (n x n).
+inline void symv(const float* a, const float* x, float* y, std::size_t n) {
+  for (std::size_t r = 0; r < n; ++r) y[r] = dot(a + r * n, x, n);
+}
+
+}  // namespace aisle::linalg

@@ -1,0 +1,51 @@
+#include "aisle/models/factor_model.h"
+
+#include <cmath>
+#include <random>
+
+#include "aisle/linalg/blas.h"
+#include "aisle/linalg/kernels.h"
+
+namespace aisle {
+
+void FactorScorer::score_vectors(const float* users, std::size_t count, float* scores) const {
+  linalg::gemm_abt(users, static_cast<std::int64_t>(count), item_factors_.data(), factor_items(), dim_, scores);
+}
+
+void FactorScorer::similar_scores(ItemIdx item, std::span<float> scores) const {
+  const float* v = item_factors_.data() + static_cast<std::size_t>(item) * dim_;
+  const float vn = std::sqrt(linalg::dot(v, v, latent_));
+  for (ItemIdx j = 0; j < factor_items(); ++j) {
+    const float* w = item_factors_.data() + static_cast<std::size_t>(j) * dim_;
+    const float wn = std::sqrt(linalg::dot(w, w, latent_));
+    scores[j] = vn > 0 && wn > 0 ? linalg::dot(v, w, latent_) / (vn * wn) : 0.0f;
+  }
+}
+
+void FactorScorer::save_factors(BinaryWriter& out) const {
+  out.put<std::uint32_t>(dim_);
+  out.put<std::uint32_t>(latent_);
+  out.put_vector(user_factors_);
+  out.put_vector(item_factors_);
+}
+
+void FactorScorer::load_factors(BinaryReader& in) {
+  const auto dim = in.get<std::uint32_t>("factor dimension");
+  const auto latent = in.get<std::uint32_t>("latent dimension");
+  if (dim != dim_ || latent != latent_) in.fail("factor dimension", "does not match the model's parameters");
+  user_factors_ = in.get_vector<float>("user factors");
+  item_factors_ = in.get_vector<float>("item factors");
+  if (user_factors_.size() % dim_ != 0 || item_factors_.size() % dim_ != 0) {
+    in.fail("factors", "sizes are not a multiple of the dimension");
+  }
+}
+
+void fill_uniform(std::vector<float>& v, std::uint64_t seed, float scale) {
+  std::mt19937_64 rng(seed);
+  for (float& x : v) {
+    const double u = static_cast<double>(rng() >> 11) * 0x1.0p-53;  // [0, 1)
+    x = static_cast<float>((2.0 * u - 1.0) * scale);
+  }
+}
+
+}  // namespace aisle

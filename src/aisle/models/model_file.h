@@ -1,0 +1,23 @@
+// Model files: self-describing and versioned.
+//   "AISLEMDL" | u32 format version | kind | params | user ids | item ids | history |
+//   item facts | model payload | u32 CRC-32 of everything before it
+// Strings and vectors are length-prefixed (core/binary_io.h). A file that is truncated,
+// damaged, of another kind than expected or of a newer format version is refused with an
+// InputError naming the file and the problem. Format 1 files stay readable: a file written by
+// format 1 is kept under tests/fixtures/models.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "aisle/models/trained_model.h"
+
+namespace aisle {
+
+inline constexpr std::uint32_t kModelFormatVersion = 1;
+
+void save_model(const TrainedModel& model, const std::string& path);
+// `expected_kind` empty: any kind.
+TrainedModel load_model(const std::string& path, std::string_view expected_kind = {});
+
+}  // namespace aisle

@@ -1,0 +1,120 @@
+// The model interface. Data contract (see core/types.h): users and items are dense indices from
+// the training data's id maps; scores are floats, higher is better; factor matrices are
+// row-major float, one row per user or item. Models never see external string ids, files, SQL
+// or HTTP: TrainedModel (trained_model.h) wraps a model with its id maps, the training history
+// and the item facts, applies filters and selects the top k.
+//
+// A model implements fit, score and save/load. Optional abilities are separate interfaces a
+// model also derives from; a caller asks with capability<T>(model), which is null when the
+// model lacks the ability (no virtual that throws "not supported").
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aisle/core/binary_io.h"
+#include "aisle/core/run_context.h"
+#include "aisle/core/top_k.h"
+#include "aisle/data/catalog.h"
+#include "aisle/data/interactions.h"
+#include "aisle/models/item_facts.h"
+
+namespace aisle {
+
+// What a model is fitted on. `pairs` are the aggregated training pairs (weights may be <= 0:
+// bought then cancelled; models leave those out). `catalog` is indexed like the pairs' items.
+struct TrainSet {
+  const Interactions& pairs;
+  const ItemFacts& facts;
+  const Catalog& catalog;
+};
+
+struct FitContext {
+  RunContext run;
+  // Pairs held out of training, indexed like the training pairs; null when there are none.
+  // Models that report a held-out error (mf) use them; none may train on them.
+  const Interactions* validation = nullptr;
+};
+
+// One query as a model sees it: the user (kNoIndex for an anonymous history) and the history to
+// score from. For a known user the history is the user's training pairs followed by any items
+// the caller added; `only_training_history` says nothing was added, so a model may use what it
+// learned for the user instead of reading the history.
+struct UserQuery {
+  UserIdx user = kNoIndex;
+  std::span<const ItemIdx> items;
+  std::span<const float> weights;         // aggregated weight per history item (> 0)
+  std::span<const Timestamp> times;       // last time per history item
+  bool only_training_history = false;
+};
+
+class Recommender {
+ public:
+  virtual ~Recommender() = default;
+
+  virtual std::string_view kind() const = 0;
+  // Every parameter, canonical: parsing it gives the same model parameters.
+  virtual std::string params() const = 0;
+
+  virtual void fit(const TrainSet& data, const FitContext& context) = 0;
+
+  // scores: queries.size() rows of num_items() floats, row-major. Every item gets a finite
+  // score; filtering is the caller's job. The default scores each query with score_one on
+  // `threads` threads; models with a faster batch path (a matrix product) override it.
+  virtual void score(std::span<const UserQuery> queries, std::span<float> scores, int threads) const;
+  virtual void score_one(const UserQuery& query, std::span<float> scores) const = 0;
+
+  virtual void save(BinaryWriter& out) const = 0;
+  // Reads what save wrote, for a model created with the same params(). Throws InputError (via
+  // BinaryReader) on a truncated or inconsistent payload.
+  virtual void load(BinaryReader& in) = 0;
+
+  virtual std::uint32_t num_items() const = 0;
+};
+
+// Capability: items as dense vectors (factor models, content).
+class ItemEmbeddings {
+ public:
+  virtual ~ItemEmbeddings() = default;
+  virtual std::uint32_t embedding_dim() const = 0;
+  virtual std::span<const float> item_embedding(ItemIdx item) const = 0;
+};
+
+// Capability: items similar to one item, best first, scored by the model's own similarity.
+// Every item gets a score in `scores` (num_items); the item itself is the caller's to exclude.
+class SimilarItems {
+ public:
+  virtual ~SimilarItems() = default;
+  virtual void similar_scores(ItemIdx item, std::span<float> scores) const = 0;
+};
+
+// Capability: a user vector solved from a history the model did not see in training, against
+// the fixed item side (factor models).
+class FoldIn {
+ public:
+  virtual ~FoldIn() = default;
+  virtual std::vector<float> fold_in(std::span<const ItemIdx> items, std::span<const float> weights) const = 0;
+};
+
+template <class Capability>
+const Capability* capability(const Recommender& model) {
+  return dynamic_cast<const Capability*>(&model);
+}
+
+// The base of models whose parameters are a struct P with a ParamSchema: holds the parameters
+// and answers params() from the schema.
+template <class P>
+class ParameterizedModel : public Recommender {
+ public:
+  explicit ParameterizedModel(P params) : params_(std::move(params)) {}
+  std::string params() const override { return P::schema().format(params_); }
+  const P& parameters() const { return params_; }
+
+ protected:
+  P params_;
+};
+
+}  // namespace aisle

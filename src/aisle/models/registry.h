@@ -1,0 +1,31 @@
+// The explicit list of every model aisle has (registry.cpp; no self-registration), and the one
+// place a model spec is parsed: "name" or "name:key=value,key=value".
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aisle/models/params.h"
+#include "aisle/models/recommender.h"
+
+namespace aisle {
+
+struct ModelInfo {
+  std::string_view name;
+  std::string_view summary;
+  std::vector<ParamInfo> (*params)();
+  std::unique_ptr<Recommender> (*create)(std::string_view args);
+};
+
+std::span<const ModelInfo> model_table();
+// Throws ConfigError "unknown model 'alss'; known: als, bpr, ..." for an unknown name.
+const ModelInfo& find_model(std::string_view name);
+// Creates an unfitted model from "als:factors=64,iterations=15"; throws ConfigError.
+std::unique_ptr<Recommender> create_model(std::string_view spec);
+// "als, bpr, ..." for error messages.
+std::string models_with_similar_items();
+
+}  // namespace aisle
