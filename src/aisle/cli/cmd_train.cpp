@@ -54,11 +54,17 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   FitContext context;
   context.run = options.context;
   context.run.progress = &progress;
+  std::vector<FitStep> fit_log;
+  context.log = &fit_log;
   const auto start = std::chrono::steady_clock::now();
   const TrainedModel model =
       train_model(flags.model, pairs, log.catalog, std::move(log.users), std::move(log.items), context);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.finish();
+  if (!fit_log.empty()) {
+    std::printf("step  loss         held-out\n");
+    for (const FitStep& s : fit_log) std::printf("%4d  %-12.6g %.6g\n", s.step, s.loss, s.validation);
+  }
   save_model(model, flags.out);
   std::printf("fitted %s:%s in %.2f s (%d threads); wrote %s\n", std::string(model.model().kind()).c_str(),
               model.model().params().c_str(), secs, context.run.threads, flags.out.c_str());

@@ -32,8 +32,18 @@ struct TrainSet {
   const Catalog& catalog;
 };
 
+// One line of a fit's log: an iteration or epoch, the training loss (NaN when the model has
+// none) and the held-out error (NaN when there is none).
+struct FitStep {
+  int step = 0;
+  double loss = 0;
+  double validation = 0;
+};
+
 struct FitContext {
   RunContext run;
+  // When set, iterative models append one FitStep per iteration or epoch.
+  std::vector<FitStep>* log = nullptr;
   // Pairs held out of training, indexed like the training pairs; null when there are none.
   // Models that report a held-out error (mf) use them; none may train on them.
   const Interactions* validation = nullptr;

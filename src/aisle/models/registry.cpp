@@ -4,6 +4,12 @@
 
 #include "aisle/core/error.h"
 #include "aisle/models/als/als.h"
+#include "aisle/models/bpr/bpr.h"
+#include "aisle/models/category_cf/category_cf.h"
+#include "aisle/models/content/content.h"
+#include "aisle/models/ease/ease.h"
+#include "aisle/models/item_knn/item_knn.h"
+#include "aisle/models/mf/mf.h"
 #include "aisle/models/popularity/popularity.h"
 #include "aisle/models/trending/trending.h"
 
@@ -25,12 +31,24 @@ std::vector<ParamInfo> describe() {
 }  // namespace
 
 std::span<const ModelInfo> model_table() {
-  static const std::array<ModelInfo, 3> kModels = {{
+  static const std::array<ModelInfo, 9> kModels = {{
       {"popularity", "the most popular items for everyone, by weight or users, optionally in a recent window",
        describe<PopularityParams>, create<Popularity>},
       {"trending", "popularity with exponential time decay (half-life)", describe<TrendingParams>, create<Trending>},
       {"als", "implicit ALS (Hu, Koren, Volinsky) with conjugate gradient; fold-in for new histories",
        describe<AlsParams>, create<Als>},
+      {"bpr", "Bayesian personalized ranking by multi-threaded SGD; fold-in for new histories", describe<BprParams>,
+       create<Bpr>},
+      {"item_knn", "item-item cosine similarity with shrinkage (none, log1p, bm25 or tfidf weighting), top-K neighbours",
+       describe<ItemKnnParams>, create<ItemKnn>},
+      {"ease", "EASE (Steck 2019), closed-form item-item model; catalogs up to max_items", describe<EaseParams>,
+       create<Ease>},
+      {"category_cf", "user-category affinity over the category tree; top items of the strongest categories, mixed",
+       describe<CategoryCfParams>, create<CategoryCf>},
+      {"content", "tf-idf of catalog attributes (categories, brand, price band, words); scores items without events",
+       describe<ContentParams>, create<Content>},
+      {"mf", "explicit matrix factorization with biases (SGD or Adam) on ratings or quantities; held-out RMSE",
+       describe<MfParams>, create<Mf>},
   }};
   return kModels;
 }

@@ -127,11 +127,15 @@ void Als::fit(const TrainSet& data, const FitContext& context) {
   for (int it = 1; it <= params_.iterations; ++it) {
     half_step(ct.indptr, ct.indices, ct.values, ct.cols, user_factors_, item_factors_);
     half_step(c.indptr, c.indices, c.values, c.rows, item_factors_, user_factors_);
-    if (context.run.progress != nullptr) {
-      context.run.progress->step("als iteration", static_cast<std::uint64_t>(it),
-                                 static_cast<std::uint64_t>(params_.iterations),
-                                 objective(c, user_factors_, item_factors_, dim, params_.alpha,
-                                           params_.regularization, threads));
+    // The objective costs about one CG step; it is computed only when someone reads it.
+    if (context.run.progress != nullptr || context.log != nullptr) {
+      const double loss =
+          objective(c, user_factors_, item_factors_, dim, params_.alpha, params_.regularization, threads);
+      if (context.log != nullptr) context.log->push_back({it, loss, std::nan("")});
+      if (context.run.progress != nullptr) {
+        context.run.progress->step("als iteration", static_cast<std::uint64_t>(it),
+                                   static_cast<std::uint64_t>(params_.iterations), loss);
+      }
     }
   }
   if (context.run.progress != nullptr) context.run.progress->finish();

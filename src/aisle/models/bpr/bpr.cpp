@@ -1,0 +1,151 @@
+#include "aisle/models/bpr/bpr.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "aisle/core/parallel.h"
+#include "aisle/data/sparse_matrix.h"
+#include "aisle/linalg/kernels.h"
+
+namespace aisle {
+
+const ParamSchema<BprParams>& BprParams::schema() {
+  static const ParamSchema<BprParams> s(
+      "bpr", {
+                 {"factors", &BprParams::factors, 1, 1024, true, {}, "latent factors"},
+                 {"learning_rate", &BprParams::learning_rate, 1e-5, 1, true, {}, "SGD step size"},
+                 {"regularization", &BprParams::regularization, 1e-7, 1, true, {}, "L2 penalty per update"},
+                 {"epochs", &BprParams::epochs, 1, 5000, false, {}, "passes of as many samples as pairs"},
+             });
+  return s;
+}
+
+Bpr::Bpr(BprParams p) : FactorModel(std::move(p)) {
+  latent_ = static_cast<std::uint32_t>(params_.factors);
+  dim_ = latent_ + 1;
+}
+
+namespace {
+
+struct SgdStats {
+  double log_likelihood = 0;
+  std::uint64_t samples = 0;
+};
+
+// One (u, i, j) update; the bias column of u is 1 and stays 1.
+inline float bpr_update(float* u, float* i, float* j, std::size_t latent, float lr, float reg) {
+  const float x = linalg::dot(u, i, latent + 1) - linalg::dot(u, j, latent + 1);
+  const float z = 1.0f / (1.0f + std::exp(x));  // sigmoid(-x)
+  for (std::size_t f = 0; f < latent; ++f) {
+    const float uf = u[f], itf = i[f], jf = j[f];
+    u[f] += lr * (z * (itf - jf) - reg * uf);
+    i[f] += lr * (z * uf - reg * itf);
+    j[f] += lr * (-z * uf - reg * jf);
+  }
+  i[latent] += lr * (z - reg * i[latent]);
+  j[latent] += lr * (-z - reg * j[latent]);
+  return x;
+}
+
+// `samples` updates drawn with `rng`. Returns the sum of log sigmoid(x) for the loss.
+AISLE_HOT_LOOP
+SgdStats run_samples(std::uint64_t samples, std::mt19937_64& rng, const CsrMatrix& m,
+                     const std::vector<UserIdx>& user_of, float* users, float* items, std::size_t dim, float lr,
+                     float reg) {
+  SgdStats st;
+  const std::size_t latent = dim - 1;
+  const std::uint64_t nnz = m.nnz();
+  for (std::uint64_t s = 0; s < samples; ++s) {
+    const std::uint64_t k = rng() % nnz;
+    const UserIdx u = user_of[k];
+    const auto row = m.row_indices(u);
+    if (row.size() >= m.cols) continue;  // the user has every item: no negative exists
+    ItemIdx j = 0;
+    do {
+      j = static_cast<ItemIdx>(rng() % m.cols);
+    } while (std::binary_search(row.begin(), row.end(), j));
+    const float x = bpr_update(users + static_cast<std::size_t>(u) * dim,
+                               items + static_cast<std::size_t>(m.indices[k]) * dim,
+                               items + static_cast<std::size_t>(j) * dim, latent, lr, reg);
+    st.log_likelihood += -std::log1p(std::exp(-static_cast<double>(x)));
+    ++st.samples;
+  }
+  return st;
+}
+
+}  // namespace
+
+void Bpr::fit(const TrainSet& data, const FitContext& context) {
+  const int threads = resolve_threads(context.run.threads);
+  const CsrMatrix m = confidence_matrix(data.pairs, Transform::kNone);
+  std::vector<UserIdx> user_of(m.nnz());
+  for (UserIdx u = 0; u < m.rows; ++u) {
+    std::fill(user_of.begin() + static_cast<std::ptrdiff_t>(m.indptr[u]),
+              user_of.begin() + static_cast<std::ptrdiff_t>(m.indptr[u + 1]), u);
+  }
+  const std::size_t dim = dim_;
+  user_factors_.assign(static_cast<std::size_t>(m.rows) * dim, 0.0f);
+  item_factors_.assign(static_cast<std::size_t>(m.cols) * dim, 0.0f);
+  fill_uniform(user_factors_, context.run.seed, 0.5f / static_cast<float>(latent_));
+  fill_uniform(item_factors_, context.run.seed + 1, 0.5f / static_cast<float>(latent_));
+  for (UserIdx u = 0; u < m.rows; ++u) user_factors_[u * dim + latent_] = 1.0f;
+  for (ItemIdx i = 0; i < m.cols; ++i) item_factors_[i * dim + latent_] = 0.0f;
+  if (m.nnz() == 0) return;
+
+  std::vector<std::mt19937_64> rngs;
+  for (int t = 0; t < threads; ++t) rngs.emplace_back(context.run.seed * 1000003u + static_cast<std::uint64_t>(t));
+  const std::uint64_t per_thread = (m.nnz() + static_cast<std::uint64_t>(threads) - 1) / static_cast<std::uint64_t>(threads);
+  std::vector<SgdStats> stats(static_cast<std::size_t>(threads));
+  for (int epoch = 1; epoch <= params_.epochs; ++epoch) {
+    parallel_for(static_cast<std::size_t>(threads), threads, 1, [&](std::size_t begin, std::size_t end, int) {
+      for (std::size_t t = begin; t < end; ++t) {
+        stats[t] = run_samples(per_thread, rngs[t], m, user_of, user_factors_.data(), item_factors_.data(), dim,
+                               params_.learning_rate, params_.regularization);
+      }
+    });
+    double ll = 0;
+    std::uint64_t n = 0;
+    for (const SgdStats& s : stats) ll += s.log_likelihood, n += s.samples;
+    const double loss = n > 0 ? -ll / static_cast<double>(n) : 0.0;
+    if (context.log != nullptr) context.log->push_back({epoch, loss, std::nan("")});
+    if (context.run.progress != nullptr) {
+      context.run.progress->step("bpr epoch", static_cast<std::uint64_t>(epoch),
+                                 static_cast<std::uint64_t>(params_.epochs), loss);
+    }
+  }
+  if (context.run.progress != nullptr) context.run.progress->finish();
+}
+
+std::vector<float> Bpr::fold_in(std::span<const ItemIdx> items, std::span<const float> weights) const {
+  const std::size_t dim = dim_;
+  std::vector<float> u(dim, 0.0f);
+  u[latent_] = 1.0f;
+  std::vector<ItemIdx> positives;
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    if (weights[k] > 0.0f) positives.push_back(items[k]);
+  }
+  std::sort(positives.begin(), positives.end());
+  positives.erase(std::unique(positives.begin(), positives.end()), positives.end());
+  const std::uint32_t n = factor_items();
+  if (positives.empty() || positives.size() >= n) return u;
+  std::uint64_t seed = 1469598103934665603ull;
+  for (ItemIdx i : positives) seed = (seed ^ i) * 1099511628211ull;
+  std::mt19937_64 rng(seed);
+  // The item side stays fixed: updates go to copies of the two item rows.
+  std::vector<float> yi(dim), yj(dim);
+  const std::size_t samples = std::max<std::size_t>(200, 50 * positives.size());
+  for (std::size_t s = 0; s < samples; ++s) {
+    const ItemIdx i = positives[rng() % positives.size()];
+    ItemIdx j = 0;
+    do {
+      j = static_cast<ItemIdx>(rng() % n);
+    } while (std::binary_search(positives.begin(), positives.end(), j));
+    std::copy_n(item_factors_.data() + static_cast<std::size_t>(i) * dim, dim, yi.data());
+    std::copy_n(item_factors_.data() + static_cast<std::size_t>(j) * dim, dim, yj.data());
+    bpr_update(u.data(), yi.data(), yj.data(), latent_, params_.learning_rate, params_.regularization);
+  }
+  return u;
+}
+
+}  // namespace aisle

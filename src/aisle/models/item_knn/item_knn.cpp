@@ -1,0 +1,113 @@
+#include "aisle/models/item_knn/item_knn.h"
+
+#include <cmath>
+
+#include "aisle/core/parallel.h"
+#include "aisle/data/sparse_matrix.h"
+#include "aisle/models/item_score_model.h"
+#include "aisle/models/transform.h"
+
+namespace aisle {
+
+const ParamSchema<ItemKnnParams>& ItemKnnParams::schema() {
+  static const ParamSchema<ItemKnnParams> s(
+      "item_knn", {
+                      {"neighbors", &ItemKnnParams::neighbors, 1, 10000, true, {}, "neighbours kept per item (K)"},
+                      {"shrink", &ItemKnnParams::shrink, 0, 1e5, false, {}, "added to the cosine's denominator"},
+                      {"weighting", &ItemKnnParams::weighting, 0, 0, false, {"none", "log1p", "bm25", "tfidf"},
+                       "user-item values the similarity is computed on"},
+                  });
+  return s;
+}
+
+namespace {
+// Far below any similarity a neighbour list holds, so it only orders unreached and tied items.
+constexpr float kPriorScale = 1e-6f;
+}  // namespace
+
+void ItemKnn::fit(const TrainSet& data, const FitContext& context) {
+  const CsrMatrix x = confidence_matrix(data.pairs, parse_transform(params_.weighting));
+  const CscMatrix xt = to_csc(x);
+  const std::uint32_t n = x.cols;
+  std::vector<float> norm(n, 0.0f);
+  for (ItemIdx i = 0; i < n; ++i) {
+    double s = 0;
+    for (float v : xt.col_values(i)) s += static_cast<double>(v) * v;
+    norm[i] = static_cast<float>(std::sqrt(s));
+  }
+  const auto k = static_cast<std::size_t>(params_.neighbors);
+  std::vector<std::vector<Scored>> lists(n);
+  const int threads = resolve_threads(context.run.threads);
+  std::vector<std::vector<float>> acc(static_cast<std::size_t>(threads), std::vector<float>(n, 0.0f));
+  std::vector<std::vector<std::uint8_t>> marks(static_cast<std::size_t>(threads), std::vector<std::uint8_t>(n, 0));
+  std::vector<std::vector<ItemIdx>> touched(static_cast<std::size_t>(threads));
+  parallel_for(n, threads, 64, [&](std::size_t begin, std::size_t end, int worker) {
+    std::vector<float>& dots = acc[static_cast<std::size_t>(worker)];
+    std::vector<ItemIdx>& seen = touched[static_cast<std::size_t>(worker)];
+    std::vector<std::uint8_t>& mark = marks[static_cast<std::size_t>(worker)];
+    TopK top(k);
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto users = xt.col_indices(static_cast<std::uint32_t>(i));
+      const auto vals = xt.col_values(static_cast<std::uint32_t>(i));
+      for (std::size_t a = 0; a < users.size(); ++a) {
+        const auto items = x.row_indices(users[a]);
+        const auto values = x.row_values(users[a]);
+        for (std::size_t b = 0; b < items.size(); ++b) {
+          if (mark[items[b]] == 0) mark[items[b]] = 1, seen.push_back(items[b]);
+          dots[items[b]] += vals[a] * values[b];
+        }
+      }
+      for (ItemIdx j : seen) {
+        const float denom = norm[i] * norm[j] + params_.shrink;
+        if (j != i && denom > 0.0f && dots[j] > 0.0f) top.push(j, dots[j] / denom);
+        dots[j] = 0.0f;
+        mark[j] = 0;
+      }
+      seen.clear();
+      lists[i] = top.take_sorted();
+    }
+  });
+  ptr_.assign(1, 0);
+  neighbors_.clear();
+  for (const auto& l : lists) {
+    neighbors_.insert(neighbors_.end(), l.begin(), l.end());
+    ptr_.push_back(neighbors_.size());
+  }
+  prior_ = popularity_prior(data.pairs, kPriorScale);
+}
+
+void ItemKnn::score_one(const UserQuery& query, std::span<float> scores) const {
+  std::copy(prior_.begin(), prior_.end(), scores.begin());
+  for (std::size_t h = 0; h < query.items.size(); ++h) {
+    const float w = std::log1p(std::max(query.weights[h], 0.0f));
+    for (const Scored& s : neighbors_of(query.items[h])) scores[s.item] += w * s.score;
+  }
+}
+
+void ItemKnn::similar_scores(ItemIdx item, std::span<float> scores) const {
+  std::copy(prior_.begin(), prior_.end(), scores.begin());
+  for (const Scored& s : neighbors_of(item)) scores[s.item] += s.score;
+}
+
+void ItemKnn::save(BinaryWriter& out) const {
+  out.put_vector(ptr_);
+  out.put_vector(neighbors_);
+  out.put_vector(prior_);
+}
+
+void ItemKnn::load(BinaryReader& in) {
+  ptr_ = in.get_vector<std::uint64_t>("neighbour offsets");
+  neighbors_ = in.get_vector<Scored>("neighbours");
+  prior_ = in.get_vector<float>("popularity prior");
+  if (ptr_.size() != prior_.size() + 1 || ptr_.front() != 0 || ptr_.back() != neighbors_.size()) {
+    in.fail("neighbours", "offsets do not match");
+  }
+  for (std::size_t i = 1; i < ptr_.size(); ++i) {
+    if (ptr_[i] < ptr_[i - 1]) in.fail("neighbour offsets", "offsets decrease");
+  }
+  for (const Scored& s : neighbors_) {
+    if (s.item >= prior_.size()) in.fail("neighbours", "item index out of range");
+  }
+}
+
+}  // namespace aisle

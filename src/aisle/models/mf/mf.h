@@ -1,0 +1,40 @@
+// mf: explicit matrix factorization with biases, rating ~ mean + b_u + b_i + x_u . y_i, fitted by
+// SGD or Adam on squared error over the pairs' aggregated weights (ratings, or quantities when
+// the weights are quantities), in a seeded shuffled order each epoch (single-threaded, so the
+// same seed gives the same factors). Logs the training RMSE per epoch and the RMSE on held-out
+// pairs: the context's validation pairs, else a seeded `holdout` fraction of the training pairs
+// kept out of the fit.
+#pragma once
+
+#include "aisle/models/factor_model.h"
+#include "aisle/models/params.h"
+
+namespace aisle {
+
+struct MfParams {
+  int factors = 32;
+  float learning_rate = 0.01f;
+  float regularization = 0.05f;
+  int epochs = 20;
+  std::string optimizer = "sgd";
+  float holdout = 0.05f;
+  static const ParamSchema<MfParams>& schema();
+};
+
+class Mf final : public FactorModel<MfParams> {
+ public:
+  explicit Mf(MfParams p);
+  std::string_view kind() const override { return "mf"; }
+  void fit(const TrainSet& data, const FitContext& context) override;
+  // Ridge solve of the user's factors and bias against the fixed items, on the history's weights.
+  std::vector<float> fold_in(std::span<const ItemIdx> items, std::span<const float> weights) const override;
+  void save(BinaryWriter& out) const override;
+  void load(BinaryReader& in) override;
+  // Predicted rating of (user, item).
+  float predict(UserIdx u, ItemIdx i) const;
+
+ private:
+  float mean_ = 0;
+};
+
+}  // namespace aisle
