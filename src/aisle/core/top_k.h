@@ -28,14 +28,17 @@ class TopK {
  public:
   explicit TopK(std::size_t k) : k_(k) { heap_.reserve(k); }
 
-  // A candidate whose score is below this cannot enter; -inf until k are kept.
-  float threshold() const { return full() ? heap_.front().score : -std::numeric_limits<float>::infinity(); }
+  // A candidate whose score is below this cannot enter; -inf until k are kept (+inf for k = 0).
+  float threshold() const {
+    if (k_ == 0) return std::numeric_limits<float>::infinity();
+    return full() ? heap_.front().score : -std::numeric_limits<float>::infinity();
+  }
   bool full() const { return heap_.size() == k_; }
 
   void push(ItemIdx item, float score) {
     const Scored s{item, score};
+    if (k_ == 0) return;
     if (!full()) {
-      if (k_ == 0) return;
       heap_.push_back(s);
       std::push_heap(heap_.begin(), heap_.end(), ranks_before);
     } else if (ranks_before(s, heap_.front())) {

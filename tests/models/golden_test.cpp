@@ -1,0 +1,196 @@
+// Values computed by hand for small cases.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "aisle/core/top_k.h"
+#include "aisle/models/als/als.h"
+#include "aisle/models/ease/ease.h"
+#include "aisle/models/item_knn/item_knn.h"
+#include "aisle/models/popularity/popularity.h"
+#include "aisle/models/registry.h"
+#include "aisle/models/trending/trending.h"
+#include "model_test_data.h"
+
+namespace aisle {
+namespace {
+
+using testing::make_pairs;
+
+struct Fitted {
+  Interactions pairs;
+  Catalog catalog;
+  ItemFacts facts;
+};
+
+template <class M>
+M fit(const std::string& args, const Interactions& pairs, int threads = 1) {
+  using Params = std::remove_cvref_t<decltype(std::declval<const M&>().parameters())>;
+  M model(Params::schema().parse(args));
+  Catalog catalog;
+  const ItemFacts facts = ItemFacts::from_catalog(catalog, pairs.num_items);
+  FitContext c;
+  c.run.threads = threads;
+  model.fit(TrainSet{pairs, facts, catalog}, c);
+  return model;
+}
+
+std::vector<float> scores_of(const Recommender& m, const UserQuery& q = {}) {
+  std::vector<float> s(m.num_items());
+  m.score_one(q, s);
+  return s;
+}
+
+TEST(TopK, KeepsBestAndBreaksTiesByLowerIndex) {
+  TopK top(3);
+  for (ItemIdx i = 0; i < 6; ++i) top.push(i, i == 4 ? 2.0f : 1.0f);
+  const auto r = top.take_sorted();
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0], (Scored{4, 2.0f}));
+  EXPECT_EQ(r[1], (Scored{0, 1.0f}));
+  EXPECT_EQ(r[2], (Scored{1, 1.0f}));
+}
+
+TEST(Popularity, SumsWeightsCountsUsersAndWindows) {
+  // Item 0: weights 2 (t=0) + 3 (t=10 days); item 1: 4 (t=10 days); item 2: 1 (t=9 days).
+  const auto pairs = make_pairs(3, 3, {{0, 0, 2, 0}, {1, 0, 3, 864000}, {2, 1, 4, 864000}, {2, 2, 1, 777600}});
+  EXPECT_EQ(scores_of(fit<Popularity>("", pairs)), (std::vector<float>{5, 4, 1}));
+  EXPECT_EQ(scores_of(fit<Popularity>("by=users", pairs)), (std::vector<float>{2, 1, 1}));
+  EXPECT_EQ(scores_of(fit<Popularity>("window_days=2", pairs)), (std::vector<float>{3, 4, 1}));
+}
+
+TEST(Trending, HalvesPerHalfLife) {
+  // Newest event at day 14; item 0 weight 8 at day 0 (two half-lives), item 1 weight 3 at day 14,
+  // item 2 weight 4 at day 7 + 1 at day 14.
+  const Timestamp day = 86400;
+  const auto pairs =
+      make_pairs(3, 3, {{0, 0, 8, 0}, {1, 1, 3, 14 * day}, {0, 2, 4, 7 * day}, {2, 2, 1, 14 * day}});
+  const auto s = scores_of(fit<Trending>("half_life_days=7", pairs));
+  EXPECT_FLOAT_EQ(s[0], 2.0f);
+  EXPECT_FLOAT_EQ(s[1], 3.0f);
+  EXPECT_FLOAT_EQ(s[2], 3.0f);
+}
+
+TEST(ItemKnn, CosineWithShrinkage) {
+  // Users x items, weights:  u0: i0=1, i1=2;  u1: i0=2, i2=1;  u2: i1=1, i2=1.
+  // |i0| = sqrt(5), |i1| = sqrt(5), |i2| = sqrt(2); dot(i0,i1) = 2, dot(i0,i2) = 2, dot(i1,i2) = 1.
+  const auto pairs = make_pairs(3, 3, {{0, 0, 1, 0}, {0, 1, 2, 0}, {1, 0, 2, 0}, {1, 2, 1, 0}, {2, 1, 1, 0}, {2, 2, 1, 0}});
+  const auto knn = fit<ItemKnn>("neighbors=2", pairs);
+  const auto n0 = knn.neighbors_of(0);
+  ASSERT_EQ(n0.size(), 2u);
+  EXPECT_EQ(n0[0].item, 2u);  // 2 / sqrt(10) > 2 / 5
+  EXPECT_NEAR(n0[0].score, 2.0 / std::sqrt(10.0), 1e-6);
+  EXPECT_NEAR(n0[1].score, 2.0 / 5.0, 1e-6);
+  const auto shrunk = fit<ItemKnn>("neighbors=2,shrink=1", pairs);
+  EXPECT_NEAR(shrunk.neighbors_of(1)[0].score, 2.0 / 6.0, 1e-6);  // i1 ~ i0: 2 / (5 + 1)
+  const auto top1 = fit<ItemKnn>("neighbors=1", pairs);
+  EXPECT_EQ(top1.neighbors_of(2).size(), 1u);
+}
+
+// Solves A x = b (n x n, double) by Gaussian elimination with partial pivoting.
+std::vector<double> solve(std::vector<double> a, std::vector<double> b) {
+  const std::size_t n = b.size();
+  for (std::size_t c = 0; c < n; ++c) {
+    std::size_t p = c;
+    for (std::size_t r = c + 1; r < n; ++r) {
+      if (std::abs(a[r * n + c]) > std::abs(a[p * n + c])) p = r;
+    }
+    for (std::size_t k = 0; k < n; ++k) std::swap(a[c * n + k], a[p * n + k]);
+    std::swap(b[c], b[p]);
+    for (std::size_t r = c + 1; r < n; ++r) {
+      const double f = a[r * n + c] / a[c * n + c];
+      for (std::size_t k = c; k < n; ++k) a[r * n + k] -= f * a[c * n + k];
+      b[r] -= f * b[c];
+    }
+  }
+  std::vector<double> x(n);
+  for (std::size_t r = n; r-- > 0;) {
+    double s = b[r];
+    for (std::size_t k = r + 1; k < n; ++k) s -= a[r * n + k] * x[k];
+    x[r] = s / a[r * n + r];
+  }
+  return x;
+}
+
+TEST(Als, UserHalfStepEqualsDirectLeastSquares) {
+  // With as many CG steps as factors, CG is exact: each user vector must be the solution of
+  // (Y^T C_u Y + reg I) x = Y^T C_u p_u against the final item factors (users are solved last).
+  const testing::Checkerboard board;
+  const int f = 4;
+  const float reg = 0.1f, alpha = 3.0f;
+  const auto als = fit<Als>("factors=4,iterations=2,cg_steps=16,transform=none,regularization=0.1,alpha=3", board.pairs);
+  const auto y = als.item_factors();
+  const auto x = als.user_factors();
+  for (UserIdx u = 0; u < board.pairs.num_users; ++u) {
+    std::vector<double> a(f * f, 0.0), b(f, 0.0);
+    for (ItemIdx i = 0; i < board.pairs.num_items; ++i) {
+      double c = 1.0;
+      for (std::uint64_t p = board.pairs.row_ptr[u]; p < board.pairs.row_ptr[u + 1]; ++p) {
+        if (board.pairs.item[p] == i) c = 1.0 + alpha * board.pairs.weight[p];
+      }
+      const bool preferred = c > 1.0;
+      for (int r = 0; r < f; ++r) {
+        for (int k = 0; k < f; ++k) a[r * f + k] += c * y[i * f + r] * y[i * f + k];
+        if (preferred) b[r] += c * y[i * f + r];
+      }
+    }
+    for (int r = 0; r < f; ++r) a[r * f + r] += reg;
+    const auto direct = solve(a, b);
+    for (int r = 0; r < f; ++r) EXPECT_NEAR(x[u * f + r], direct[r], 2e-3) << "user " << u << " factor " << r;
+  }
+}
+
+TEST(Als, FoldInEqualsTheTrainedUserVector) {
+  const testing::Checkerboard board;
+  const auto als = fit<Als>("factors=4,iterations=3,cg_steps=16", board.pairs);
+  for (UserIdx u : {0u, 7u}) {
+    const auto items = std::span<const ItemIdx>(board.pairs.item).subspan(board.pairs.row_ptr[u], 8);
+    const auto weights = std::span<const float>(board.pairs.weight).subspan(board.pairs.row_ptr[u], 8);
+    const auto folded = als.fold_in(items, weights);
+    for (int r = 0; r < 4; ++r) EXPECT_NEAR(folded[r], als.user_factors()[u * 4 + r], 2e-3);
+  }
+}
+
+TEST(Als, FactorsDoNotDependOnThreads) {
+  const testing::Checkerboard board;
+  const auto one = fit<Als>("factors=8,iterations=3", board.pairs, 1);
+  const auto two = fit<Als>("factors=8,iterations=3", board.pairs, 2);
+  EXPECT_TRUE(std::equal(one.user_factors().begin(), one.user_factors().end(), two.user_factors().begin()));
+  EXPECT_TRUE(std::equal(one.item_factors().begin(), one.item_factors().end(), two.item_factors().begin()));
+}
+
+TEST(Ease, MatchesTheClosedForm) {
+  // X (binary) = [[1,1,0],[0,1,1],[1,1,1]]; G = X^T X + 1 I = [[3,2,1],[2,4,2],[1,2,3]].
+  // B_ij = -P_ij / P_jj with P = G^-1, zero diagonal.
+  const auto pairs = make_pairs(3, 3, {{0, 0, 1, 0}, {0, 1, 1, 0}, {1, 1, 1, 0}, {1, 2, 1, 0}, {2, 0, 1, 0},
+                                       {2, 1, 1, 0}, {2, 2, 1, 0}});
+  const auto ease = fit<Ease>("regularization=1", pairs);
+  const std::vector<double> g{3, 2, 1, 2, 4, 2, 1, 2, 3};
+  std::vector<double> p(9);
+  for (int c = 0; c < 3; ++c) {
+    std::vector<double> e(3, 0.0);
+    e[c] = 1;
+    const auto col = solve(g, e);
+    for (int r = 0; r < 3; ++r) p[r * 3 + c] = col[r];
+  }
+  std::vector<float> row(3);
+  for (ItemIdx i = 0; i < 3; ++i) {
+    ease.similar_scores(i, row);
+    for (int j = 0; j < 3; ++j) {
+      EXPECT_NEAR(row[j], i == static_cast<ItemIdx>(j) ? 0.0 : -p[i * 3 + j] / p[j * 3 + j], 1e-5);
+    }
+  }
+}
+
+TEST(Ease, RefusesCatalogsAboveTheLimit) {
+  const auto pairs = make_pairs(1, 5, {{0, 0, 1, 0}});
+  try {
+    fit<Ease>("max_items=4", pairs);
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("5 items exceed max_items=4"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace aisle

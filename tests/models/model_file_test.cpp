@@ -1,0 +1,104 @@
+// Model files: round trip, and a clear error for every way a file can be wrong. A file written
+// by format 1 (tests/fixtures/models) must stay readable and give the same recommendations as
+// a fresh fit on the same data.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "aisle/core/error.h"
+#include "aisle/data/readers/reader.h"
+#include "aisle/models/model_file.h"
+#include "model_test_data.h"
+
+namespace aisle {
+namespace {
+
+std::string temp_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / name).string();
+}
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+void write_bytes(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+std::string load_error(const std::string& path, std::string_view kind = {}) {
+  try {
+    load_model(path, kind);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+class ModelFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const testing::Checkerboard data;
+    FitContext c;
+    c.run.threads = 1;
+    save_model(train_model("item_knn", data.pairs, data.catalog, data.users, data.items, c), path_);
+    bytes_ = read_bytes(path_);
+  }
+  void TearDown() override { std::filesystem::remove(path_); }
+  const std::string path_ = temp_path("model-file-test.bin");
+  std::string bytes_;
+};
+
+TEST_F(ModelFile, TruncatedFileIsRefused) {
+  for (std::size_t keep : {bytes_.size() - 1, bytes_.size() / 2, std::size_t{12}}) {
+    write_bytes(path_, bytes_.substr(0, keep));
+    EXPECT_NE(load_error(path_).find(path_ + ": corrupt model file"), std::string::npos) << load_error(path_);
+  }
+}
+
+TEST_F(ModelFile, DamagedByteIsRefused) {
+  std::string damaged = bytes_;
+  damaged[damaged.size() / 2] ^= 0x5a;
+  write_bytes(path_, damaged);
+  EXPECT_EQ(load_error(path_), path_ + ": corrupt model file: checksum mismatch (the file is damaged or truncated)");
+}
+
+TEST_F(ModelFile, OtherKindNewerFormatAndOtherFilesAreRefused) {
+  EXPECT_EQ(load_error(path_, "als"), path_ + ": is a 'item_knn' model, expected 'als'");
+  std::string newer = bytes_;
+  newer[8] = 99;  // the format version follows the 8-byte magic
+  write_bytes(path_, newer);
+  EXPECT_EQ(load_error(path_), path_ + ": model format version 99 is not one this aisle reads (1..1); it was written by a newer aisle");
+  write_bytes(path_, "user,item\n1,2\n");
+  EXPECT_EQ(load_error(path_), path_ + ": not an aisle model file (no AISLEMDL header)");
+  EXPECT_EQ(load_error(temp_path("no-such-model.bin")), temp_path("no-such-model.bin") + ": cannot open the model file");
+}
+
+TEST(ModelFileFormat1, OldFileStaysReadable) {
+  const std::string fixtures = AISLE_FIXTURES;
+  const TrainedModel old = load_model(fixtures + "/models/item_knn-format1.aislemodel");
+  ReadOptions options;
+  EventLog log;
+  const std::string events = fixtures + "/models/tiny-events.csv";
+  read_files("csv", std::span<const std::string>(&events, 1), options, log);
+  const Interactions pairs =
+      aggregate(log.events, options.weighting.resolve(log.event_types), log.users.size(), log.items.size());
+  FitContext c;
+  c.run.threads = 1;
+  const TrainedModel fresh = train_model(std::string(old.model().kind()) + ":" + old.model().params(), pairs,
+                                         log.catalog, std::move(log.users), std::move(log.items), c);
+  ASSERT_EQ(old.users(), fresh.users());
+  ASSERT_EQ(old.items(), fresh.items());
+  std::vector<Query> qs(old.users().size());
+  for (UserIdx u = 0; u < qs.size(); ++u) qs[u].user = u;
+  const auto expected = fresh.recommend(qs, Filter{}, 3, 1);
+  EXPECT_EQ(old.recommend(qs, Filter{}, 3, 1), expected);
+  EXPECT_FALSE(expected.front().empty());
+}
+
+}  // namespace
+}  // namespace aisle

@@ -1,0 +1,76 @@
+// Small data sets with known answers for the model tests.
+#pragma once
+
+#include <algorithm>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "aisle/data/catalog.h"
+#include "aisle/data/id_map.h"
+#include "aisle/data/interactions.h"
+
+namespace aisle::testing {
+
+struct Pair {
+  UserIdx user;
+  ItemIdx item;
+  float weight;
+  Timestamp time;
+};
+
+inline Interactions make_pairs(std::uint32_t users, std::uint32_t items, std::vector<Pair> list) {
+  std::sort(list.begin(), list.end(),
+            [](const Pair& a, const Pair& b) { return std::tie(a.user, a.item) < std::tie(b.user, b.item); });
+  Interactions x;
+  x.num_users = users;
+  x.num_items = items;
+  x.row_ptr.assign(users + 1, 0);
+  for (const Pair& p : list) {
+    ++x.row_ptr[p.user + 1];
+    x.item.push_back(p.item);
+    x.weight.push_back(p.weight);
+    x.last_time.push_back(p.time);
+    x.count.push_back(1);
+  }
+  for (std::uint32_t u = 0; u < users; ++u) x.row_ptr[u + 1] += x.row_ptr[u];
+  return x;
+}
+
+inline IdMap make_ids(const std::string& prefix, std::uint32_t n) {
+  IdMap ids;
+  for (std::uint32_t i = 0; i < n; ++i) ids.intern(prefix + std::to_string(i));
+  return ids;
+}
+
+// Checkerboard (implicit's test set): user u has item i iff (u + i) is even, weight 1 + i % 3.
+// Catalog: items are in category "even" (or its child "even/a") or "odd" by parity, named by
+// parity, and items with i % 4 == 3 are unavailable.
+struct Checkerboard {
+  static constexpr std::uint32_t kUsers = 20, kItems = 16;
+  Interactions pairs;
+  Catalog catalog;
+  IdMap users = make_ids("u", kUsers), items = make_ids("i", kItems);
+
+  Checkerboard() {
+    std::vector<Pair> list;
+    for (UserIdx u = 0; u < kUsers; ++u) {
+      for (ItemIdx i = 0; i < kItems; ++i) {
+        if ((u + i) % 2 == 0) list.push_back({u, i, 1.0f + static_cast<float>(i % 3), 1000});
+      }
+    }
+    pairs = make_pairs(kUsers, kItems, list);
+    // Roots "even" and "odd"; "even/a" (items i % 4 == 0) lies below "even".
+    const CategoryIdx even = catalog.add_category("even"), odd = catalog.add_category("odd");
+    const CategoryIdx even_a = catalog.add_category("even/a");
+    catalog.set_parent(even_a, even);
+    for (ItemIdx i = 0; i < kItems; ++i) {
+      ItemInfo& info = catalog.item(i);
+      info.categories = {i % 4 == 0 ? even_a : i % 2 == 0 ? even : odd};
+      info.name = i % 2 == 0 ? "even gift box" : "odd paper lantern";
+      info.available = i % 4 == 3 ? Availability::kNo : Availability::kYes;
+    }
+  }
+};
+
+}  // namespace aisle::testing

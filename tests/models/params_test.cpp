@@ -1,0 +1,55 @@
+#include <gtest/gtest.h>
+
+#include "aisle/core/error.h"
+#include "aisle/models/als/als.h"
+#include "aisle/models/registry.h"
+
+namespace aisle {
+namespace {
+
+std::string error_of(std::string_view spec) {
+  try {
+    create_model(spec);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(ModelSpec, ParsesTypedValuesAndFormatsThemCanonically) {
+  const auto m = create_model("als:factors=32,regularization=0.1,iterations=10,alpha=40");
+  EXPECT_EQ(m->kind(), "als");
+  EXPECT_EQ(m->params(), "factors=32,regularization=0.1,alpha=40,iterations=10,cg_steps=3,transform=log1p");
+  EXPECT_EQ(create_model("als")->params(), AlsParams::schema().format(AlsParams{}));
+}
+
+TEST(ModelSpec, ErrorsNameTheModelTheKeyAndWhatIsAllowed) {
+  EXPECT_EQ(error_of("alss"),
+            "unknown model 'alss'; known: popularity, trending, als, bpr, item_knn, ease, category_cf, content, mf");
+  EXPECT_EQ(error_of("als:factor=3"),
+            "model 'als': unknown parameter 'factor'; known: factors, regularization, alpha, iterations, cg_steps, "
+            "transform");
+  EXPECT_EQ(error_of("als:factors=0"), "model 'als', parameter 'factors': 0 is out of range [1, 1024]");
+  EXPECT_EQ(error_of("als:factors=2.5"), "model 'als', parameter 'factors': expected a whole number, found '2.5'");
+  EXPECT_EQ(error_of("als:alpha=lots"), "model 'als', parameter 'alpha': expected a number, found 'lots'");
+  EXPECT_EQ(error_of("als:transform=bm26"), "model 'als', parameter 'transform': unknown value 'bm26'; known: none, log1p");
+  EXPECT_EQ(error_of("als:factors=3,factors=4"), "model 'als', parameter 'factors': given twice");
+  EXPECT_EQ(error_of("als:factors"), "model 'als': expected key=value, found 'factors'");
+}
+
+TEST(ModelSpec, EveryModelDescribesItsParameters) {
+  for (const ModelInfo& m : model_table()) {
+    const auto params = m.params();
+    const auto model = m.create({});
+    EXPECT_EQ(model->kind(), m.name);
+    std::string expected;
+    for (const ParamInfo& p : params) {
+      expected += (expected.empty() ? "" : ",") + p.name + "=" + p.default_value;
+      EXPECT_FALSE(p.help.empty()) << m.name << "." << p.name;
+    }
+    EXPECT_EQ(model->params(), expected);
+  }
+}
+
+}  // namespace
+}  // namespace aisle
