@@ -1,0 +1,80 @@
+// Fit and batch-recommend timings of the models on an interaction log read from files.
+//   bench_models FORMAT FILE... ; AISLE_THREADS (default 2), AISLE_BENCH_MODELS (default
+//   "als,bpr,item_knn"), AISLE_BENCH_ITERATIONS (default 3 ALS iterations / BPR epochs).
+// Prints the matrix shape, then per model: total fit seconds, seconds per iteration or epoch,
+// batch top-10 recommendation for every user with seen items excluded (users/s), and the
+// process's peak RSS so far.
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "aisle/core/text.h"
+#include "aisle/data/readers/reader.h"
+#include "aisle/models/trained_model.h"
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+double peak_rss_mb() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;
+}
+
+int env_int(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr ? std::atoi(v) : fallback;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace aisle;
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: bench_models FORMAT FILE...\n");
+    return 2;
+  }
+  const int threads = env_int("AISLE_THREADS", 2);
+  const int iterations = env_int("AISLE_BENCH_ITERATIONS", 3);
+  const char* models_env = std::getenv("AISLE_BENCH_MODELS");
+  const std::string models = models_env != nullptr ? models_env : "als,bpr,item_knn";
+  std::vector<std::string> files(argv + 2, argv + argc);
+  ReadOptions options;
+  EventLog log;
+  read_files(argv[1], files, options, log);
+  const Interactions pairs =
+      aggregate(log.events, options.weighting.resolve(log.event_types), log.users.size(), log.items.size());
+  log.events = {};
+  std::printf("matrix: %u users x %u items, %zu nonzeros; threads %d\n", pairs.num_users, pairs.num_items,
+              pairs.num_pairs(), threads);
+
+  for (std::string_view name : split(models, ",")) {
+    std::string spec(name);
+    std::string unit = "";
+    if (name == "als") spec = "als:factors=64,cg_steps=3,iterations=" + std::to_string(iterations), unit = "iteration";
+    if (name == "bpr") spec = "bpr:factors=64,epochs=" + std::to_string(iterations), unit = "epoch";
+    if (name == "item_knn") spec = "item_knn:neighbors=100";
+    FitContext context;
+    context.run.threads = threads;
+    const auto start = std::chrono::steady_clock::now();
+    const TrainedModel model = train_model(spec, pairs, log.catalog, log.users, log.items, context);
+    const double fit = seconds_since(start);
+    std::printf("%-9s fit %.3f s", std::string(name).c_str(), fit);
+    if (!unit.empty()) std::printf(" (%.3f s per %s)", fit / iterations, unit.c_str());
+    std::vector<Query> queries(pairs.num_users);
+    for (UserIdx u = 0; u < pairs.num_users; ++u) queries[u].user = u;
+    const auto rec_start = std::chrono::steady_clock::now();
+    const auto lists = model.recommend(queries, Filter{}, 10, threads);
+    const double rec = seconds_since(rec_start);
+    std::printf("  recommend top-10 all users %.3f s = %.0f users/s  peak RSS %.0f MB\n", rec,
+                static_cast<double>(lists.size()) / rec, peak_rss_mb());
+  }
+  return 0;
+}
