@@ -34,9 +34,8 @@ bool contains(const std::string& s, const std::string& part) {
 TEST(ModelsCli, TrainRecommendSimilar) {
   test::TempDir dir;
   const std::string model = dir.file("m.bin");
-  const Result train =
-      run("train --model als:factors=4,iterations=3 --events " + test::fixture("models/tiny-events.csv") +
-          " --out " + model + " --threads 1");
+  const Result train = run("train --model als:factors=4,iterations=3 --events " +
+                           test::fixture("models/tiny-events.csv") + " --out " + model + " --threads 1");
   ASSERT_EQ(train.code, 0) << train.out;
   EXPECT_TRUE(contains(train.out, "training als:factors=4,iterations=3 on 12 users, 15 items, 60 pairs")) << train.out;
   EXPECT_TRUE(contains(train.out, "   3  ")) << train.out;  // the per-iteration log
@@ -74,7 +73,8 @@ TEST(ModelsCli, ClearErrors) {
   EXPECT_TRUE(contains(item.out, "--items: item 'nope' is not in the model")) << item.out;
   const Result similar = run("similar --model " + model + " --item sku1");
   EXPECT_EQ(similar.code, 2);
-  EXPECT_TRUE(contains(similar.out, "model 'popularity' cannot find similar items; models that can: als, bpr")) << similar.out;
+  EXPECT_TRUE(contains(similar.out, "model 'popularity' cannot find similar items; models that can: als, bpr"))
+      << similar.out;
   const Result missing = run("recommend --model " + dir.file("none.bin") + " --user c0");
   EXPECT_EQ(missing.code, 3);
   EXPECT_TRUE(contains(missing.out, "none.bin: cannot open the model file")) << missing.out;

@@ -63,8 +63,7 @@ TEST(Trending, HalvesPerHalfLife) {
   // Newest event at day 14; item 0 weight 8 at day 0 (two half-lives), item 1 weight 3 at day 14,
   // item 2 weight 4 at day 7 + 1 at day 14.
   const Timestamp day = 86400;
-  const auto pairs =
-      make_pairs(3, 3, {{0, 0, 8, 0}, {1, 1, 3, 14 * day}, {0, 2, 4, 7 * day}, {2, 2, 1, 14 * day}});
+  const auto pairs = make_pairs(3, 3, {{0, 0, 8, 0}, {1, 1, 3, 14 * day}, {0, 2, 4, 7 * day}, {2, 2, 1, 14 * day}});
   const auto s = scores_of(fit<Trending>("half_life_days=7", pairs));
   EXPECT_FLOAT_EQ(s[0], 2.0f);
   EXPECT_FLOAT_EQ(s[1], 3.0f);
@@ -74,7 +73,8 @@ TEST(Trending, HalvesPerHalfLife) {
 TEST(ItemKnn, CosineWithShrinkage) {
   // Users x items, weights:  u0: i0=1, i1=2;  u1: i0=2, i2=1;  u2: i1=1, i2=1.
   // |i0| = sqrt(5), |i1| = sqrt(5), |i2| = sqrt(2); dot(i0,i1) = 2, dot(i0,i2) = 2, dot(i1,i2) = 1.
-  const auto pairs = make_pairs(3, 3, {{0, 0, 1, 0}, {0, 1, 2, 0}, {1, 0, 2, 0}, {1, 2, 1, 0}, {2, 1, 1, 0}, {2, 2, 1, 0}});
+  const auto pairs =
+      make_pairs(3, 3, {{0, 0, 1, 0}, {0, 1, 2, 0}, {1, 0, 2, 0}, {1, 2, 1, 0}, {2, 1, 1, 0}, {2, 2, 1, 0}});
   const auto knn = fit<ItemKnn>("neighbors=2", pairs);
   const auto n0 = knn.neighbors_of(0);
   ASSERT_EQ(n0.size(), 2u);
@@ -118,7 +118,8 @@ TEST(Als, UserHalfStepEqualsDirectLeastSquares) {
   const testing::Checkerboard board;
   const int f = 4;
   const float reg = 0.1f, alpha = 3.0f;
-  const auto als = fit<Als>("factors=4,iterations=2,cg_steps=16,transform=none,regularization=0.1,alpha=3", board.pairs);
+  const auto als =
+      fit<Als>("factors=4,iterations=2,cg_steps=16,transform=none,regularization=0.1,alpha=3", board.pairs);
   const auto y = als.item_factors();
   const auto x = als.user_factors();
   for (UserIdx u = 0; u < board.pairs.num_users; ++u) {
@@ -162,8 +163,8 @@ TEST(Als, FactorsDoNotDependOnThreads) {
 TEST(Ease, MatchesTheClosedForm) {
   // X (binary) = [[1,1,0],[0,1,1],[1,1,1]]; G = X^T X + 1 I = [[3,2,1],[2,4,2],[1,2,3]].
   // B_ij = -P_ij / P_jj with P = G^-1, zero diagonal.
-  const auto pairs = make_pairs(3, 3, {{0, 0, 1, 0}, {0, 1, 1, 0}, {1, 1, 1, 0}, {1, 2, 1, 0}, {2, 0, 1, 0},
-                                       {2, 1, 1, 0}, {2, 2, 1, 0}});
+  const auto pairs = make_pairs(
+      3, 3, {{0, 0, 1, 0}, {0, 1, 1, 0}, {1, 1, 1, 0}, {1, 2, 1, 0}, {2, 0, 1, 0}, {2, 1, 1, 0}, {2, 2, 1, 0}});
   const auto ease = fit<Ease>("regularization=1", pairs);
   const std::vector<double> g{3, 2, 1, 2, 4, 2, 1, 2, 3};
   std::vector<double> p(9);

@@ -1,6 +1,8 @@
 // Model files: round trip, and a clear error for every way a file can be wrong. A file written
 // by format 1 (tests/fixtures/models) must stay readable and give the same recommendations as
 // a fresh fit on the same data.
+#include "aisle/models/model_file.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -9,7 +11,6 @@
 
 #include "aisle/core/error.h"
 #include "aisle/data/readers/reader.h"
-#include "aisle/models/model_file.h"
 #include "model_test_data.h"
 
 namespace aisle {
@@ -72,10 +73,12 @@ TEST_F(ModelFile, OtherKindNewerFormatAndOtherFilesAreRefused) {
   std::string newer = bytes_;
   newer[8] = 99;  // the format version follows the 8-byte magic
   write_bytes(path_, newer);
-  EXPECT_EQ(load_error(path_), path_ + ": model format version 99 is not one this aisle reads (1..1); it was written by a newer aisle");
+  EXPECT_EQ(load_error(path_),
+            path_ + ": model format version 99 is not one this aisle reads (1..1); it was written by a newer aisle");
   write_bytes(path_, "user,item\n1,2\n");
   EXPECT_EQ(load_error(path_), path_ + ": not an aisle model file (no AISLEMDL header)");
-  EXPECT_EQ(load_error(temp_path("no-such-model.bin")), temp_path("no-such-model.bin") + ": cannot open the model file");
+  EXPECT_EQ(load_error(temp_path("no-such-model.bin")),
+            temp_path("no-such-model.bin") + ": cannot open the model file");
 }
 
 TEST(ModelFileFormat1, OldFileStaysReadable) {

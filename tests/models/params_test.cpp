@@ -32,7 +32,8 @@ TEST(ModelSpec, ErrorsNameTheModelTheKeyAndWhatIsAllowed) {
   EXPECT_EQ(error_of("als:factors=0"), "model 'als', parameter 'factors': 0 is out of range [1, 1024]");
   EXPECT_EQ(error_of("als:factors=2.5"), "model 'als', parameter 'factors': expected a whole number, found '2.5'");
   EXPECT_EQ(error_of("als:alpha=lots"), "model 'als', parameter 'alpha': expected a number, found 'lots'");
-  EXPECT_EQ(error_of("als:transform=bm26"), "model 'als', parameter 'transform': unknown value 'bm26'; known: none, log1p");
+  EXPECT_EQ(error_of("als:transform=bm26"),
+            "model 'als', parameter 'transform': unknown value 'bm26'; known: none, log1p");
   EXPECT_EQ(error_of("als:factors=3,factors=4"), "model 'als', parameter 'factors': given twice");
   EXPECT_EQ(error_of("als:factors"), "model 'als': expected key=value, found 'factors'");
 }

@@ -53,8 +53,8 @@ void add_models_command(CLI::App& sub, const GlobalOptions&) {
       std::printf("%-12.*s %.*s\n", static_cast<int>(m.name.size()), m.name.data(), static_cast<int>(m.summary.size()),
                   m.summary.data());
       for (const ParamInfo& p : m.params()) {
-        std::printf("    %-16s %-6s default %-8s %-22s %s\n", p.name.c_str(), kind_text(p.kind), p.default_value.c_str(),
-                    range_text(p).c_str(), p.help.c_str());
+        std::printf("    %-16s %-6s default %-8s %-22s %s\n", p.name.c_str(), kind_text(p.kind),
+                    p.default_value.c_str(), range_text(p).c_str(), p.help.c_str());
       }
     }
   });

@@ -55,7 +55,8 @@ void ProgressBar::step(std::string_view stage, std::uint64_t done, std::uint64_t
   std::snprintf(buf, sizeof buf, "  elapsed %.1f s", secs);
   line += buf;
   if (done > 0 && done < total) {
-    std::snprintf(buf, sizeof buf, "  ETA %.1f s", secs / static_cast<double>(done) * static_cast<double>(total - done));
+    std::snprintf(buf, sizeof buf, "  ETA %.1f s",
+                  secs / static_cast<double>(done) * static_cast<double>(total - done));
     line += buf;
   }
   std::fprintf(stderr, "\r\033[K%s", line.c_str());

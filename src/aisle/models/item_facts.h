@@ -15,11 +15,11 @@
 namespace aisle {
 
 struct ItemFacts {
-  IdMap categories;                      // external category ids
-  std::vector<CategoryIdx> parent;       // per category; kNoIndex at a root
+  IdMap categories;                        // external category ids
+  std::vector<CategoryIdx> parent;         // per category; kNoIndex at a root
   std::vector<std::uint64_t> item_ptr{0};  // CSR: categories of item i (primary first)
   std::vector<CategoryIdx> item_category;
-  std::vector<std::int8_t> available;    // per item: Availability as int8
+  std::vector<std::int8_t> available;  // per item: Availability as int8
 
   static ItemFacts from_catalog(const Catalog& catalog, std::uint32_t num_items);
 

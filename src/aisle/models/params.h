@@ -18,9 +18,9 @@ enum class ParamKind { kInt, kFloat, kChoice };
 struct ParamInfo {
   std::string name;
   ParamKind kind = ParamKind::kFloat;
-  std::string default_value;  // as it would be written in a spec
-  double min = 0, max = 0;    // kInt, kFloat: inclusive range
-  bool log_scale = false;     // tuning searches log(value)
+  std::string default_value;         // as it would be written in a spec
+  double min = 0, max = 0;           // kInt, kFloat: inclusive range
+  bool log_scale = false;            // tuning searches log(value)
   std::vector<std::string> choices;  // kChoice
   std::string help;
 };
@@ -72,8 +72,8 @@ class ParamSchema {
             if constexpr (std::is_same_v<T, std::string>) {
               p.*member = param_detail::parse_choice(model_, key, text, f->choices);
             } else {
-              p.*member = static_cast<T>(
-                  param_detail::parse_number(model_, key, text, std::is_integral_v<T>, f->min, f->max));
+              p.*member =
+                  static_cast<T>(param_detail::parse_number(model_, key, text, std::is_integral_v<T>, f->min, f->max));
             }
           },
           f->member);

@@ -56,8 +56,8 @@ struct FitContext {
 struct UserQuery {
   UserIdx user = kNoIndex;
   std::span<const ItemIdx> items;
-  std::span<const float> weights;         // aggregated weight per history item (> 0)
-  std::span<const Timestamp> times;       // last time per history item
+  std::span<const float> weights;    // aggregated weight per history item (> 0)
+  std::span<const Timestamp> times;  // last time per history item
   bool only_training_history = false;
 };
 

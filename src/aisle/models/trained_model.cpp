@@ -118,7 +118,8 @@ UserQuery resolve(const Query& q, const History& h, std::uint32_t num_items, Que
     uq.only_training_history = q.user != kNoIndex;
     return uq;
   }
-  buf.items.assign(h.item.begin() + static_cast<std::ptrdiff_t>(begin), h.item.begin() + static_cast<std::ptrdiff_t>(end));
+  buf.items.assign(h.item.begin() + static_cast<std::ptrdiff_t>(begin),
+                   h.item.begin() + static_cast<std::ptrdiff_t>(end));
   buf.weights.assign(h.weight.begin() + static_cast<std::ptrdiff_t>(begin),
                      h.weight.begin() + static_cast<std::ptrdiff_t>(end));
   buf.times.assign(h.last_time.begin() + static_cast<std::ptrdiff_t>(begin),

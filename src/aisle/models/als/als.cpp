@@ -19,7 +19,12 @@ const ParamSchema<AlsParams>& AlsParams::schema() {
                  {"alpha", &AlsParams::alpha, 1e-3, 1e4, true, {}, "confidence = 1 + alpha * transformed weight"},
                  {"iterations", &AlsParams::iterations, 1, 500, false, {}, "alternating iterations"},
                  {"cg_steps", &AlsParams::cg_steps, 1, 1024, false, {}, "conjugate-gradient steps per solve"},
-                 {"transform", &AlsParams::transform, 0, 0, false, {"none", "log1p"},
+                 {"transform",
+                  &AlsParams::transform,
+                  0,
+                  0,
+                  false,
+                  {"none", "log1p"},
                   "transform of the aggregated weight before alpha"},
              });
   return s;

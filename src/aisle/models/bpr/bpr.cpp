@@ -65,9 +65,9 @@ SgdStats run_samples(std::uint64_t samples, std::mt19937_64& rng, const CsrMatri
     do {
       j = static_cast<ItemIdx>(rng() % m.cols);
     } while (std::binary_search(row.begin(), row.end(), j));
-    const float x = bpr_update(users + static_cast<std::size_t>(u) * dim,
-                               items + static_cast<std::size_t>(m.indices[k]) * dim,
-                               items + static_cast<std::size_t>(j) * dim, latent, lr, reg);
+    const float x =
+        bpr_update(users + static_cast<std::size_t>(u) * dim, items + static_cast<std::size_t>(m.indices[k]) * dim,
+                   items + static_cast<std::size_t>(j) * dim, latent, lr, reg);
     st.log_likelihood += -std::log1p(std::exp(-static_cast<double>(x)));
     ++st.samples;
   }
@@ -95,7 +95,8 @@ void Bpr::fit(const TrainSet& data, const FitContext& context) {
 
   std::vector<std::mt19937_64> rngs;
   for (int t = 0; t < threads; ++t) rngs.emplace_back(context.run.seed * 1000003u + static_cast<std::uint64_t>(t));
-  const std::uint64_t per_thread = (m.nnz() + static_cast<std::uint64_t>(threads) - 1) / static_cast<std::uint64_t>(threads);
+  const std::uint64_t per_thread =
+      (m.nnz() + static_cast<std::uint64_t>(threads) - 1) / static_cast<std::uint64_t>(threads);
   std::vector<SgdStats> stats(static_cast<std::size_t>(threads));
   for (int epoch = 1; epoch <= params_.epochs; ++epoch) {
     parallel_for(static_cast<std::size_t>(threads), threads, 1, [&](std::size_t begin, std::size_t end, int) {

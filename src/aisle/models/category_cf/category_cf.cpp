@@ -8,11 +8,16 @@
 namespace aisle {
 
 const ParamSchema<CategoryCfParams>& CategoryCfParams::schema() {
-  static const ParamSchema<CategoryCfParams> s(
-      "category_cf", {
-                         {"ancestor_weight", &CategoryCfParams::ancestor_weight, 0, 1, false, {},
-                          "share of a category's affinity its parent receives (per level)"},
-                     });
+  static const ParamSchema<CategoryCfParams> s("category_cf",
+                                               {
+                                                   {"ancestor_weight",
+                                                    &CategoryCfParams::ancestor_weight,
+                                                    0,
+                                                    1,
+                                                    false,
+                                                    {},
+                                                    "share of a category's affinity its parent receives (per level)"},
+                                               });
   return s;
 }
 
@@ -37,7 +42,8 @@ void CategoryCf::fit(const TrainSet& data, const FitContext&) {
       const std::vector<CategoryIdx> path = facts.ancestors(c);
       for (std::uint32_t level = 0; level < path.size(); ++level) {
         auto& list = per_item[i];
-        auto it = std::find_if(list.begin(), list.end(), [&](const Membership& m) { return m.category == path[level]; });
+        auto it =
+            std::find_if(list.begin(), list.end(), [&](const Membership& m) { return m.category == path[level]; });
         if (it == list.end()) {
           list.push_back({path[level], level, 0});
           members[path[level]].push_back(i);

@@ -12,13 +12,13 @@ namespace aisle {
 
 const ParamSchema<ContentParams>& ContentParams::schema() {
   static const ParamSchema<ContentParams> s(
-      "content", {
-                     {"category_weight", &ContentParams::category_weight, 0, 100, false, {}, "weight of categories"},
-                     {"brand_weight", &ContentParams::brand_weight, 0, 100, false, {}, "weight of the brand"},
-                     {"price_weight", &ContentParams::price_weight, 0, 100, false, {}, "weight of the price band"},
-                     {"text_weight", &ContentParams::text_weight, 0, 100, false, {},
-                      "weight of name and description words"},
-                 });
+      "content",
+      {
+          {"category_weight", &ContentParams::category_weight, 0, 100, false, {}, "weight of categories"},
+          {"brand_weight", &ContentParams::brand_weight, 0, 100, false, {}, "weight of the brand"},
+          {"price_weight", &ContentParams::price_weight, 0, 100, false, {}, "weight of the price band"},
+          {"text_weight", &ContentParams::text_weight, 0, 100, false, {}, "weight of name and description words"},
+      });
   return s;
 }
 
@@ -54,7 +54,8 @@ void Content::fit(const TrainSet& data, const FitContext&) {
   }
   std::sort(prices.begin(), prices.end());
   std::vector<float> band_edges;
-  for (int b = 1; b < kPriceBands && !prices.empty(); ++b) band_edges.push_back(prices[prices.size() * b / kPriceBands]);
+  for (int b = 1; b < kPriceBands && !prices.empty(); ++b)
+    band_edges.push_back(prices[prices.size() * b / kPriceBands]);
 
   // Features per item with their group weight; feature ids in order of first appearance.
   std::map<std::string, std::uint32_t> ids;
@@ -95,7 +96,8 @@ void Content::fit(const TrainSet& data, const FitContext&) {
     }
   }
   num_features_ = static_cast<std::uint32_t>(ids.size());
-  const double described = static_cast<double>(std::count_if(raw.begin(), raw.end(), [](const auto& l) { return !l.empty(); }));
+  const double described =
+      static_cast<double>(std::count_if(raw.begin(), raw.end(), [](const auto& l) { return !l.empty(); }));
   ptr_.assign(1, 0);
   features_.clear();
   for (ItemIdx i = 0; i < n; ++i) {
@@ -122,7 +124,8 @@ void Content::build_postings() {
   postings_.assign(features_.size(), {0, 0.0f});
   std::vector<std::uint64_t> fill(post_ptr_.begin(), post_ptr_.end() - 1);
   for (ItemIdx i = 0; i + 1 < ptr_.size(); ++i) {
-    for (std::uint64_t k = ptr_[i]; k < ptr_[i + 1]; ++k) postings_[fill[features_[k].feature]++] = {i, features_[k].value};
+    for (std::uint64_t k = ptr_[i]; k < ptr_[i + 1]; ++k)
+      postings_[fill[features_[k].feature]++] = {i, features_[k].value};
   }
 }
 

@@ -15,9 +15,19 @@ const ParamSchema<EaseParams>& EaseParams::schema() {
   static const ParamSchema<EaseParams> s(
       "ease", {
                   {"regularization", &EaseParams::regularization, 1e-3, 1e7, true, {}, "L2 penalty (lambda)"},
-                  {"transform", &EaseParams::transform, 0, 0, false, {"binary", "none", "log1p"},
+                  {"transform",
+                   &EaseParams::transform,
+                   0,
+                   0,
+                   false,
+                   {"binary", "none", "log1p"},
                    "user-item values: 1 per pair, the weight, or log(1 + weight)"},
-                  {"max_items", &EaseParams::max_items, 1, 60000, false, {},
+                  {"max_items",
+                   &EaseParams::max_items,
+                   1,
+                   60000,
+                   false,
+                   {},
                    "refuse catalogs larger than this (memory 12 n^2 bytes, time ~n^3/3 flops)"},
               });
   return s;

@@ -14,7 +14,12 @@ const ParamSchema<ItemKnnParams>& ItemKnnParams::schema() {
       "item_knn", {
                       {"neighbors", &ItemKnnParams::neighbors, 1, 10000, true, {}, "neighbours kept per item (K)"},
                       {"shrink", &ItemKnnParams::shrink, 0, 1e5, false, {}, "added to the cosine's denominator"},
-                      {"weighting", &ItemKnnParams::weighting, 0, 0, false, {"none", "log1p", "bm25", "tfidf"},
+                      {"weighting",
+                       &ItemKnnParams::weighting,
+                       0,
+                       0,
+                       false,
+                       {"none", "log1p", "bm25", "tfidf"},
                        "user-item values the similarity is computed on"},
                   });
   return s;

@@ -17,7 +17,12 @@ const ParamSchema<MfParams>& MfParams::schema() {
                 {"regularization", &MfParams::regularization, 1e-7, 10, true, {}, "L2 penalty on factors and biases"},
                 {"epochs", &MfParams::epochs, 1, 1000, false, {}, "passes over the training pairs"},
                 {"optimizer", &MfParams::optimizer, 0, 0, false, {"sgd", "adam"}, "update rule"},
-                {"holdout", &MfParams::holdout, 0, 0.5, false, {},
+                {"holdout",
+                 &MfParams::holdout,
+                 0,
+                 0.5,
+                 false,
+                 {},
                  "fraction of pairs held out to report RMSE when no validation pairs are given"},
             });
   return s;
@@ -130,8 +135,8 @@ void Mf::fit(const TrainSet& data, const FitContext& context) {
       x[k] -= mean_;
       step(x, y, err, k, adam ? um.data() + r.user * dim : nullptr, adam ? uv.data() + r.user * dim : nullptr, t);
       x[k] += mean_;
-      step(y, xu.data(), err, k + 1, adam ? im.data() + r.item * dim : nullptr, adam ? iv.data() + r.item * dim : nullptr,
-           t);
+      step(y, xu.data(), err, k + 1, adam ? im.data() + r.item * dim : nullptr,
+           adam ? iv.data() + r.item * dim : nullptr, t);
     }
     const double train_rmse = rmse(train), held_rmse = rmse(held);
     if (context.log != nullptr) context.log->push_back({epoch, train_rmse, held_rmse});
