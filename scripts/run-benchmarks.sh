@@ -51,3 +51,7 @@ section "store load: PostgreSQL (COPY), throwaway local server"
       psql -q "$AISLE_TEST_POSTGRES_URL" -c "DROP DATABASE $db"
     done
   done'
+
+section "models: fit and batch top-10, 100k users x 50k items x ~4.9M nonzeros, AISLE_THREADS=2"
+[[ -f "$data/m1/events.csv" ]] || "$build/aisle" synth --users 100000 --items 50000 --events 8300000 --seed 1 --out "$data/m1" >/dev/null
+AISLE_THREADS=2 "$build/bench/bench_models" retailrocket "$data/m1/events.csv"
