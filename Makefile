@@ -22,6 +22,9 @@ demo: build
 	@mkdir -p out && rm -f $(DEMO_STORE) $(DEMO_STORE)-wal $(DEMO_STORE)-shm
 	$(AISLE) ingest online-retail data/sample/online-retail.csv.zst --store sqlite:$(DEMO_STORE)
 	$(AISLE) stats --store sqlite:$(DEMO_STORE)
+	$(AISLE) train --model als --store sqlite:$(DEMO_STORE) --out out/demo-als.aislemodel
+	$(AISLE) recommend --model out/demo-als.aislemodel --user 17850 --k 5
+	$(AISLE) similar --model out/demo-als.aislemodel --item 85123A --k 5
 
 # The whole suite; PostgreSQL tests run against a throwaway server started for them.
 test: build

@@ -3,6 +3,7 @@
 // `csv` reads the exchange format user,item,weight,timestamp as is), aggregates them into pairs
 // with the configured weights, fits the model and writes the model file.
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include "aisle/cli/command.h"
@@ -63,7 +64,10 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   progress.finish();
   if (!fit_log.empty()) {
     std::printf("step  loss         held-out\n");
-    for (const FitStep& s : fit_log) std::printf("%4d  %-12.6g %.6g\n", s.step, s.loss, s.validation);
+    for (const FitStep& s : fit_log) {
+      const std::string held = std::isnan(s.validation) ? "-" : std::to_string(s.validation);
+      std::printf("%4d  %-12.6g %s\n", s.step, s.loss, held.c_str());
+    }
   }
   save_model(model, flags.out);
   std::printf("fitted %s:%s in %.2f s (%d threads); wrote %s\n", std::string(model.model().kind()).c_str(),
