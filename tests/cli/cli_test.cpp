@@ -1,33 +1,17 @@
 // Runs the real `aisle` binary: exit codes, messages and what ends up in the store.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
-
+#include "run_aisle.h"
 #include "test_util.h"
 
 namespace aisle {
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string output;  // stdout and stderr
-};
+using test::contains;
+using test::Result;
 
 Result run(const std::string& args) {
-  const std::string cmd = std::string(AISLE_BINARY) + " " + args + " 2>&1";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf{};
-  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p)) r.output.append(buf.data(), n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
+  return test::run_aisle(args);
 }
 
 TEST(Cli, IngestStatsAndExportOnTheOnlineRetailSlice) {

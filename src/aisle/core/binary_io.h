@@ -78,6 +78,10 @@ class BinaryReader {
     pos_ += n;
     return s;
   }
+  // Checks CSR offsets just read: `rows` + 1 entries, starting at 0, never decreasing, ending
+  // at `entries`. Fails naming `what` otherwise.
+  void check_offsets(std::span<const std::uint64_t> offsets, std::size_t rows, std::size_t entries,
+                     std::string_view what) const;
   std::size_t remaining() const { return bytes_.size() - pos_; }
   const std::string& source() const { return source_; }
   // Throws InputError "<source>: corrupt model file: <what>: <problem>".

@@ -60,12 +60,7 @@ void ItemFacts::load(BinaryReader& in) {
   for (CategoryIdx p : parent) {
     if (p != kNoIndex && p >= parent.size()) in.fail("category parents", "index out of range");
   }
-  if (item_ptr.size() != available.size() + 1 || item_ptr.front() != 0 || item_ptr.back() != item_category.size()) {
-    in.fail("item categories", "offsets do not match");
-  }
-  for (std::size_t i = 1; i < item_ptr.size(); ++i) {
-    if (item_ptr[i] < item_ptr[i - 1]) in.fail("item categories", "offsets decrease");
-  }
+  in.check_offsets(item_ptr, available.size(), item_category.size(), "item categories");
   for (CategoryIdx c : item_category) {
     if (c >= parent.size()) in.fail("item categories", "index out of range");
   }

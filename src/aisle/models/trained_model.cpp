@@ -167,13 +167,10 @@ void History::load(BinaryReader& in, std::uint32_t num_items) {
   item = in.get_vector<ItemIdx>("history items");
   weight = in.get_vector<float>("history weights");
   last_time = in.get_vector<Timestamp>("history times");
-  if (row_ptr.empty() || row_ptr.front() != 0 || row_ptr.back() != item.size() || weight.size() != item.size() ||
-      last_time.size() != item.size()) {
+  if (row_ptr.empty() || weight.size() != item.size() || last_time.size() != item.size()) {
     in.fail("history", "sizes do not match");
   }
-  for (std::size_t u = 1; u < row_ptr.size(); ++u) {
-    if (row_ptr[u] < row_ptr[u - 1]) in.fail("history offsets", "offsets decrease");
-  }
+  in.check_offsets(row_ptr, row_ptr.size() - 1, item.size(), "history offsets");
   for (ItemIdx i : item) {
     if (i >= num_items) in.fail("history items", "item index out of range");
   }

@@ -103,12 +103,7 @@ void CategoryCf::load(BinaryReader& in) {
   ptr_ = in.get_vector<std::uint64_t>("memberships");
   member_ = in.get_vector<Membership>("memberships");
   prior_ = in.get_vector<float>("popularity prior");
-  if (ptr_.size() != prior_.size() + 1 || ptr_.front() != 0 || ptr_.back() != member_.size()) {
-    in.fail("memberships", "offsets do not match");
-  }
-  for (std::size_t i = 1; i < ptr_.size(); ++i) {
-    if (ptr_[i] < ptr_[i - 1]) in.fail("memberships", "offsets decrease");
-  }
+  in.check_offsets(ptr_, prior_.size(), member_.size(), "memberships");
   for (const Membership& m : member_) {
     if (m.category >= num_categories_ || m.rank == 0) in.fail("memberships", "category out of range");
   }

@@ -172,12 +172,7 @@ void Content::load(BinaryReader& in) {
   ptr_ = in.get_vector<std::uint64_t>("item features");
   features_ = in.get_vector<Weighted>("item features");
   prior_ = in.get_vector<float>("popularity prior");
-  if (ptr_.size() != prior_.size() + 1 || ptr_.front() != 0 || ptr_.back() != features_.size()) {
-    in.fail("item features", "offsets do not match");
-  }
-  for (std::size_t i = 1; i < ptr_.size(); ++i) {
-    if (ptr_[i] < ptr_[i - 1]) in.fail("item features", "offsets decrease");
-  }
+  in.check_offsets(ptr_, prior_.size(), features_.size(), "item features");
   for (const Weighted& w : features_) {
     if (w.feature >= num_features_) in.fail("item features", "feature out of range");
   }

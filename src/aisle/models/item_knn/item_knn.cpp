@@ -104,12 +104,7 @@ void ItemKnn::load(BinaryReader& in) {
   ptr_ = in.get_vector<std::uint64_t>("neighbour offsets");
   neighbors_ = in.get_vector<Scored>("neighbours");
   prior_ = in.get_vector<float>("popularity prior");
-  if (ptr_.size() != prior_.size() + 1 || ptr_.front() != 0 || ptr_.back() != neighbors_.size()) {
-    in.fail("neighbours", "offsets do not match");
-  }
-  for (std::size_t i = 1; i < ptr_.size(); ++i) {
-    if (ptr_[i] < ptr_[i - 1]) in.fail("neighbour offsets", "offsets decrease");
-  }
+  in.check_offsets(ptr_, prior_.size(), neighbors_.size(), "neighbours");
   for (const Scored& s : neighbors_) {
     if (s.item >= prior_.size()) in.fail("neighbours", "item index out of range");
   }
