@@ -63,7 +63,10 @@ class ParamSchema {
   // Defaults overridden by "key=value,..." (may be empty).
   P parse(std::string_view args) const {
     P p;
-    for (const auto& [key, text] : param_detail::split_args(model_, args)) {
+    for (const auto& pair : param_detail::split_args(model_, args)) {
+      // Named copies: clang 14 cannot capture structured bindings in the lambda below.
+      const std::string& key = pair.first;
+      const std::string& text = pair.second;
       const ParamField<P>* f = find(key);
       if (f == nullptr) param_detail::unknown_key(model_, key, names());
       std::visit(

@@ -85,11 +85,12 @@ void Content::fit(const TrainSet& data, const FitContext&) {
       if (weight <= 0.0f) continue;
       const auto [it, added] = ids.emplace(name, static_cast<std::uint32_t>(ids.size()));
       if (added) df.push_back(0);
+      const std::uint32_t feature = it->second;
       auto& list = raw[i];
-      auto found = std::find_if(list.begin(), list.end(), [&](const auto& p) { return p.first == it->second; });
+      auto found = std::find_if(list.begin(), list.end(), [&](const auto& p) { return p.first == feature; });
       if (found == list.end()) {
-        list.emplace_back(it->second, weight);
-        ++df[it->second];
+        list.emplace_back(feature, weight);
+        ++df[feature];
       } else {
         found->second += weight;  // term frequency
       }
