@@ -1,7 +1,8 @@
 // Fit and batch-recommend timings of the models on an interaction log read from files.
 //   bench_models FORMAT FILE... ; AISLE_THREADS (default 2), AISLE_BENCH_MODELS (default
-//   "als,bpr,item_knn"), AISLE_BENCH_ITERATIONS (default 3 ALS iterations / BPR epochs).
-// Prints the matrix shape, then per model: total fit seconds, seconds per iteration or epoch,
+//   "als,bpr,item_knn"), AISLE_BENCH_ITERATIONS (default 4 ALS iterations / BPR epochs).
+// Prints the matrix shape, then per model: total fit seconds, seconds per iteration or epoch
+// (from a second fit with one iteration: (T(n) - T(1)) / (n - 1)),
 // batch top-10 recommendation for every user with seen items excluded (users/s), and the
 // process's peak RSS so far.
 #include <sys/resource.h>
@@ -42,7 +43,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const int threads = env_int("AISLE_THREADS", 2);
-  const int iterations = env_int("AISLE_BENCH_ITERATIONS", 3);
+  const int iterations = env_int("AISLE_BENCH_ITERATIONS", 4);
   const char* models_env = std::getenv("AISLE_BENCH_MODELS");
   const std::string models = models_env != nullptr ? models_env : "als,bpr,item_knn";
   std::vector<std::string> files(argv + 2, argv + argc);
@@ -55,19 +56,30 @@ int main(int argc, char** argv) {
   std::printf("matrix: %u users x %u items, %zu nonzeros; threads %d\n", pairs.num_users, pairs.num_items,
               pairs.num_pairs(), threads);
 
-  for (std::string_view name : split(models, ",")) {
-    std::string spec(name);
-    std::string unit = "";
-    if (name == "als") spec = "als:factors=64,cg_steps=3,iterations=" + std::to_string(iterations), unit = "iteration";
-    if (name == "bpr") spec = "bpr:factors=64,epochs=" + std::to_string(iterations), unit = "epoch";
-    if (name == "item_knn") spec = "item_knn:neighbors=100";
+  const auto fit_seconds = [&](const std::string& spec, TrainedModel* keep) {
     FitContext context;
     context.run.threads = threads;
     const auto start = std::chrono::steady_clock::now();
-    const TrainedModel model = train_model(spec, pairs, log.catalog, log.users, log.items, context);
-    const double fit = seconds_since(start);
+    TrainedModel model = train_model(spec, pairs, log.catalog, log.users, log.items, context);
+    const double secs = seconds_since(start);
+    if (keep != nullptr) *keep = std::move(model);
+    return secs;
+  };
+  for (std::string_view name : split(models, ",")) {
+    // Iterative models: fitted with 1 and with `iterations` iterations; the difference over
+    // (iterations - 1) is the time of one iteration without the set-up (matrices, init).
+    std::string base(name), unit;
+    if (name == "als") base = "als:factors=64,cg_steps=3,iterations=", unit = "iteration";
+    if (name == "bpr") base = "bpr:factors=64,epochs=", unit = "epoch";
+    if (name == "item_knn") base = "item_knn:neighbors=100";
+    TrainedModel model;
+    const double fit = fit_seconds(unit.empty() ? base : base + std::to_string(iterations), &model);
     std::printf("%-9s fit %.3f s", std::string(name).c_str(), fit);
-    if (!unit.empty()) std::printf(" (%.3f s per %s)", fit / iterations, unit.c_str());
+    if (!unit.empty() && iterations > 1) {
+      const double one = fit_seconds(base + "1", nullptr);
+      std::printf(" (%d %ss; %.3f s per %s, set-up %.3f s)", iterations, unit.c_str(), (fit - one) / (iterations - 1),
+                  unit.c_str(), one - (fit - one) / (iterations - 1));
+    }
     std::vector<Query> queries(pairs.num_users);
     for (UserIdx u = 0; u < pairs.num_users; ++u) queries[u].user = u;
     const auto rec_start = std::chrono::steady_clock::now();

@@ -36,6 +36,8 @@ Als::Als(AlsParams p) : FactorModel(std::move(p)) {
 
 namespace {
 
+constexpr std::uint64_t kPrefetchAhead = 8;
+
 // Solves rows [begin, end) of `x` (each a row of `dim` floats) in place by `steps` CG steps on
 //   (YtY + sum_i (c_i - 1) y_i y_i^T) x = sum_i c_i y_i,
 // i is over the row's nonzeros, c_i = 1 + alpha * value. `yty` already includes the penalty.
@@ -49,7 +51,11 @@ void cg_solve_rows(std::size_t begin, std::size_t end, const std::uint64_t* indp
     // r = b - A x
     linalg::symv(yty, xr, r.data(), dim);
     for (std::size_t j = 0; j < dim; ++j) r[j] = -r[j];
-    for (std::uint64_t k = indptr[row]; k < indptr[row + 1]; ++k) {
+    const std::uint64_t first = indptr[row], last = indptr[row + 1];
+    for (std::uint64_t k = first; k < last; ++k) {
+      // The rows of y are read in the order of the row's items: fetch a few ahead.
+      if (k + kPrefetchAhead < last)
+        linalg::prefetch(y + static_cast<std::size_t>(indices[k + kPrefetchAhead]) * dim, dim);
       const float* yi = y + static_cast<std::size_t>(indices[k]) * dim;
       const float c = 1.0f + alpha * values[k];
       linalg::axpy(c - (c - 1.0f) * linalg::dot(yi, xr, dim), yi, r.data(), dim);
@@ -58,7 +64,10 @@ void cg_solve_rows(std::size_t begin, std::size_t end, const std::uint64_t* indp
     float rs = linalg::dot(r.data(), r.data(), dim);
     for (int s = 0; s < steps && rs > 1e-20f; ++s) {
       linalg::symv(yty, p.data(), ap.data(), dim);
-      for (std::uint64_t k = indptr[row]; k < indptr[row + 1]; ++k) {
+      for (std::uint64_t k = first; k < last; ++k) {
+        if (k + kPrefetchAhead < last) {
+          linalg::prefetch(y + static_cast<std::size_t>(indices[k + kPrefetchAhead]) * dim, dim);
+        }
         const float* yi = y + static_cast<std::size_t>(indices[k]) * dim;
         linalg::axpy(alpha * values[k] * linalg::dot(yi, p.data(), dim), yi, ap.data(), dim);
       }

@@ -1,6 +1,7 @@
 #include "aisle/models/bpr/bpr.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <random>
 
@@ -28,12 +29,19 @@ Bpr::Bpr(BprParams p) : FactorModel(std::move(p)) {
 
 namespace {
 
+// A uniform draw from [0, n) without a division (Lemire's multiply-shift).
+inline std::uint64_t below(std::mt19937_64& rng, std::uint64_t n) {
+  __extension__ using u128 = unsigned __int128;
+  return static_cast<std::uint64_t>((static_cast<u128>(rng()) * n) >> 64);
+}
+
 struct SgdStats {
   double log_likelihood = 0;
   std::uint64_t samples = 0;
 };
 
-// One (u, i, j) update; the bias column of u is 1 and stays 1.
+// One (u, i, j) update; the bias column of u is 1 and stays 1. Returns sigmoid(-x), x being
+// the score difference of i over j.
 inline float bpr_update(float* u, float* i, float* j, std::size_t latent, float lr, float reg) {
   const float x = linalg::dot(u, i, latent + 1) - linalg::dot(u, j, latent + 1);
   const float z = 1.0f / (1.0f + std::exp(x));  // sigmoid(-x)
@@ -45,30 +53,97 @@ inline float bpr_update(float* u, float* i, float* j, std::size_t latent, float 
   }
   i[latent] += lr * (z - reg * i[latent]);
   j[latent] += lr * (-z - reg * j[latent]);
-  return x;
+  return z;
 }
 
+// Whether item j is among user u's training items. Users with many items (32 per item of the
+// catalog or more) get a bitmap, so a heavy user costs one load instead of a long binary search;
+// the bitmaps take at most as many bytes as those users' rows.
+class SeenItems {
+ public:
+  explicit SeenItems(const CsrMatrix& m) : m_(m), words_((m.cols + 63) / 64), bitmap_of_(m.rows, kNoIndex) {
+    for (UserIdx u = 0; u < m.rows; ++u) {
+      const auto row = m.row_indices(u);
+      if (row.size() * 32 < m.cols) continue;
+      bitmap_of_[u] = static_cast<std::uint32_t>(bits_.size() / words_);
+      bits_.resize(bits_.size() + words_, 0);
+      std::uint64_t* b = bits_.data() + static_cast<std::size_t>(bitmap_of_[u]) * words_;
+      for (ItemIdx i : row) b[i / 64] |= std::uint64_t{1} << (i % 64);
+    }
+  }
+  // Requests what contains(u, j) will read: the bitmap word, or the first 64 items of the row.
+  void prefetch(UserIdx u, ItemIdx j) const {
+    if (bitmap_of_[u] != kNoIndex) {
+      __builtin_prefetch(&bits_[static_cast<std::size_t>(bitmap_of_[u]) * words_ + j / 64]);
+      return;
+    }
+    const std::uint32_t* row = m_.indices.data() + m_.indptr[u];
+    const std::uint64_t n = std::min<std::uint64_t>(m_.indptr[u + 1] - m_.indptr[u], 64);
+    for (std::uint64_t k = 0; k < n; k += 16) __builtin_prefetch(row + k);
+  }
+  bool contains(UserIdx u, ItemIdx j) const {
+    if (bitmap_of_[u] != kNoIndex) {
+      return (bits_[static_cast<std::size_t>(bitmap_of_[u]) * words_ + j / 64] >> (j % 64)) & 1u;
+    }
+    const auto row = m_.row_indices(u);
+    return std::binary_search(row.begin(), row.end(), j);
+  }
+
+ private:
+  const CsrMatrix& m_;
+  std::size_t words_;
+  std::vector<std::uint32_t> bitmap_of_;  // per user: bitmap number, or kNoIndex
+  std::vector<std::uint64_t> bits_;
+};
+
 // `samples` updates drawn with `rng`. Returns the sum of log sigmoid(x) for the loss.
+// Draws are pipelined: a pair is drawn 2 * kAhead samples before its update and its rows are
+// requested kAhead samples before, so the memory reads of several samples overlap. The order of
+// draws from `rng` is fixed, so one thread gives the same result every run.
 AISLE_HOT_LOOP
-SgdStats run_samples(std::uint64_t samples, std::mt19937_64& rng, const CsrMatrix& m,
+SgdStats run_samples(std::uint64_t samples, std::mt19937_64& rng, const CsrMatrix& m, const SeenItems& seen,
                      const std::vector<UserIdx>& user_of, float* users, float* items, std::size_t dim, float lr,
                      float reg) {
+  constexpr std::uint64_t kAhead = 8, kRing = 2 * kAhead;
+  struct Draw {
+    std::uint64_t pair;
+    UserIdx user;
+    ItemIdx positive, negative;
+  };
+  std::array<Draw, kRing> ring{};
+  const std::uint64_t nnz = m.nnz();
+  const auto draw_pair = [&](std::uint64_t s) {
+    Draw& d = ring[s % kRing];
+    d.pair = below(rng, nnz);
+    __builtin_prefetch(&user_of[d.pair]);
+    __builtin_prefetch(&m.indices[d.pair]);
+  };
+  const auto fetch_rows = [&](std::uint64_t s) {
+    Draw& d = ring[s % kRing];
+    d.user = user_of[d.pair];
+    d.positive = m.indices[d.pair];
+    d.negative = static_cast<ItemIdx>(below(rng, m.cols));
+    seen.prefetch(d.user, d.negative);
+    linalg::prefetch(users + static_cast<std::size_t>(d.user) * dim, dim);
+    linalg::prefetch(items + static_cast<std::size_t>(d.positive) * dim, dim);
+    linalg::prefetch(items + static_cast<std::size_t>(d.negative) * dim, dim);
+  };
+  for (std::uint64_t s = 0; s < std::min(kRing, samples); ++s) draw_pair(s);
+  for (std::uint64_t s = 0; s < std::min(kAhead, samples); ++s) fetch_rows(s);
+
   SgdStats st;
   const std::size_t latent = dim - 1;
-  const std::uint64_t nnz = m.nnz();
   for (std::uint64_t s = 0; s < samples; ++s) {
-    const std::uint64_t k = rng() % nnz;
-    const UserIdx u = user_of[k];
-    const auto row = m.row_indices(u);
-    if (row.size() >= m.cols) continue;  // the user has every item: no negative exists
-    ItemIdx j = 0;
-    do {
-      j = static_cast<ItemIdx>(rng() % m.cols);
-    } while (std::binary_search(row.begin(), row.end(), j));
-    const float x =
-        bpr_update(users + static_cast<std::size_t>(u) * dim, items + static_cast<std::size_t>(m.indices[k]) * dim,
+    const Draw d = ring[s % kRing];
+    if (s + kRing < samples) draw_pair(s + kRing);
+    if (s + kAhead < samples) fetch_rows(s + kAhead);
+    if (m.indptr[d.user + 1] - m.indptr[d.user] >= m.cols) continue;  // every item seen: no negative
+    ItemIdx j = d.negative;
+    while (seen.contains(d.user, j)) j = static_cast<ItemIdx>(below(rng, m.cols));
+    const float z =
+        bpr_update(users + static_cast<std::size_t>(d.user) * dim, items + static_cast<std::size_t>(d.positive) * dim,
                    items + static_cast<std::size_t>(j) * dim, latent, lr, reg);
-    st.log_likelihood += -std::log1p(std::exp(-static_cast<double>(x)));
+    st.log_likelihood += std::log1p(-z);  // log sigmoid(x) = log(1 - sigmoid(-x))
     ++st.samples;
   }
   return st;
@@ -93,6 +168,7 @@ void Bpr::fit(const TrainSet& data, const FitContext& context) {
   for (ItemIdx i = 0; i < m.cols; ++i) item_factors_[i * dim + latent_] = 0.0f;
   if (m.nnz() == 0) return;
 
+  const SeenItems seen(m);
   std::vector<std::mt19937_64> rngs;
   for (int t = 0; t < threads; ++t) rngs.emplace_back(context.run.seed * 1000003u + static_cast<std::uint64_t>(t));
   const std::uint64_t per_thread =
@@ -101,7 +177,7 @@ void Bpr::fit(const TrainSet& data, const FitContext& context) {
   for (int epoch = 1; epoch <= params_.epochs; ++epoch) {
     parallel_for(static_cast<std::size_t>(threads), threads, 1, [&](std::size_t begin, std::size_t end, int) {
       for (std::size_t t = begin; t < end; ++t) {
-        stats[t] = run_samples(per_thread, rngs[t], m, user_of, user_factors_.data(), item_factors_.data(), dim,
+        stats[t] = run_samples(per_thread, rngs[t], m, seen, user_of, user_factors_.data(), item_factors_.data(), dim,
                                params_.learning_rate, params_.regularization);
       }
     });
