@@ -87,6 +87,35 @@ TEST(ItemKnn, CosineWithShrinkage) {
   EXPECT_EQ(top1.neighbors_of(2).size(), 1u);
 }
 
+TEST(ItemKnn, HeavyUsersDenseRowsGiveTheSameCosine) {
+  // User 0 has all 100 items (a heavy user: its row is added as one dense vector); users 1..40
+  // have a few items each. Every similarity must equal the cosine computed here.
+  constexpr std::uint32_t kItems = 100, kUsers = 41;
+  std::vector<testing::Pair> list;
+  for (ItemIdx i = 0; i < kItems; ++i) list.push_back({0, i, 1.0f + static_cast<float>(i % 5), 0});
+  for (UserIdx u = 1; u < kUsers; ++u) {
+    for (ItemIdx i = u % 7; i < kItems; i += 13 + u % 5) list.push_back({u, i, static_cast<float>(u % 3 + 1), 0});
+  }
+  const auto pairs = make_pairs(kUsers, kItems, list);
+  std::vector<double> dense(kUsers * kItems, 0.0);
+  for (const auto& p : list) dense[p.user * kItems + p.item] = p.weight;
+  const auto cosine = [&](ItemIdx a, ItemIdx b) {
+    double d = 0, na = 0, nb = 0;
+    for (UserIdx u = 0; u < kUsers; ++u) {
+      d += dense[u * kItems + a] * dense[u * kItems + b];
+      na += dense[u * kItems + a] * dense[u * kItems + a];
+      nb += dense[u * kItems + b] * dense[u * kItems + b];
+    }
+    return d / (std::sqrt(na) * std::sqrt(nb));
+  };
+  const auto knn = fit<ItemKnn>("neighbors=200", pairs);
+  for (ItemIdx i = 0; i < kItems; ++i) {
+    const auto n = knn.neighbors_of(i);
+    ASSERT_EQ(n.size(), kItems - 1) << "item " << i;  // user 0 links every pair
+    for (const Scored& s : n) EXPECT_NEAR(s.score, cosine(i, s.item), 1e-5) << i << " ~ " << s.item;
+  }
+}
+
 // Solves A x = b (n x n, double) by Gaussian elimination with partial pivoting.
 std::vector<double> solve(std::vector<double> a, std::vector<double> b) {
   const std::size_t n = b.size();
