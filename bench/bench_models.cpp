@@ -1,9 +1,10 @@
 // Fit and batch-recommend timings of the models on an interaction log read from files.
 //   bench_models FORMAT FILE... ; AISLE_THREADS (default 2), AISLE_BENCH_MODELS (default
 //   "als,bpr,item_knn"), AISLE_BENCH_ITERATIONS (default 4 ALS iterations / BPR epochs).
+// AISLE_BENCH_USERS limits the users asked for recommendations (default: all).
 // Prints the matrix shape, then per model: total fit seconds, seconds per iteration or epoch
 // (from a second fit with one iteration: (T(n) - T(1)) / (n - 1)),
-// batch top-10 recommendation for every user with seen items excluded (users/s), and the
+// batch top-10 recommendation with seen items excluded (users/s), and the
 // process's peak RSS so far.
 #include <sys/resource.h>
 
@@ -44,6 +45,8 @@ int main(int argc, char** argv) {
   }
   const int threads = env_int("AISLE_THREADS", 2);
   const int iterations = env_int("AISLE_BENCH_ITERATIONS", 4);
+  const auto recommend_users =
+      static_cast<std::uint32_t>(env_int("AISLE_BENCH_USERS", 1 << 30));  // users asked for top-10
   const char* models_env = std::getenv("AISLE_BENCH_MODELS");
   const std::string models = models_env != nullptr ? models_env : "als,bpr,item_knn";
   std::vector<std::string> files(argv + 2, argv + argc);
@@ -55,6 +58,7 @@ int main(int argc, char** argv) {
   log.events = {};
   std::printf("matrix: %u users x %u items, %zu nonzeros; threads %d\n", pairs.num_users, pairs.num_items,
               pairs.num_pairs(), threads);
+  std::fflush(stdout);
 
   const auto fit_seconds = [&](const std::string& spec, TrainedModel* keep) {
     FitContext context;
@@ -80,13 +84,14 @@ int main(int argc, char** argv) {
       std::printf(" (%d %ss; %.3f s per %s, set-up %.3f s)", iterations, unit.c_str(), (fit - one) / (iterations - 1),
                   unit.c_str(), one - (fit - one) / (iterations - 1));
     }
-    std::vector<Query> queries(pairs.num_users);
-    for (UserIdx u = 0; u < pairs.num_users; ++u) queries[u].user = u;
+    std::vector<Query> queries(std::min<std::uint32_t>(pairs.num_users, recommend_users));
+    for (UserIdx u = 0; u < queries.size(); ++u) queries[u].user = u;
     const auto rec_start = std::chrono::steady_clock::now();
     const auto lists = model.recommend(queries, Filter{}, 10, threads);
     const double rec = seconds_since(rec_start);
-    std::printf("  recommend top-10 all users %.3f s = %.0f users/s  peak RSS %.0f MB\n", rec,
+    std::printf("  recommend top-10 for %zu users %.3f s = %.0f users/s  peak RSS %.0f MB\n", lists.size(), rec,
                 static_cast<double>(lists.size()) / rec, peak_rss_mb());
+    std::fflush(stdout);  // long runs: each line as soon as it is known
   }
   return 0;
 }

@@ -12,6 +12,12 @@ void FactorScorer::score_vectors(const float* users, std::size_t count, float* s
   linalg::gemm_abt(users, static_cast<std::int64_t>(count), item_factors_.data(), factor_items(), dim_, scores);
 }
 
+void FactorScorer::score_vectors_range(const float* users, std::size_t count, ItemIdx first, ItemIdx last,
+                                       float* scores) const {
+  linalg::gemm_abt(users, static_cast<std::int64_t>(count),
+                   item_factors_.data() + static_cast<std::size_t>(first) * dim_, last - first, dim_, scores);
+}
+
 void FactorScorer::similar_scores(ItemIdx item, std::span<float> scores) const {
   const float* v = item_factors_.data() + static_cast<std::size_t>(item) * dim_;
   const float vn = std::sqrt(linalg::dot(v, v, latent_));

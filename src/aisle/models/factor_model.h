@@ -26,6 +26,8 @@ class FactorScorer : public ItemEmbeddings, public SimilarItems {
  protected:
   // Scores `count` user vectors (row-major, count x dim) against every item.
   void score_vectors(const float* users, std::size_t count, float* scores) const;
+  // The same for items [first, last): count x (last - first) scores.
+  void score_vectors_range(const float* users, std::size_t count, ItemIdx first, ItemIdx last, float* scores) const;
   void save_factors(BinaryWriter& out) const;
   // Checks the shapes against dim; `what` names the model in errors.
   void load_factors(BinaryReader& in);
@@ -43,7 +45,7 @@ void fill_uniform(std::vector<float>& v, std::uint64_t seed, float scale);
 // A model whose queries are scored through user vectors: the trained vector of a known user
 // with nothing added, otherwise the vector the model folds in from the query's history.
 template <class P>
-class FactorModel : public ParameterizedModel<P>, public FactorScorer, public FoldIn {
+class FactorModel : public ParameterizedModel<P>, public FactorScorer, public FoldIn, public ItemRangeScorer {
  public:
   using ParameterizedModel<P>::ParameterizedModel;
 
@@ -56,6 +58,14 @@ class FactorModel : public ParameterizedModel<P>, public FactorScorer, public Fo
   }
   void score_one(const UserQuery& query, std::span<float> scores) const override {
     score(std::span<const UserQuery>(&query, 1), scores, 1);
+  }
+  void prepare(std::span<const UserQuery> queries, std::vector<float>& state) const override {
+    state.resize(queries.size() * dim_);
+    for (std::size_t q = 0; q < queries.size(); ++q) user_vector(queries[q], state.data() + q * dim_);
+  }
+  void score_range(const std::vector<float>& state, std::size_t count, ItemIdx first, ItemIdx last,
+                   float* out) const override {
+    score_vectors_range(state.data(), count, first, last, out);
   }
   void save(BinaryWriter& out) const override { save_factors(out); }
   void load(BinaryReader& in) override { load_factors(in); }

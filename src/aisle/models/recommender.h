@@ -109,6 +109,18 @@ class FoldIn {
   virtual std::vector<float> fold_in(std::span<const ItemIdx> items, std::span<const float> weights) const = 0;
 };
 
+// Capability: scores for a range of items without scoring the others (factor models), so that
+// batch recommendation can work through a large catalog in cache-sized tiles. prepare() turns
+// the queries into the model's per-query state once; score_range() may then be called for any
+// item ranges, writing count x (last - first) scores, row-major.
+class ItemRangeScorer {
+ public:
+  virtual ~ItemRangeScorer() = default;
+  virtual void prepare(std::span<const UserQuery> queries, std::vector<float>& state) const = 0;
+  virtual void score_range(const std::vector<float>& state, std::size_t count, ItemIdx first, ItemIdx last,
+                           float* out) const = 0;
+};
+
 template <class Capability>
 const Capability* capability(const Recommender& model) {
   return dynamic_cast<const Capability*>(&model);

@@ -12,7 +12,8 @@ namespace aisle {
 namespace {
 
 constexpr float kExcluded = -std::numeric_limits<float>::infinity();
-constexpr std::size_t kQueriesPerBlock = 64;
+constexpr std::size_t kQueriesPerBlock = 256;
+constexpr std::uint32_t kItemsPerTile = 1024;  // 256 x 1024 floats = 1 MB of scores per worker
 
 // The filter's query-independent part, compiled once per call. A restrictive filter (include
 // list, categories, availability) lists its eligible items; otherwise the few blocked items are
@@ -61,18 +62,24 @@ Eligibility compile(const Filter& filter, const ItemFacts& facts, std::uint32_t 
   return e;
 }
 
-// The k best finite scores of `row` among eligible items. Excluded items must already hold
-// kExcluded. Scans 16 scores at a time against the current k-th best score, so the common case
-// (nothing in the block can enter) is one vectorizable comparison per score.
-std::vector<Scored> select_top(std::span<float> row, const Eligibility& e, std::size_t k) {
-  TopK top(k);
+// Offers the scores of items [first, first + row.size()) to `top`, leaving out the query's
+// `excluded` items (ascending) and those the filter does not allow. Excluded scores are
+// overwritten in `row`. Scans 16 scores at a time against the current k-th best score, so the
+// common case (nothing in the block can enter) is one vectorizable comparison per score.
+void offer(std::span<float> row, ItemIdx first, std::span<const ItemIdx> excluded, const Eligibility& e, TopK& top) {
+  const auto last = static_cast<ItemIdx>(first + row.size());
+  const auto in_range = [&](std::span<const ItemIdx> sorted) {
+    const auto b = std::lower_bound(sorted.begin(), sorted.end(), first);
+    return std::span<const ItemIdx>(b, std::lower_bound(b, sorted.end(), last));
+  };
+  for (ItemIdx i : in_range(excluded)) row[i - first] = kExcluded;
   if (e.restrictive) {
-    for (ItemIdx i : e.eligible) {
-      if (row[i] > top.threshold()) top.push(i, row[i]);
+    for (ItemIdx i : in_range(e.eligible)) {
+      if (row[i - first] > top.threshold()) top.push(i, row[i - first]);
     }
-    return top.take_sorted();
+    return;
   }
-  for (ItemIdx i : e.blocked) row[i] = kExcluded;
+  for (ItemIdx i : in_range(e.blocked)) row[i - first] = kExcluded;
   const std::size_t n = row.size();
   float threshold = top.threshold();
   std::size_t j = 0;
@@ -83,17 +90,23 @@ std::vector<Scored> select_top(std::span<float> row, const Eligibility& e, std::
     if (!any) continue;
     for (std::size_t t = j; t < j + kLanes; ++t) {
       if (row[t] > threshold) {
-        top.push(static_cast<ItemIdx>(t), row[t]);
+        top.push(first + static_cast<ItemIdx>(t), row[t]);
         threshold = top.threshold();
       }
     }
   }
   for (; j < n; ++j) {
     if (row[j] > threshold) {
-      top.push(static_cast<ItemIdx>(j), row[j]);
+      top.push(first + static_cast<ItemIdx>(j), row[j]);
       threshold = top.threshold();
     }
   }
+}
+
+std::vector<Scored> select_top(std::span<float> row, std::span<const ItemIdx> excluded, const Eligibility& e,
+                               std::size_t k) {
+  TopK top(k);
+  offer(row, 0, excluded, e, top);
   return top.take_sorted();
 }
 
@@ -102,7 +115,16 @@ struct QueryBuffers {
   std::vector<ItemIdx> items;
   std::vector<float> weights;
   std::vector<Timestamp> times;
+  std::vector<ItemIdx> excluded;  // the history's items, ascending, when it is not already sorted
 };
+
+// The query's history items in ascending order (training rows already are).
+std::span<const ItemIdx> sorted_history(const Query& q, const UserQuery& uq, QueryBuffers& buf) {
+  if (q.items.empty()) return uq.items;
+  buf.excluded.assign(uq.items.begin(), uq.items.end());
+  std::sort(buf.excluded.begin(), buf.excluded.end());
+  return buf.excluded;
+}
 
 UserQuery resolve(const Query& q, const History& h, std::uint32_t num_items, QueryBuffers& buf) {
   AISLE_CHECK_MSG(q.user == kNoIndex || q.user < h.num_users(), "query user out of range");
@@ -192,26 +214,47 @@ std::vector<std::vector<Scored>> TrainedModel::recommend(std::span<const Query> 
                                                          std::size_t k, int threads) const {
   const std::uint32_t n = num_items();
   const Eligibility eligibility = compile(filter, facts_, n);
+  const auto* ranged = capability<ItemRangeScorer>(*model_);
+  // Items per tile for models that score item ranges: a block's tile of scores stays in cache.
+  const std::uint32_t tile = ranged != nullptr ? std::min<std::uint32_t>(n, kItemsPerTile) : n;
   std::vector<std::vector<Scored>> results(queries.size());
   const std::size_t blocks = (queries.size() + kQueriesPerBlock - 1) / kQueriesPerBlock;
-  parallel_for(blocks, threads, 1, [&](std::size_t b_begin, std::size_t b_end, int) {
-    std::vector<QueryBuffers> buffers(kQueriesPerBlock);
+  struct Scratch {
+    std::vector<QueryBuffers> buffers{kQueriesPerBlock};
     std::vector<UserQuery> resolved;
-    std::vector<float> scores;
+    std::vector<std::span<const ItemIdx>> excluded;
+    std::vector<TopK> tops;
+    std::vector<float> state, scores;
+  };
+  std::vector<Scratch> scratch(static_cast<std::size_t>(std::max(threads, 1)));
+  parallel_for(blocks, threads, 1, [&](std::size_t b_begin, std::size_t b_end, int worker) {
+    Scratch& w = scratch[static_cast<std::size_t>(worker)];
     for (std::size_t b = b_begin; b < b_end; ++b) {
       const std::size_t first = b * kQueriesPerBlock;
       const std::size_t count = std::min(kQueriesPerBlock, queries.size() - first);
-      resolved.clear();
-      for (std::size_t q = 0; q < count; ++q) resolved.push_back(resolve(queries[first + q], history_, n, buffers[q]));
-      scores.resize(count * n);
-      model_->score(resolved, scores, 1);
+      w.resolved.clear();
+      w.excluded.clear();
+      w.tops.assign(count, TopK(k));
       for (std::size_t q = 0; q < count; ++q) {
-        std::span<float> row(scores.data() + q * n, n);
-        if (filter.exclude_seen) {
-          for (ItemIdx i : resolved[q].items) row[i] = kExcluded;
-        }
-        results[first + q] = select_top(row, eligibility, k);
+        w.resolved.push_back(resolve(queries[first + q], history_, n, w.buffers[q]));
+        w.excluded.push_back(filter.exclude_seen ? sorted_history(queries[first + q], w.resolved[q], w.buffers[q])
+                                                 : std::span<const ItemIdx>{});
       }
+      if (ranged != nullptr) ranged->prepare(w.resolved, w.state);
+      for (ItemIdx t0 = 0; t0 < n; t0 += tile) {
+        const ItemIdx t1 = std::min<ItemIdx>(n, t0 + tile);
+        const std::size_t width = t1 - t0;
+        w.scores.resize(count * width);
+        if (ranged != nullptr) {
+          ranged->score_range(w.state, count, t0, t1, w.scores.data());
+        } else {
+          model_->score(w.resolved, w.scores, 1);
+        }
+        for (std::size_t q = 0; q < count; ++q) {
+          offer({w.scores.data() + q * width, width}, t0, w.excluded[q], eligibility, w.tops[q]);
+        }
+      }
+      for (std::size_t q = 0; q < count; ++q) results[first + q] = w.tops[q].take_sorted();
     }
   });
   return results;
@@ -226,8 +269,8 @@ std::vector<Scored> TrainedModel::similar(ItemIdx item, const Filter& filter, st
   }
   std::vector<float> row(num_items());
   sim->similar_scores(item, row);
-  row[item] = kExcluded;
-  return select_top(row, compile(filter, facts_, num_items()), k);
+  const ItemIdx self[] = {item};
+  return select_top(row, self, compile(filter, facts_, num_items()), k);
 }
 
 std::vector<float> TrainedModel::score_candidates(const Query& query, std::span<const ItemIdx> candidates) const {
