@@ -12,7 +12,10 @@ namespace aisle {
 namespace {
 
 constexpr float kExcluded = -std::numeric_limits<float>::infinity();
+// Queries scored together: many for models that score item ranges (the item side is read once
+// per block), fewer for models that score whole rows (a block holds queries x items floats).
 constexpr std::size_t kQueriesPerBlock = 256;
+constexpr std::size_t kQueriesPerFullRowBlock = 32;
 constexpr std::uint32_t kItemsPerTile = 1024;  // 256 x 1024 floats = 1 MB of scores per worker
 
 // The filter's query-independent part, compiled once per call. A restrictive filter (include
@@ -217,8 +220,9 @@ std::vector<std::vector<Scored>> TrainedModel::recommend(std::span<const Query> 
   const auto* ranged = capability<ItemRangeScorer>(*model_);
   // Items per tile for models that score item ranges: a block's tile of scores stays in cache.
   const std::uint32_t tile = ranged != nullptr ? std::min<std::uint32_t>(n, kItemsPerTile) : n;
+  const std::size_t per_block = ranged != nullptr ? kQueriesPerBlock : kQueriesPerFullRowBlock;
   std::vector<std::vector<Scored>> results(queries.size());
-  const std::size_t blocks = (queries.size() + kQueriesPerBlock - 1) / kQueriesPerBlock;
+  const std::size_t blocks = (queries.size() + per_block - 1) / per_block;
   struct Scratch {
     std::vector<QueryBuffers> buffers{kQueriesPerBlock};
     std::vector<UserQuery> resolved;
@@ -230,8 +234,8 @@ std::vector<std::vector<Scored>> TrainedModel::recommend(std::span<const Query> 
   parallel_for(blocks, threads, 1, [&](std::size_t b_begin, std::size_t b_end, int worker) {
     Scratch& w = scratch[static_cast<std::size_t>(worker)];
     for (std::size_t b = b_begin; b < b_end; ++b) {
-      const std::size_t first = b * kQueriesPerBlock;
-      const std::size_t count = std::min(kQueriesPerBlock, queries.size() - first);
+      const std::size_t first = b * per_block;
+      const std::size_t count = std::min(per_block, queries.size() - first);
       w.resolved.clear();
       w.excluded.clear();
       w.tops.assign(count, TopK(k));
