@@ -5,6 +5,7 @@
 
 #include "aisle/core/top_k.h"
 #include "aisle/models/als/als.h"
+#include "aisle/models/content/content.h"
 #include "aisle/models/ease/ease.h"
 #include "aisle/models/item_knn/item_knn.h"
 #include "aisle/models/popularity/popularity.h"
@@ -187,6 +188,34 @@ TEST(Als, FactorsDoNotDependOnThreads) {
   const auto two = fit<Als>("factors=8,iterations=3", board.pairs, 2);
   EXPECT_TRUE(std::equal(one.user_factors().begin(), one.user_factors().end(), two.user_factors().begin()));
   EXPECT_TRUE(std::equal(one.item_factors().begin(), one.item_factors().end(), two.item_factors().begin()));
+}
+
+TEST(Content, ScoresItemsWithoutAnyInteraction) {
+  // Items 0-3 have events; item 4 has none but shares item 0's category and brand. A history of
+  // item 0 ranks item 4 first; popularity alone would rank it last.
+  const auto pairs =
+      make_pairs(3, 5, {{0, 0, 1, 0}, {0, 1, 1, 0}, {1, 1, 1, 0}, {1, 2, 1, 0}, {2, 3, 1, 0}, {2, 1, 1, 0}});
+  Catalog catalog;
+  const CategoryIdx mugs = catalog.add_category("mugs"), lamps = catalog.add_category("lamps");
+  for (ItemIdx i = 0; i < 5; ++i) {
+    ItemInfo& info = catalog.item(i);
+    const bool mug = i == 0 || i == 4;
+    info.categories = {mug ? mugs : lamps};
+    info.brand = mug ? "acme" : "lumen";
+    info.name = mug ? "enamel mug" : "desk lamp";
+  }
+  const ItemFacts facts = ItemFacts::from_catalog(catalog, 5);
+  Content content(ContentParams::schema().parse(""));
+  FitContext c;
+  content.fit(TrainSet{pairs, facts, catalog}, c);
+  const ItemIdx history[] = {0};
+  const float weights[] = {1.0f};
+  UserQuery q;
+  q.items = history;
+  q.weights = weights;
+  const auto s = scores_of(content, q);
+  for (ItemIdx j : {1u, 2u, 3u}) EXPECT_GT(s[4], s[j]) << j;
+  EXPECT_NEAR(s[4], 1.0f, 1e-4);  // same features: cosine 1
 }
 
 TEST(Ease, MatchesTheClosedForm) {
