@@ -1,6 +1,8 @@
 #include "aisle/models/factor_model.h"
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <random>
 
 #include "aisle/linalg/blas.h"
@@ -16,6 +18,31 @@ void FactorScorer::score_vectors_range(const float* users, std::size_t count, It
                                        float* scores) const {
   linalg::gemm_abt(users, static_cast<std::int64_t>(count),
                    item_factors_.data() + static_cast<std::size_t>(first) * dim_, last - first, dim_, scores);
+}
+
+void FactorScorer::score_by_norm(const float* queries, std::size_t count, std::size_t first, std::size_t last,
+                                 float* out) const {
+  linalg::gemm_abt(queries, static_cast<std::int64_t>(count), sorted_factors_.data() + first * dim_,
+                   static_cast<std::int64_t>(last - first), dim_, out);
+}
+
+void FactorScorer::index_items_by_norm() {
+  const std::uint32_t n = factor_items();
+  std::vector<float> norm(n);
+  for (ItemIdx i = 0; i < n; ++i) {
+    const float* v = item_factors_.data() + static_cast<std::size_t>(i) * dim_;
+    norm[i] = std::sqrt(linalg::dot(v, v, dim_));
+  }
+  by_norm_.resize(n);
+  std::iota(by_norm_.begin(), by_norm_.end(), ItemIdx{0});
+  std::stable_sort(by_norm_.begin(), by_norm_.end(), [&](ItemIdx a, ItemIdx b) { return norm[a] > norm[b]; });
+  sorted_norms_.resize(n);
+  sorted_factors_.resize(item_factors_.size());
+  for (std::size_t p = 0; p < n; ++p) {
+    sorted_norms_[p] = norm[by_norm_[p]];
+    std::copy_n(item_factors_.data() + static_cast<std::size_t>(by_norm_[p]) * dim_, dim_,
+                sorted_factors_.data() + p * dim_);
+  }
 }
 
 void FactorScorer::similar_scores(ItemIdx item, std::span<float> scores) const {
@@ -44,6 +71,7 @@ void FactorScorer::load_factors(BinaryReader& in) {
   if (user_factors_.size() % dim_ != 0 || item_factors_.size() % dim_ != 0) {
     in.fail("factors", "sizes are not a multiple of the dimension");
   }
+  index_items_by_norm();
 }
 
 void fill_uniform(std::vector<float>& v, std::uint64_t seed, float scale) {

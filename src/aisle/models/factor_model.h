@@ -11,8 +11,13 @@
 
 namespace aisle {
 
-class FactorScorer : public ItemEmbeddings, public SimilarItems {
+class FactorScorer : public ItemEmbeddings, public SimilarItems, public NormBoundedScorer {
  public:
+  std::size_t query_dim() const override { return dim_; }
+  std::span<const ItemIdx> items_by_norm() const override { return by_norm_; }
+  std::span<const float> sorted_item_norms() const override { return sorted_norms_; }
+  void score_by_norm(const float* queries, std::size_t count, std::size_t first, std::size_t last,
+                     float* out) const override;
   std::uint32_t embedding_dim() const override { return latent_; }
   std::span<const float> item_embedding(ItemIdx item) const override {
     return {item_factors_.data() + static_cast<std::size_t>(item) * dim_, latent_};
@@ -35,8 +40,14 @@ class FactorScorer : public ItemEmbeddings, public SimilarItems {
   std::uint32_t factor_users() const { return dim_ == 0 ? 0 : static_cast<std::uint32_t>(user_factors_.size() / dim_); }
   const float* user_row(UserIdx u) const { return user_factors_.data() + static_cast<std::size_t>(u) * dim_; }
 
+  // Builds the norm-ordered copy of the item factors; every fit and load_factors ends with it.
+  void index_items_by_norm();
+
   std::uint32_t dim_ = 0, latent_ = 0;
   std::vector<float> user_factors_, item_factors_;
+  std::vector<ItemIdx> by_norm_;       // items by decreasing norm of their full factor row
+  std::vector<float> sorted_norms_;    // their norms
+  std::vector<float> sorted_factors_;  // their rows, in that order
 };
 
 // Deterministic uniform floats in [-scale, scale) from a seed, the same on every platform.

@@ -121,6 +121,21 @@ class ItemRangeScorer {
                            float* out) const = 0;
 };
 
+// Capability: scores that are dot products of a query vector (ItemRangeScorer::prepare's state,
+// `query_dim()` floats per query) and item vectors, with the items listed by decreasing vector
+// norm. Since score <= |query| * |item| (Cauchy-Schwarz), top-k selection can stop as soon as
+// that bound for the next items falls below the k-th best score: exact, not approximate.
+class NormBoundedScorer {
+ public:
+  virtual ~NormBoundedScorer() = default;
+  virtual std::size_t query_dim() const = 0;
+  virtual std::span<const ItemIdx> items_by_norm() const = 0;
+  virtual std::span<const float> sorted_item_norms() const = 0;  // descending, parallel to the items
+  // Scores of items_by_norm()[first, last) for `count` query vectors: count x (last - first).
+  virtual void score_by_norm(const float* queries, std::size_t count, std::size_t first, std::size_t last,
+                             float* out) const = 0;
+};
+
 template <class Capability>
 const Capability* capability(const Recommender& model) {
   return dynamic_cast<const Capability*>(&model);

@@ -1,10 +1,12 @@
 #include "aisle/models/trained_model.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "aisle/core/error.h"
 #include "aisle/core/parallel.h"
+#include "aisle/linalg/kernels.h"
 #include "aisle/models/registry.h"
 
 namespace aisle {
@@ -113,6 +115,52 @@ std::vector<Scored> select_top(std::span<float> row, std::span<const ItemIdx> ex
   return top.take_sorted();
 }
 
+// The top k of `count` queries whose scores are dot products (see NormBoundedScorer), without
+// scoring every item: tiles of items in decreasing norm order, each scored for the queries still
+// open; a query is closed once |query| * (norm of the next item), with a margin for rounding,
+// is below its k-th best score. Filtered items are skipped by binary search in the ascending
+// `excluded` lists and the filter's blocked items (non-restrictive filters only).
+void select_by_norm(const NormBoundedScorer& m, const std::vector<float>& state, std::size_t count,
+                    std::span<const std::span<const ItemIdx>> excluded, const Eligibility& e, std::vector<TopK>& tops,
+                    std::vector<float>& scores, std::vector<float>& open_vectors) {
+  const std::size_t dim = m.query_dim();
+  const auto order = m.items_by_norm();
+  const auto norms = m.sorted_item_norms();
+  const std::size_t n = order.size();
+  std::vector<float> query_norm(count);
+  std::vector<std::uint32_t> open(count);
+  for (std::size_t q = 0; q < count; ++q) {
+    query_norm[q] = std::sqrt(linalg::dot(state.data() + q * dim, state.data() + q * dim, dim));
+    open[q] = static_cast<std::uint32_t>(q);
+  }
+  const auto filtered = [&](std::size_t q, ItemIdx item) {
+    return std::binary_search(excluded[q].begin(), excluded[q].end(), item) ||
+           std::binary_search(e.blocked.begin(), e.blocked.end(), item);
+  };
+  for (std::size_t p0 = 0; p0 < n && !open.empty(); p0 += kItemsPerTile) {
+    const std::size_t p1 = std::min<std::size_t>(n, p0 + kItemsPerTile), width = p1 - p0;
+    open_vectors.resize(open.size() * dim);
+    for (std::size_t a = 0; a < open.size(); ++a) {
+      std::copy_n(state.data() + open[a] * dim, dim, open_vectors.data() + a * dim);
+    }
+    scores.resize(open.size() * width);
+    m.score_by_norm(open_vectors.data(), open.size(), p0, p1, scores.data());
+    const float next_norm = p1 < n ? norms[p1] : 0.0f;
+    std::size_t still_open = 0;
+    for (std::size_t a = 0; a < open.size(); ++a) {
+      const std::size_t q = open[a];
+      TopK& top = tops[q];
+      const float* row = scores.data() + a * width;
+      for (std::size_t t = 0; t < width; ++t) {
+        if (row[t] >= top.threshold() && !filtered(q, order[p0 + t])) top.push(order[p0 + t], row[t]);
+      }
+      const float bound = query_norm[q] * next_norm * (1.0f + 1e-4f) + 1e-6f;
+      if (p1 < n && !(top.full() && bound < top.threshold())) open[still_open++] = static_cast<std::uint32_t>(q);
+    }
+    open.resize(still_open);
+  }
+}
+
 // A Query made into what a model reads; merged histories live in the buffers.
 struct QueryBuffers {
   std::vector<ItemIdx> items;
@@ -218,6 +266,9 @@ std::vector<std::vector<Scored>> TrainedModel::recommend(std::span<const Query> 
   const std::uint32_t n = num_items();
   const Eligibility eligibility = compile(filter, facts_, n);
   const auto* ranged = capability<ItemRangeScorer>(*model_);
+  // Norm bounds prune only what the filter leaves to a blocked list; restrictive filters scan.
+  const auto* bounded =
+      ranged != nullptr && !eligibility.restrictive ? capability<NormBoundedScorer>(*model_) : nullptr;
   // Items per tile for models that score item ranges: a block's tile of scores stays in cache.
   const std::uint32_t tile = ranged != nullptr ? std::min<std::uint32_t>(n, kItemsPerTile) : n;
   const std::size_t per_block = ranged != nullptr ? kQueriesPerBlock : kQueriesPerFullRowBlock;
@@ -228,7 +279,7 @@ std::vector<std::vector<Scored>> TrainedModel::recommend(std::span<const Query> 
     std::vector<UserQuery> resolved;
     std::vector<std::span<const ItemIdx>> excluded;
     std::vector<TopK> tops;
-    std::vector<float> state, scores;
+    std::vector<float> state, scores, open_vectors;
   };
   std::vector<Scratch> scratch(static_cast<std::size_t>(std::max(threads, 1)));
   parallel_for(blocks, threads, 1, [&](std::size_t b_begin, std::size_t b_end, int worker) {
@@ -245,7 +296,10 @@ std::vector<std::vector<Scored>> TrainedModel::recommend(std::span<const Query> 
                                                  : std::span<const ItemIdx>{});
       }
       if (ranged != nullptr) ranged->prepare(w.resolved, w.state);
-      for (ItemIdx t0 = 0; t0 < n; t0 += tile) {
+      if (bounded != nullptr) {
+        select_by_norm(*bounded, w.state, count, w.excluded, eligibility, w.tops, w.scores, w.open_vectors);
+      }
+      for (ItemIdx t0 = 0; bounded == nullptr && t0 < n; t0 += tile) {
         const ItemIdx t1 = std::min<ItemIdx>(n, t0 + tile);
         const std::size_t width = t1 - t0;
         w.scores.resize(count * width);

@@ -154,6 +154,7 @@ void Als::fit(const TrainSet& data, const FitContext& context) {
   }
   if (context.run.progress != nullptr) context.run.progress->finish();
   item_gram_ = penalized_gram(item_factors_, dim, params_.regularization);
+  index_items_by_norm();
 }
 
 void Als::load(BinaryReader& in) {

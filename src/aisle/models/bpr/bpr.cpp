@@ -166,7 +166,10 @@ void Bpr::fit(const TrainSet& data, const FitContext& context) {
   fill_uniform(item_factors_, context.run.seed + 1, 0.5f / static_cast<float>(latent_));
   for (UserIdx u = 0; u < m.rows; ++u) user_factors_[u * dim + latent_] = 1.0f;
   for (ItemIdx i = 0; i < m.cols; ++i) item_factors_[i * dim + latent_] = 0.0f;
-  if (m.nnz() == 0) return;
+  if (m.nnz() == 0) {
+    index_items_by_norm();
+    return;
+  }
 
   const SeenItems seen(m);
   std::vector<std::mt19937_64> rngs;
@@ -192,6 +195,7 @@ void Bpr::fit(const TrainSet& data, const FitContext& context) {
     }
   }
   if (context.run.progress != nullptr) context.run.progress->finish();
+  index_items_by_norm();
 }
 
 std::vector<float> Bpr::fold_in(std::span<const ItemIdx> items, std::span<const float> weights) const {

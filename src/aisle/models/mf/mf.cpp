@@ -146,6 +146,7 @@ void Mf::fit(const TrainSet& data, const FitContext& context) {
     }
   }
   if (context.run.progress != nullptr) context.run.progress->finish();
+  index_items_by_norm();
 }
 
 float Mf::predict(UserIdx u, ItemIdx i) const {
