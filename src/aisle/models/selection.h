@@ -40,7 +40,7 @@ std::vector<Scored> select_top(std::span<float> row, std::span<const ItemIdx> ex
 // every item; `state` holds the query vectors (ItemRangeScorer::prepare). Exact. Only for
 // non-restrictive filters. `scores` and `open_vectors` are scratch space.
 void select_by_norm(const NormBoundedScorer& m, const std::vector<float>& state, std::size_t count,
-                    std::span<const std::span<const ItemIdx>> excluded, const Eligibility& e,
-                    std::vector<TopK>& tops, std::vector<float>& scores, std::vector<float>& open_vectors);
+                    std::span<const std::span<const ItemIdx>> excluded, const Eligibility& e, std::vector<TopK>& tops,
+                    std::vector<float>& scores, std::vector<float>& open_vectors);
 
 }  // namespace aisle
