@@ -2,6 +2,8 @@
 
 #include <cblas.h>
 
+#include <mutex>
+
 extern "C" {
 // LAPACK (Fortran calling convention), provided by libopenblas.
 void spotrf_(const char* uplo, const int* n, float* a, const int* lda, int* info);
@@ -16,6 +18,14 @@ namespace aisle::linalg {
 
 namespace {
 
+// OpenBLAS starts with one thread per core; aisle parallelizes over its own blocks and calls
+// BLAS from inside them, so BLAS runs single-threaded unless a caller asks otherwise. Every
+// entry point goes through this before its first BLAS call.
+void default_to_one_thread() {
+  static std::once_flag once;
+  std::call_once(once, [] { openblas_set_num_threads(1); });
+}
+
 // LAPACK fills one triangle; row-major "lower" is column-major "upper". Copies it to the other.
 template <class T>
 void mirror_upper_to_lower(T* a, std::int64_t n) {
@@ -26,6 +36,7 @@ void mirror_upper_to_lower(T* a, std::int64_t n) {
 
 template <class T, class Potrf, class Potri>
 bool invert_spd_impl(T* a, std::int64_t n, Potrf potrf, Potri potri) {
+  default_to_one_thread();
   const int nn = static_cast<int>(n);
   int info = 0;
   const char uplo = 'L';  // column-major lower == row-major upper
@@ -40,15 +51,18 @@ bool invert_spd_impl(T* a, std::int64_t n, Potrf potrf, Potri potri) {
 }  // namespace
 
 void set_blas_threads(int threads) {
+  default_to_one_thread();
   openblas_set_num_threads(threads);
 }
 
 void gemm_abt(const float* a, std::int64_t m, const float* b, std::int64_t n, std::int64_t d, float* c) {
+  default_to_one_thread();
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(m), static_cast<int>(n), static_cast<int>(d),
               1.0f, a, static_cast<int>(d), b, static_cast<int>(d), 0.0f, c, static_cast<int>(n));
 }
 
 void gram(const float* a, std::int64_t n, std::int64_t d, float* g) {
+  default_to_one_thread();
   cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, static_cast<int>(d), static_cast<int>(n), 1.0f, a,
               static_cast<int>(d), 0.0f, g, static_cast<int>(d));
   mirror_upper_to_lower(g, d);
@@ -63,6 +77,7 @@ bool invert_spd(double* a, std::int64_t n) {
 }
 
 bool solve_spd(float* a, float* b, std::int64_t n) {
+  default_to_one_thread();
   const int nn = static_cast<int>(n), one = 1;
   int info = 0;
   const char uplo = 'L';

@@ -1,7 +1,8 @@
 // Dense linear algebra on row-major float matrices, through OpenBLAS (which picks its kernels for
-// the CPU at run time, so aisle needs no -march flag). Callers parallelize over their own work
-// and keep OpenBLAS single-threaded (set_blas_threads(1), done once by the models) so that the
-// thread budget is decided in one place: RunContext::threads.
+// the CPU at run time, so aisle needs no -march flag). Callers parallelize over their own work,
+// so OpenBLAS runs single-threaded from the first call on (whatever OPENBLAS_NUM_THREADS says),
+// and the thread budget is decided in one place: RunContext::threads. A caller that makes one
+// large BLAS call (EASE's inverse) raises it with set_blas_threads and sets it back to 1.
 #pragma once
 
 #include <cstdint>

@@ -121,7 +121,6 @@ double objective(const CsrMatrix& c, const std::vector<float>& x, const std::vec
 
 void Als::fit(const TrainSet& data, const FitContext& context) {
   const int threads = resolve_threads(context.run.threads);
-  linalg::set_blas_threads(1);
   const CsrMatrix c = confidence_matrix(data.pairs, parse_transform(params_.transform));
   const CscMatrix ct = to_csc(c);
   const std::size_t dim = dim_;
