@@ -54,21 +54,19 @@ void CategoryCf::fit(const TrainSet& data, const FitContext&) {
     }
   }
   // Ranks within each category by popularity, ties by item index.
-  std::vector<std::vector<std::pair<CategoryIdx, std::uint32_t>>> rank_of(n);
   for (CategoryIdx c = 0; c < num_categories_; ++c) {
     auto& list = members[c];
     std::stable_sort(list.begin(), list.end(), [&](ItemIdx a, ItemIdx b) { return popularity[a] > popularity[b]; });
-    for (std::uint32_t r = 0; r < list.size(); ++r) rank_of[list[r]].emplace_back(c, r + 1);
+    for (std::uint32_t r = 0; r < list.size(); ++r) {
+      for (Membership& m : per_item[list[r]]) {
+        if (m.category == c) m.rank = r + 1;
+      }
+    }
   }
   ptr_.assign(1, 0);
   member_.clear();
   for (ItemIdx i = 0; i < n; ++i) {
-    for (Membership m : per_item[i]) {
-      for (const auto& [c, r] : rank_of[i]) {
-        if (c == m.category) m.rank = r;
-      }
-      member_.push_back(m);
-    }
+    member_.insert(member_.end(), per_item[i].begin(), per_item[i].end());
     ptr_.push_back(member_.size());
   }
 }

@@ -97,8 +97,8 @@ void Mf::fit(const TrainSet& data, const FitContext& context) {
   const float lr = params_.learning_rate, reg = params_.regularization;
   constexpr float kBeta1 = 0.9f, kBeta2 = 0.999f, kEps = 1e-8f;
   // Updates the trainable entries of a row: latent columns and one bias column.
-  const auto step = [&](float* w, const float* grad_source, float scale, std::size_t bias_col, float* m, float* v,
-                        std::uint64_t t) {
+  float correct1 = 1.0f, correct2 = 1.0f;  // Adam's bias corrections 1 - beta^t, t = epoch
+  const auto step = [&](float* w, const float* grad_source, float scale, std::size_t bias_col, float* m, float* v) {
     for (std::size_t f = 0; f <= k + 1; ++f) {
       if (f >= k && f != bias_col) continue;
       const float g = (f < k ? scale * grad_source[f] : scale) + reg * w[f];
@@ -108,12 +108,12 @@ void Mf::fit(const TrainSet& data, const FitContext& context) {
       }
       m[f] = kBeta1 * m[f] + (1 - kBeta1) * g;
       v[f] = kBeta2 * v[f] + (1 - kBeta2) * g * g;
-      const float mh = m[f] / (1 - std::pow(kBeta1, static_cast<float>(t)));
-      const float vh = v[f] / (1 - std::pow(kBeta2, static_cast<float>(t)));
+      const float mh = m[f] / correct1;
+      const float vh = v[f] / correct2;
       w[f] -= lr * mh / (std::sqrt(vh) + kEps);
     }
   };
-  const auto rmse = [&](const std::vector<Rating>& rs) {
+  const auto rmse = [&](const std::vector<Rating>& rs) {  // after the epoch, for held-out pairs
     double se = 0;
     for (const Rating& r : rs) {
       const double e = predict(r.user, r.item) - r.value;
@@ -122,23 +122,27 @@ void Mf::fit(const TrainSet& data, const FitContext& context) {
     return rs.empty() ? std::nan("") : std::sqrt(se / static_cast<double>(rs.size()));
   };
   std::vector<float> xu(k);
-  std::uint64_t t = 0;
   for (int epoch = 1; epoch <= params_.epochs; ++epoch) {
     std::shuffle(train.begin(), train.end(), rng);
-    ++t;
+    correct1 = 1.0f - std::pow(kBeta1, static_cast<float>(epoch));
+    correct2 = 1.0f - std::pow(kBeta2, static_cast<float>(epoch));
+    double squared_error = 0;  // of each pair just before its update: the epoch's training error
     for (const Rating& r : train) {
       float* x = user_factors_.data() + static_cast<std::size_t>(r.user) * dim;
       float* y = item_factors_.data() + static_cast<std::size_t>(r.item) * dim;
       const float err = linalg::dot(x, y, dim) - r.value;
+      squared_error += static_cast<double>(err) * err;
       std::copy_n(x, k, xu.data());
       // The user's mean + b_u column: the mean is not trained, so the bias step is applied to it.
       x[k] -= mean_;
-      step(x, y, err, k, adam ? um.data() + r.user * dim : nullptr, adam ? uv.data() + r.user * dim : nullptr, t);
+      step(x, y, err, k, adam ? um.data() + r.user * dim : nullptr, adam ? uv.data() + r.user * dim : nullptr);
       x[k] += mean_;
       step(y, xu.data(), err, k + 1, adam ? im.data() + r.item * dim : nullptr,
-           adam ? iv.data() + r.item * dim : nullptr, t);
+           adam ? iv.data() + r.item * dim : nullptr);
     }
-    const double train_rmse = rmse(train), held_rmse = rmse(held);
+    const double train_rmse =
+        train.empty() ? std::nan("") : std::sqrt(squared_error / static_cast<double>(train.size()));
+    const double held_rmse = rmse(held);
     if (context.log != nullptr) context.log->push_back({epoch, train_rmse, held_rmse});
     if (context.run.progress != nullptr) {
       context.run.progress->step("mf epoch", static_cast<std::uint64_t>(epoch),
