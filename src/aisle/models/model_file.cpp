@@ -3,8 +3,8 @@
 #include <zlib.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "aisle/core/error.h"
 #include "aisle/models/registry.h"
@@ -50,11 +50,18 @@ void save_model(const TrainedModel& model, const std::string& path) {
 }
 
 TrainedModel load_model(const std::string& path, std::string_view expected_kind) {
-  std::ifstream f(path, std::ios::binary);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw InputError(path + ": cannot open the model file");
+  std::ifstream f(path, std::ios::binary | std::ios::ate);
   if (!f) throw InputError(path + ": cannot open the model file");
-  std::stringstream ss;
-  ss << f.rdbuf();
-  const std::string bytes = ss.str();
+  // One read into one buffer: model files can be large (EASE keeps items x items floats).
+  const std::streamoff size = f.tellg();
+  if (size < 0) throw InputError(path + ": cannot read the model file");
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  f.seekg(0);
+  if (!f.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
+    throw InputError(path + ": cannot read the model file");
+  }
   if (bytes.size() < kMagic.size() || std::string_view(bytes).substr(0, kMagic.size()) != kMagic) {
     throw InputError(path + ": not an aisle model file (no AISLEMDL header)");
   }
