@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages aisle needs that this machine lacks. Nothing else is downloaded.
 #   scripts/deps.sh            build + test dependencies
-#   scripts/deps.sh bench      + python3-pandas (the reference reader of bench/)
+#   scripts/deps.sh bench      + python3-pandas, python3-scipy (the Python references of bench/)
 set -euo pipefail
 
 packages=(
@@ -11,7 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang clang-format clang-tidy libclang-rt-14-dev
 )
-if [[ "${1:-}" == "bench" ]]; then packages+=(python3-pandas); fi
+if [[ "${1:-}" == "bench" ]]; then packages+=(python3-pandas python3-scipy); fi
 
 missing=()
 for p in "${packages[@]}"; do
