@@ -9,6 +9,7 @@
 // model lacks the ability (no virtual that throws "not supported").
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -40,6 +41,16 @@ struct FitStep {
   double validation = 0;
 };
 
+class Recommender;
+
+// A look at a model in the middle of its fit. Iterative models (als, bpr, mf) call keep_going
+// after every `every`-th iteration or epoch before the last, with the model scorable as it
+// stands; false ends the fit there (a tuning trial pruned as clearly worse than others).
+struct Checkpoint {
+  int every = 1;
+  std::function<bool(int step, const Recommender& model)> keep_going;
+};
+
 struct FitContext {
   RunContext run;
   // When set, iterative models append one FitStep per iteration or epoch.
@@ -47,6 +58,12 @@ struct FitContext {
   // Pairs held out of training, indexed like the training pairs; null when there are none.
   // Models that report a held-out error (mf) use them; none may train on them.
   const Interactions* validation = nullptr;
+  const Checkpoint* checkpoint = nullptr;  // null: no checkpoints
+
+  // Whether step `step` of `last` is a checkpoint.
+  bool at_checkpoint(int step, int last) const {
+    return checkpoint != nullptr && step < last && step % checkpoint->every == 0;
+  }
 };
 
 // One query as a model sees it: the user (kNoIndex for an anonymous history) and the history to
@@ -119,6 +136,13 @@ class ItemRangeScorer {
   virtual void prepare(std::span<const UserQuery> queries, std::vector<float>& state) const = 0;
   virtual void score_range(const std::vector<float>& state, std::size_t count, ItemIdx first, ItemIdx last,
                            float* out) const = 0;
+};
+
+// Capability: scores are predicted ratings on the scale of the training weights (explicit
+// feedback), so RMSE and MAE against held-out ratings mean something.
+class RatingPredictor {
+ public:
+  virtual ~RatingPredictor() = default;
 };
 
 // Capability: scores that are dot products of a query vector (ItemRangeScorer::prepare's state,

@@ -70,6 +70,10 @@ std::unique_ptr<Recommender> create_model(std::string_view spec) {
   return find_model(name).create(args);
 }
 
+std::string_view default_model_spec() {
+  return "ease";
+}
+
 std::string models_with_similar_items() {
   std::string out;
   for (const ModelInfo& m : model_table()) {

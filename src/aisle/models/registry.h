@@ -25,6 +25,9 @@ std::span<const ModelInfo> model_table();
 const ModelInfo& find_model(std::string_view name);
 // Creates an unfitted model from "als:factors=64,iterations=15"; throws ConfigError.
 std::unique_ptr<Recommender> create_model(std::string_view spec);
+// The default recommender: what `aisle evaluate` without --models, `aisle recommend` without
+// --model and the server use. Chosen from evidence on several data sets (docs/RESULTS.md).
+std::string_view default_model_spec();
 // "als, bpr, ..." for error messages.
 std::string models_with_similar_items();
 

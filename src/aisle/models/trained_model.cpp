@@ -54,13 +54,13 @@ UserQuery resolve(const Query& q, const History& h, std::uint32_t num_items, Que
                      h.weight.begin() + static_cast<std::ptrdiff_t>(end));
   buf.times.assign(h.last_time.begin() + static_cast<std::ptrdiff_t>(begin),
                    h.last_time.begin() + static_cast<std::ptrdiff_t>(end));
-  Timestamp newest = buf.times.empty() ? 0 : *std::max_element(buf.times.begin(), buf.times.end());
+  // Added items without times are one basket, newer than anything in training.
+  const Timestamp now = buf.times.empty() ? 1 : *std::max_element(buf.times.begin(), buf.times.end()) + 1;
   for (std::size_t i = 0; i < q.items.size(); ++i) {
     AISLE_CHECK_MSG(q.items[i] < num_items, "query item out of range");
     buf.items.push_back(q.items[i]);
     buf.weights.push_back(1.0f);
-    newest = q.times.empty() ? newest : q.times[i];
-    buf.times.push_back(newest);
+    buf.times.push_back(q.times.empty() ? now : q.times[i]);
   }
   uq.items = buf.items;
   uq.weights = buf.weights;
@@ -120,12 +120,17 @@ TrainedModel::TrainedModel(std::unique_ptr<Recommender> model, IdMap users, IdMa
 
 std::vector<std::vector<Scored>> TrainedModel::recommend(std::span<const Query> queries, const Filter& filter,
                                                          std::size_t k, int threads) const {
-  const std::uint32_t n = num_items();
-  const Eligibility eligibility = compile_filter(filter, facts_, n);
-  const auto* ranged = capability<ItemRangeScorer>(*model_);
+  return recommend_with(*model_, history_, facts_, queries, filter, k, threads);
+}
+
+std::vector<std::vector<Scored>> recommend_with(const Recommender& model, const History& history,
+                                                const ItemFacts& facts, std::span<const Query> queries,
+                                                const Filter& filter, std::size_t k, int threads) {
+  const std::uint32_t n = model.num_items();
+  const Eligibility eligibility = compile_filter(filter, facts, n);
+  const auto* ranged = capability<ItemRangeScorer>(model);
   // Norm bounds prune only what the filter leaves to a blocked list; restrictive filters scan.
-  const auto* bounded =
-      ranged != nullptr && !eligibility.restrictive ? capability<NormBoundedScorer>(*model_) : nullptr;
+  const auto* bounded = ranged != nullptr && !eligibility.restrictive ? capability<NormBoundedScorer>(model) : nullptr;
   // Items per tile for models that score item ranges: a block's tile of scores stays in cache.
   const std::uint32_t tile = ranged != nullptr ? std::min<std::uint32_t>(n, kItemsPerTile) : n;
   const std::size_t per_block = ranged != nullptr ? kQueriesPerBlock : kQueriesPerFullRowBlock;
@@ -148,7 +153,7 @@ std::vector<std::vector<Scored>> TrainedModel::recommend(std::span<const Query> 
       w.excluded.clear();
       w.tops.assign(count, TopK(k));
       for (std::size_t q = 0; q < count; ++q) {
-        w.resolved.push_back(resolve(queries[first + q], history_, n, w.buffers[q]));
+        w.resolved.push_back(resolve(queries[first + q], history, n, w.buffers[q]));
         w.excluded.push_back(filter.exclude_seen ? sorted_history(queries[first + q], w.resolved[q], w.buffers[q])
                                                  : std::span<const ItemIdx>{});
       }
@@ -163,7 +168,7 @@ std::vector<std::vector<Scored>> TrainedModel::recommend(std::span<const Query> 
         if (ranged != nullptr) {
           ranged->score_range(w.state, count, t0, t1, w.scores.data());
         } else {
-          model_->score(w.resolved, w.scores, 1);
+          model.score(w.resolved, w.scores, 1);
         }
         for (std::size_t q = 0; q < count; ++q) {
           offer({w.scores.data() + q * width, width}, t0, w.excluded[q], eligibility, w.tops[q]);

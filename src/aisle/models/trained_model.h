@@ -79,6 +79,12 @@ class TrainedModel {
   ItemFacts facts_;
 };
 
+// TrainedModel::recommend for a model with its history and facts held elsewhere (a model in the
+// middle of its fit, at a checkpoint).
+std::vector<std::vector<Scored>> recommend_with(const Recommender& model, const History& history,
+                                                const ItemFacts& facts, std::span<const Query> queries,
+                                                const Filter& filter, std::size_t k, int threads);
+
 // Fits the model of `spec` ("als:factors=64") on pairs whose indices come from users/items.
 TrainedModel train_model(std::string_view spec, const Interactions& pairs, const Catalog& catalog, IdMap users,
                          IdMap items, const FitContext& context);

@@ -150,6 +150,11 @@ void Als::fit(const TrainSet& data, const FitContext& context) {
                                    static_cast<std::uint64_t>(params_.iterations), loss);
       }
     }
+    if (context.at_checkpoint(it, params_.iterations)) {
+      item_gram_ = penalized_gram(item_factors_, dim, params_.regularization);
+      index_items_by_norm();
+      if (!context.checkpoint->keep_going(it, *this)) break;
+    }
   }
   if (context.run.progress != nullptr) context.run.progress->finish();
   item_gram_ = penalized_gram(item_factors_, dim, params_.regularization);

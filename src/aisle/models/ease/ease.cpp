@@ -8,6 +8,7 @@
 #include "aisle/data/sparse_matrix.h"
 #include "aisle/linalg/blas.h"
 #include "aisle/linalg/kernels.h"
+#include "aisle/models/transform.h"
 
 namespace aisle {
 
@@ -29,6 +30,13 @@ const ParamSchema<EaseParams>& EaseParams::schema() {
                    false,
                    {},
                    "refuse catalogs larger than this (memory 12 n^2 bytes, time ~n^3/3 flops)"},
+                  {"recency",
+                   &EaseParams::recency,
+                   0,
+                   1000,
+                   false,
+                   {},
+                   "half-life, in baskets back from the newest, of history weights (0: all equal)"},
               });
   return s;
 }
@@ -82,8 +90,10 @@ void Ease::fit(const TrainSet& data, const FitContext& context) {
 
 void Ease::score_one(const UserQuery& query, std::span<float> scores) const {
   std::fill(scores.begin(), scores.end(), 0.0f);
+  std::vector<float> recent;
+  recency_weights(query.times, params_.recency, recent);
   for (std::size_t h = 0; h < query.items.size(); ++h) {
-    const float w = value_of(params_.transform, query.weights[h]);
+    const float w = value_of(params_.transform, query.weights[h]) * recent[h];
     linalg::axpy(w, b_.data() + static_cast<std::size_t>(query.items[h]) * n_, scores.data(), n_);
   }
 }

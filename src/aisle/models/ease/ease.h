@@ -15,6 +15,7 @@ struct EaseParams {
   float regularization = 500.0f;
   std::string transform = "binary";
   int max_items = 20000;
+  float recency = 0.0f;  // half-life in baskets of the history's recency weights; 0: off
   static const ParamSchema<EaseParams>& schema();
 };
 

@@ -148,6 +148,10 @@ void Mf::fit(const TrainSet& data, const FitContext& context) {
       context.run.progress->step("mf epoch", static_cast<std::uint64_t>(epoch),
                                  static_cast<std::uint64_t>(params_.epochs), train_rmse);
     }
+    if (context.at_checkpoint(epoch, params_.epochs)) {
+      index_items_by_norm();
+      if (!context.checkpoint->keep_going(epoch, *this)) break;
+    }
   }
   if (context.run.progress != nullptr) context.run.progress->finish();
   index_items_by_norm();

@@ -21,7 +21,7 @@ struct MfParams {
   static const ParamSchema<MfParams>& schema();
 };
 
-class Mf final : public FactorModel<MfParams> {
+class Mf final : public FactorModel<MfParams>, public RatingPredictor {
  public:
   explicit Mf(MfParams p);
   std::string_view kind() const override { return "mf"; }
