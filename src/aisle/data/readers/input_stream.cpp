@@ -1,5 +1,6 @@
 #include "aisle/data/readers/input_stream.h"
 
+#include <openssl/evp.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -228,6 +229,21 @@ std::unique_ptr<InputStream> open_input(const std::string& path) {
 
 std::unique_ptr<InputStream> memory_input(std::string name, std::string_view bytes) {
   return open_source(std::move(name), std::make_unique<MemorySource>(bytes));
+}
+
+std::string content_sha256(const std::string& path) {
+  const std::unique_ptr<InputStream> in = open_input(path);
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) throw std::bad_alloc();
+  std::vector<char> buf(1 << 20);
+  for (std::size_t n; (n = in->read(buf.data(), buf.size())) > 0;) EVP_DigestUpdate(ctx.get(), buf.data(), n);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx.get(), digest, &len);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < len; ++i) hex += kHex[digest[i] >> 4], hex += kHex[digest[i] & 15];
+  return hex;
 }
 
 }  // namespace aisle

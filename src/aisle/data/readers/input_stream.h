@@ -33,6 +33,10 @@ std::unique_ptr<InputStream> open_input(const std::string& path);
 // Reads from memory that outlives the stream (tests and fuzzers); compression detected alike.
 std::unique_ptr<InputStream> memory_input(std::string name, std::string_view bytes);
 
+// SHA-256 of the file's content after decompression, lower-case hex (a data set's fingerprint:
+// the same for a file and its .zst). Throws InputError like open_input.
+std::string content_sha256(const std::string& path);
+
 // Reads `inner` on a thread of its own, up to a few MiB ahead of the consumer, so that reading
 // and decompressing overlap parsing. The bytes are the same; an error of the inner stream is
 // thrown by the consumer's next read(). Not thread-safe itself: one consumer.

@@ -141,6 +141,12 @@ bool EventRow::item(std::string_view raw, std::string_view column) {
 }
 
 bool EventRow::time(std::string_view raw, std::string_view column, TimeFormat format) {
+  // An empty time is unknown and reads as 0 (files without timestamps, such as the exchange
+  // format of data that has none); the evaluator then splits at random.
+  if (trim(raw).empty()) {
+    event_.time = 0;
+    return true;
+  }
   const auto t = parse_timestamp(trim(raw), format);
   if (!t) {
     reject("bad_time", column, std::string("a time in format ") + time_format_name(format), raw);
