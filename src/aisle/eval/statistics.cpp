@@ -1,0 +1,105 @@
+#include "aisle/eval/statistics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include "aisle/core/error.h"
+
+namespace aisle::stats {
+
+namespace {
+
+double quantile_sorted(const std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return 0.0;
+  const double pos = q * static_cast<double>(sorted.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(pos));
+  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+}  // namespace
+
+std::vector<Interval> bootstrap(const UserMetrics& metrics, int resamples, double level, std::uint64_t seed) {
+  AISLE_CHECK(resamples > 0 && level > 0 && level < 1);
+  const std::size_t users = metrics.num_users(), width = metrics.names.size();
+  std::vector<Interval> out(width);
+  for (std::size_t m = 0; m < width; ++m) out[m].mean = metrics.mean(m);
+  if (users == 0) return out;
+  std::vector<std::vector<double>> means(width, std::vector<double>(static_cast<std::size_t>(resamples)));
+  std::vector<double> sums(width);
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<std::size_t> pick(0, users - 1);
+  for (int r = 0; r < resamples; ++r) {
+    std::fill(sums.begin(), sums.end(), 0.0);
+    for (std::size_t i = 0; i < users; ++i) {
+      const double* row = metrics.values.data() + pick(rng) * width;
+      for (std::size_t m = 0; m < width; ++m) sums[m] += row[m];
+    }
+    for (std::size_t m = 0; m < width; ++m)
+      means[m][static_cast<std::size_t>(r)] = sums[m] / static_cast<double>(users);
+  }
+  for (std::size_t m = 0; m < width; ++m) {
+    std::sort(means[m].begin(), means[m].end());
+    out[m].lo = quantile_sorted(means[m], (1 - level) / 2);
+    out[m].hi = quantile_sorted(means[m], (1 + level) / 2);
+  }
+  return out;
+}
+
+PairedComparison paired_test(std::span<const double> a, std::span<const double> b, int resamples, std::uint64_t seed) {
+  AISLE_CHECK(a.size() == b.size() && resamples > 0);
+  PairedComparison c;
+  if (a.empty()) return c;
+  std::vector<double> diffs;
+  double sum_a = 0, sum_b = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    sum_a += a[i], sum_b += b[i];
+    if (a[i] != b[i]) diffs.push_back(b[i] - a[i]);  // zero differences never change a sum
+  }
+  const auto n = static_cast<double>(a.size());
+  c.mean_a = sum_a / n, c.mean_b = sum_b / n;
+  c.difference = c.mean_b - c.mean_a;
+  c.lift =
+      c.mean_a != 0 ? c.difference / c.mean_a : (c.difference == 0 ? 0.0 : std::numeric_limits<double>::infinity());
+  double observed = 0;
+  for (double d : diffs) observed += d;
+  observed = std::abs(observed);
+  // A tolerance so that a permuted sum equal to the observed one up to rounding counts as extreme.
+  const double tolerance = 1e-9 * (1 + observed);
+  std::mt19937_64 rng(seed);
+  int extreme = 0;
+  for (int r = 0; r < resamples; ++r) {
+    double sum = 0;
+    std::uint64_t bits = 0;
+    for (std::size_t i = 0; i < diffs.size(); ++i) {
+      if (i % 64 == 0) bits = rng();
+      sum += (bits & 1) != 0 ? diffs[i] : -diffs[i];
+      bits >>= 1;
+    }
+    if (std::abs(sum) >= observed - tolerance) ++extreme;
+  }
+  c.p_value = diffs.empty() ? 1.0 : (1.0 + extreme) / (1.0 + resamples);
+  return c;
+}
+
+double two_sided_normal_p(double z) {
+  return std::erfc(std::abs(z) / std::sqrt(2.0));
+}
+
+ProportionTest two_proportion_z(double hits_a, double n_a, double hits_b, double n_b) {
+  AISLE_CHECK(n_a > 0 && n_b > 0);
+  ProportionTest t;
+  t.rate_a = hits_a / n_a;
+  t.rate_b = hits_b / n_b;
+  t.lift = t.rate_a != 0 ? (t.rate_b - t.rate_a) / t.rate_a : 0.0;
+  t.extra_per_10k = (t.rate_b - t.rate_a) * 10000.0;
+  const double pooled = (hits_a + hits_b) / (n_a + n_b);
+  const double se = std::sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b));
+  t.z = se > 0 ? (t.rate_b - t.rate_a) / se : 0.0;
+  t.p_value = se > 0 ? two_sided_normal_p(t.z) : 1.0;
+  return t;
+}
+
+}  // namespace aisle::stats
