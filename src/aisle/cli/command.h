@@ -14,7 +14,8 @@ namespace aisle::cli {
 
 // Options every command shares, filled before a command's callback runs.
 struct GlobalOptions {
-  std::string config_path;  // --config; empty: ./aisle.toml when it exists
+  std::string config_path;   // --config; empty: ./aisle.toml when it exists
+  std::string command_line;  // as typed, for reports
   // The configuration: the file's settings over the built-in defaults.
   Config load() const;
 };
@@ -37,6 +38,9 @@ void add_train_command(CLI::App& sub, const GlobalOptions& global);
 void add_recommend_command(CLI::App& sub, const GlobalOptions& global);
 void add_similar_command(CLI::App& sub, const GlobalOptions& global);
 void add_models_command(CLI::App& sub, const GlobalOptions& global);
+void add_split_command(CLI::App& sub, const GlobalOptions& global);
+void add_evaluate_command(CLI::App& sub, const GlobalOptions& global);
+void add_tune_command(CLI::App& sub, const GlobalOptions& global);
 
 // The Markdown reference of every model (docs/MODELS.md).
 std::string models_reference();

@@ -12,7 +12,7 @@ Config GlobalOptions::load() const {
 }
 
 std::span<const Command> command_table() {
-  static const std::array<Command, 9> kCommands = {{
+  static const std::array<Command, 11> kCommands = {{
       {"ingest", "read interaction logs of a known format into the store", add_ingest_command},
       {"stats", "describe what the store holds", add_stats_command},
       {"export", "write the store's user-item pairs as the canonical CSV (user,item,weight,timestamp)",
@@ -23,6 +23,9 @@ std::span<const Command> command_table() {
       {"recommend", "recommend items for a user or an anonymous history from a model file", add_recommend_command},
       {"similar", "items similar to an item, from a model file", add_similar_command},
       {"models", "list every model with its parameters", add_models_command},
+      {"split", "split interactions into train.csv and test.csv (exchange format)", add_split_command},
+      {"evaluate", "fit models on a split and report ranking metrics with intervals and significance",
+       add_evaluate_command},
   }};
   return kCommands;
 }

@@ -9,6 +9,8 @@ int main(int argc, char** argv) {
   CLI::App app{"aisle: a recommendation engine for online shops"};
   app.require_subcommand(1);
   aisle::cli::GlobalOptions global;
+  global.command_line = "aisle";
+  for (int i = 1; i < argc; ++i) global.command_line += std::string(" ") + argv[i];
   app.add_option("--config", global.config_path, "configuration file (default: ./aisle.toml when present)");
   for (const auto& cmd : aisle::cli::command_table()) {
     CLI::App* sub = app.add_subcommand(std::string(cmd.name), std::string(cmd.summary));

@@ -1,0 +1,145 @@
+// aisle evaluate [--models SPEC,...] [--k 10,20] [--baseline SPEC] [--out DIR]
+//                (--train F --test F | --store URL | --events F... [--protocol P])
+// Fits every model on the training half, ranks every evaluated user once per model and prints
+// the table of docs EVALUATION.md section 7; --out writes report.json, report.md and a
+// self-contained report.html. Without --models: popularity and the default recommender.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "aisle/cli/command.h"
+#include "aisle/cli/eval_data.h"
+#include "aisle/core/error.h"
+#include "aisle/core/text.h"
+#include "aisle/eval/evaluator.h"
+#include "aisle/eval/report.h"
+#include "aisle/models/registry.h"
+
+namespace aisle::cli {
+
+namespace {
+
+struct EvaluateFlags {
+  DataFlags data;
+  std::vector<std::string> models;
+  std::string ks = "10", baseline, out, segments = "3,10";
+  bool sampled = false, repeats = false;
+  int resamples = 1000;
+};
+
+template <class T>
+std::vector<T> parse_list(const std::string& text, const char* flag) {
+  std::vector<T> out;
+  for (std::string_view part : split(text, ",")) {
+    const auto v = parse_int(trim(part));
+    if (!v || *v <= 0) {
+      throw ConfigError(std::string(flag) + ": expected positive integers separated by commas, found '" + text + "'");
+    }
+    out.push_back(static_cast<T>(*v));
+  }
+  return out;
+}
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out.flush()) throw InputError(path.string() + ": cannot write");
+}
+
+// Index of the baseline among the models: an exact spec, else the first of that kind.
+std::size_t find_baseline(const EvaluationReport& report, const std::vector<std::string>& given,
+                          const std::string& wanted) {
+  const std::string name = wanted.empty() ? "popularity" : wanted;
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    if (given[i] == name || report.models[i].spec == name) return i;
+  }
+  for (std::size_t i = 0; i < report.models.size(); ++i) {
+    if (report.models[i].spec.substr(0, report.models[i].spec.find(':')) == name) return i;
+  }
+  if (!wanted.empty()) throw ConfigError("--baseline '" + wanted + "' is not one of the evaluated models");
+  return 0;
+}
+
+void run_evaluate(const EvaluateFlags& flags, const GlobalOptions& global) {
+  const Config config = global.load();
+  std::vector<std::string> specs = split_model_list(flags.models);
+  if (specs.empty()) specs = {"popularity", std::string(default_model_spec())};
+  for (const std::string& spec : specs) create_model(spec);  // bad specs fail before any reading
+  EvalOptions options;
+  options.ks = parse_list<std::size_t>(flags.ks, "--k");
+  options.sampled = flags.sampled;
+  options.repeats_allowed = flags.repeats;
+  const std::vector<std::uint32_t> bounds = parse_list<std::uint32_t>(flags.segments, "--segments");
+  if (flags.resamples < 1) throw ConfigError("--resamples must be at least 1");
+
+  EvalData data = load_eval_data(flags.data, config);
+  options.threads = data.run.threads;
+  options.seed = data.run.seed;
+  TestSet test = make_test_set(data.train, data.test);
+  if (test.size() == 0) throw InputError("no user to evaluate: no test user has training pairs (" + data.split + ")");
+  const Evaluator evaluator(data.train, std::move(test), options);
+
+  EvaluationReport report;
+  report.split = data.split;
+  report.ranking = options.protocol_label();
+  report.ks = options.ks;
+  report.seed = options.seed;
+  report.threads = options.threads;
+  report.bootstrap_resamples = flags.resamples;
+  report.command = global.command_line;
+  report.data = data.info;
+  report.data.evaluated_users = evaluator.test().size();
+  report.data.test_pairs = evaluator.test().test_pairs;
+  report.data.unreachable_pairs = evaluator.test().unreachable_pairs;
+  report.data.unknown_users = evaluator.test().unknown_users;
+  report.data.catalog_items = evaluator.catalog_size();
+  const Segments segments = segment_by_history(data.train, evaluator.test(), bounds);
+  report.segment_names = segments.names;
+  report.segment_users.assign(segments.names.size(), 0);
+  for (std::uint8_t s : segments.of_user) ++report.segment_users[s];
+
+  for (const std::string& spec : specs) {
+    FitContext context;
+    context.run = data.run;
+    const auto start = std::chrono::steady_clock::now();
+    const TrainedModel model = train_model(spec, data.train, data.catalog, data.users, data.items, context);
+    const double fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const Evaluation evaluation = evaluator.evaluate(model);
+    const std::string canonical = std::string(model.model().kind()) + ":" + model.model().params();
+    report.models.push_back(summarize(canonical, fit_seconds, evaluation, segments, flags.resamples, options.seed));
+    std::fprintf(stderr, "evaluated %s (fit %.2f s, ranking %.2f s)\n", spec.c_str(), fit_seconds,
+                 evaluation.rank_seconds);
+  }
+  compare_with_baseline(report, find_baseline(report, specs, flags.baseline), flags.resamples, options.seed);
+  std::fputs(to_table(report).c_str(), stdout);
+  if (!flags.out.empty()) {
+    const std::filesystem::path dir(flags.out);
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw InputError(flags.out + ": cannot create the report folder: " + ec.message());
+    write_file(dir / "report.json", to_json(report));
+    write_file(dir / "report.md", to_markdown(report));
+    write_file(dir / "report.html", to_html(report));
+    std::printf("wrote %s/report.{json,md,html}\n", flags.out.c_str());
+  }
+}
+
+}  // namespace
+
+void add_evaluate_command(CLI::App& sub, const GlobalOptions& global) {
+  auto flags = std::make_shared<EvaluateFlags>();
+  add_data_flags(sub, flags->data, true);
+  sub.add_option("--models", flags->models,
+                 "model specs separated by commas (default: popularity and the default recommender)");
+  sub.add_option("--k", flags->ks, "cut-offs, e.g. 10,20 (default 10)");
+  sub.add_option("--baseline", flags->baseline, "model the others are compared with (default: popularity)");
+  sub.add_option("--out", flags->out, "folder for report.json, report.md and report.html");
+  sub.add_option("--segments", flags->segments, "user segments by training pairs: bounds, e.g. 3,10 (default)");
+  sub.add_option("--resamples", flags->resamples, "bootstrap and permutation resamples (default 1000)");
+  sub.add_flag("--sampled", flags->sampled, "rank test items among 100 sampled unseen items (labelled sampled-100)");
+  sub.add_flag("--repeats", flags->repeats, "rank the user's training items too (repeats allowed)");
+  sub.callback([flags, &global] { run_evaluate(*flags, global); });
+}
+
+}  // namespace aisle::cli

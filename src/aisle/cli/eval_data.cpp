@@ -1,0 +1,146 @@
+#include "aisle/cli/eval_data.h"
+
+#include <cstdio>
+#include <memory>
+
+#include "aisle/core/error.h"
+#include "aisle/core/text.h"
+#include "aisle/core/timestamp.h"
+#include "aisle/data/readers/input_stream.h"
+#include "aisle/data/readers/reader.h"
+#include "aisle/store/event_store.h"
+
+namespace aisle::cli {
+
+namespace {
+
+// Reads files; a rejected row fails the load with its location (an evaluation on part of
+// the data would be a silent partial result).
+void read_all(std::string_view format, const std::vector<std::string>& files, const ReadOptions& options,
+              EventLog& log) {
+  const ReadReport report = read_files(format, files, options, log);
+  if (report.issues.rejected_rows() == 0) return;
+  std::string why;
+  for (const auto& [reason, count] : report.issues.rejected()) {
+    why += "\n  " + std::to_string(count.count) + " x " + reason;
+    if (!count.examples.empty()) why += ", e.g. " + count.examples.front().to_string();
+  }
+  throw InputError(std::to_string(report.issues.rejected_rows()) + " rows rejected while reading " + files.front() +
+                   (files.size() > 1 ? " and more" : "") + ":" + why);
+}
+
+std::string joined(const std::vector<std::string>& files) {
+  std::string out;
+  for (const std::string& f : files) out += (out.empty() ? "" : " ") + f;
+  return out;
+}
+
+}  // namespace
+
+void add_data_flags(CLI::App& sub, DataFlags& flags, bool with_given_split) {
+  sub.add_option("--store", flags.store, "store URL to read (default: store.url of the config)");
+  sub.add_option("--events", flags.events, "event files to read instead of the store");
+  sub.add_option("--format", flags.format, "format of --events files (default csv: user,item,weight,timestamp)");
+  if (with_given_split) {
+    sub.add_option("--train", flags.train, "training pairs in the exchange format (with --test)");
+    sub.add_option("--test", flags.test, "test pairs in the exchange format (with --train)");
+  }
+  sub.add_option("--protocol", flags.protocol, "split: leave-last-out (default), temporal or random");
+  sub.add_option("--cutoff", flags.cutoff, "temporal split: cut-off time (default: the 90% quantile of event times)");
+  sub.add_option("--test-fraction", flags.test_fraction, "random split: share of each user's pairs held out (0.2)");
+  sub.add_option("--weights", flags.weights, "event type weights (default: interactions.weights of the config)");
+  sub.add_option("--threads", flags.threads, "threads (default: run.threads of the config; 0 = one per core)");
+  sub.add_option("--seed", flags.seed, "seed (default: run.seed of the config)");
+}
+
+EvalData load_eval_data(const DataFlags& flags, const Config& config_in) {
+  Config config = config_in;
+  if (!flags.weights.empty()) config.weighting = Weighting::parse(flags.weights);
+  ReadOptions options = config.read_options();
+  if (flags.threads >= 0) options.context.threads = flags.threads;
+  if (flags.seed >= 0) options.context.seed = static_cast<std::uint64_t>(flags.seed);
+  EvalData data;
+  data.run = options.context;
+
+  if (!flags.train.empty() || !flags.test.empty()) {
+    if (flags.train.empty() || flags.test.empty()) throw ConfigError("give both --train and --test");
+    if (!flags.events.empty() || !flags.store.empty()) throw ConfigError("give --train/--test or --store/--events");
+    EventLog train, test;
+    read_all(flags.format, {flags.train}, options, train);
+    read_all(flags.format, {flags.test}, options, test);
+    if (train.events.empty()) throw InputError(flags.train + ": no training pairs");
+    data.train =
+        aggregate(train.events, config.weighting.resolve(train.event_types), train.users.size(), train.items.size());
+    // Test ids in the training index space; new ones get indices past the training maps.
+    IdMap users = train.users, items = train.items;
+    for (Event& e : test.events) {
+      e.user = users.intern(test.users.name(e.user));
+      e.item = items.intern(test.items.name(e.item));
+    }
+    data.test = aggregate(test.events, config.weighting.resolve(test.event_types), users.size(), items.size());
+    data.info.rows = train.events.size() + test.events.size();
+    data.info.source = flags.train + " + " + flags.test;
+    data.info.file_sha256 = {{flags.train, content_sha256(flags.train)}, {flags.test, content_sha256(flags.test)}};
+    data.split = "given (" + flags.train + ", " + flags.test + ")";
+    data.users = std::move(train.users);
+    data.items = std::move(train.items);
+    data.catalog = std::move(train.catalog);
+  } else {
+    EventLog log;
+    if (!flags.events.empty()) {
+      if (!flags.store.empty()) throw ConfigError("give --store or --events, not both");
+      read_all(flags.format, flags.events, options, log);
+      data.info.source = joined(flags.events);
+      for (const std::string& f : flags.events) data.info.file_sha256.emplace_back(f, content_sha256(f));
+    } else {
+      const std::string url = flags.store.empty() ? config.store_url : flags.store;
+      log = open_store(url, OpenMode::kExisting)->read();
+      data.info.source = url;
+    }
+    if (log.events.empty()) throw InputError("no interactions in " + data.info.source);
+    const Interactions pairs =
+        aggregate(log.events, config.weighting.resolve(log.event_types), log.users.size(), log.items.size());
+    SplitOptions split;
+    split.protocol = parse_protocol(flags.protocol);
+    split.seed = data.run.seed;
+    split.test_fraction = flags.test_fraction;
+    if (!flags.cutoff.empty()) {
+      const auto t = parse_timestamp(flags.cutoff, TimeFormat::kAuto);
+      if (!t) throw ConfigError("--cutoff: expected a time (unix seconds or ISO 8601), found '" + flags.cutoff + "'");
+      split.cutoff = *t;
+    }
+    Split s = split_pairs(pairs, split);
+    data.info.rows = log.events.size();
+    data.train = std::move(s.train);
+    data.test = std::move(s.test);
+    data.split = std::move(s.description);
+    data.users = std::move(log.users);
+    data.items = std::move(log.items);
+    data.catalog = std::move(log.catalog);
+  }
+  data.info.users = data.train.num_users;
+  data.info.items = data.train.num_items;
+  data.info.train_pairs = data.train.num_pairs();
+  return data;
+}
+
+std::vector<std::string> split_model_list(const std::vector<std::string>& flags) {
+  std::vector<std::string> specs;
+  for (const std::string& flag : flags) {
+    bool first = true;
+    for (std::string_view part : split(flag, ",")) {
+      const std::string_view t = trim(part);
+      if (t.empty()) continue;
+      const bool param = t.find('=') != std::string_view::npos && t.find(':') == std::string_view::npos;
+      if (param && !first && !specs.empty()) {
+        specs.back() += "," + std::string(t);
+      } else {
+        specs.emplace_back(t);
+      }
+      first = false;
+    }
+  }
+  return specs;
+}
+
+}  // namespace aisle::cli

@@ -1,0 +1,50 @@
+// Where evaluate, split and tune get their data: a split given in the exchange format
+// (--train/--test, docs EVALUATION.md section 6), or interactions from the store or event files
+// that are split here (--protocol). One set of flags, one loader.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "aisle/config/config.h"
+#include "aisle/data/catalog.h"
+#include "aisle/data/id_map.h"
+#include "aisle/data/interactions.h"
+#include "aisle/eval/report.h"
+#include "aisle/eval/split.h"
+
+namespace aisle::cli {
+
+struct DataFlags {
+  std::string store, format = "csv", weights;
+  std::vector<std::string> events;
+  std::string train, test;  // exchange format
+  std::string protocol = "leave-last-out", cutoff;
+  double test_fraction = 0.2;
+  int threads = -1;
+  long long seed = -1;
+};
+
+// --store, --events, --format, --train, --test, --protocol, --cutoff, --test-fraction, --weights,
+// --threads, --seed. `with_given_split`: whether --train/--test are offered.
+void add_data_flags(CLI::App& sub, DataFlags& flags, bool with_given_split);
+
+// Train and test pairs in the training id maps' index space; the test half may index users and
+// items past the training maps' end (those never seen in training).
+struct EvalData {
+  IdMap users, items;  // the training data's
+  Catalog catalog;
+  Interactions train, test;
+  std::string split;  // how train and test were made
+  DatasetInfo info;
+  RunContext run;
+};
+
+EvalData load_eval_data(const DataFlags& flags, const Config& config);
+
+// "als:factors=8,iterations=3,popularity" -> {"als:factors=8,iterations=3", "popularity"}: a
+// comma starts a new spec unless what follows is a key=value of the spec before.
+std::vector<std::string> split_model_list(const std::vector<std::string>& flags);
+
+}  // namespace aisle::cli
