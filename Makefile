@@ -17,14 +17,16 @@ build: deps
 	@cmake --preset $(PRESET) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# Ingest the bundled UCI Online Retail sample into a fresh store and describe it.
+# Ingest the bundled UCI Online Retail sample into a fresh store, describe it, fit the default
+# recommender, ask it, and evaluate four models on a leave-last-out split (out/demo-report).
 demo: build
 	@mkdir -p out && rm -f $(DEMO_STORE) $(DEMO_STORE)-wal $(DEMO_STORE)-shm
 	$(AISLE) ingest online-retail data/sample/online-retail.csv.zst --store sqlite:$(DEMO_STORE)
 	$(AISLE) stats --store sqlite:$(DEMO_STORE)
-	$(AISLE) train --model als --store sqlite:$(DEMO_STORE) --out out/demo-als.aislemodel
-	$(AISLE) recommend --model out/demo-als.aislemodel --user 17850 --k 5
-	$(AISLE) similar --model out/demo-als.aislemodel --item 85123A --k 5
+	$(AISLE) train --store sqlite:$(DEMO_STORE) --out out/demo.aislemodel
+	$(AISLE) recommend --model out/demo.aislemodel --user 17850 --k 5
+	$(AISLE) similar --model out/demo.aislemodel --item 85123A --k 5
+	$(AISLE) evaluate --store sqlite:$(DEMO_STORE) --models popularity,item_knn,als,ease --out out/demo-report
 
 # The whole suite; PostgreSQL tests run against a throwaway server started for them.
 test: build

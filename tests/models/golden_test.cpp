@@ -10,6 +10,7 @@
 #include "aisle/models/item_knn/item_knn.h"
 #include "aisle/models/popularity/popularity.h"
 #include "aisle/models/registry.h"
+#include "aisle/models/transform.h"
 #include "aisle/models/trending/trending.h"
 #include "model_test_data.h"
 
@@ -223,7 +224,7 @@ TEST(Ease, MatchesTheClosedForm) {
   // B_ij = -P_ij / P_jj with P = G^-1, zero diagonal.
   const auto pairs = make_pairs(
       3, 3, {{0, 0, 1, 0}, {0, 1, 1, 0}, {1, 1, 1, 0}, {1, 2, 1, 0}, {2, 0, 1, 0}, {2, 1, 1, 0}, {2, 2, 1, 0}});
-  const auto ease = fit<Ease>("regularization=1", pairs);
+  const auto ease = fit<Ease>("regularization=1,transform=binary", pairs);
   const std::vector<double> g{3, 2, 1, 2, 4, 2, 1, 2, 3};
   std::vector<double> p(9);
   for (int c = 0; c < 3; ++c) {
@@ -241,6 +242,22 @@ TEST(Ease, MatchesTheClosedForm) {
   }
 }
 
+TEST(Ease, RecencyWeighsTheNewestBasketFully) {
+  const auto pairs = make_pairs(
+      3, 3, {{0, 0, 1, 0}, {0, 1, 1, 0}, {1, 1, 1, 0}, {1, 2, 1, 0}, {2, 0, 1, 0}, {2, 1, 1, 0}, {2, 2, 1, 0}});
+  const auto ease = fit<Ease>("regularization=1,transform=binary,recency=1", pairs);
+  std::vector<float> b0(3), b1(3), scores(3);
+  ease.similar_scores(0, b0);
+  ease.similar_scores(1, b1);
+  const ItemIdx items[] = {0, 1};
+  const float weights[] = {1, 1};
+  const Timestamp times[] = {10, 20};  // item 1 is the newer basket: weight 1; item 0: 0.5
+  UserQuery q;
+  q.items = items, q.weights = weights, q.times = times;
+  ease.score_one(q, scores);
+  for (int j = 0; j < 3; ++j) EXPECT_NEAR(scores[j], 0.5f * b0[j] + b1[j], 1e-6);
+}
+
 TEST(Ease, RefusesCatalogsAboveTheLimit) {
   const auto pairs = make_pairs(1, 5, {{0, 0, 1, 0}});
   try {
@@ -249,6 +266,23 @@ TEST(Ease, RefusesCatalogsAboveTheLimit) {
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("5 items exceed max_items=4"), std::string::npos) << e.what();
   }
+}
+
+}  // namespace
+}  // namespace aisle
+
+namespace aisle {
+namespace {
+
+TEST(RecencyWeights, HalveEveryHalfLifeOfBasketsBack) {
+  std::vector<float> w;
+  const std::vector<Timestamp> times = {100, 200, 200, 50};
+  recency_weights(times, 1.0f, w);
+  EXPECT_EQ(w, (std::vector<float>{0.5f, 1.0f, 1.0f, 0.25f}));  // baskets 200 > 100 > 50
+  recency_weights(times, 2.0f, w);
+  EXPECT_FLOAT_EQ(w[0], std::sqrt(0.5f));
+  recency_weights(times, 0.0f, w);  // off
+  EXPECT_EQ(w, (std::vector<float>(4, 1.0f)));
 }
 
 }  // namespace

@@ -64,7 +64,6 @@ std::size_t find_baseline(const EvaluationReport& report, const std::vector<std:
 void run_evaluate(const EvaluateFlags& flags, const GlobalOptions& global) {
   const Config config = global.load();
   std::vector<std::string> specs = split_model_list(flags.models);
-  if (specs.empty()) specs = {"popularity", std::string(default_model_spec())};
   for (const std::string& spec : specs) create_model(spec);  // bad specs fail before any reading
   EvalOptions options;
   options.ks = parse_list<std::size_t>(flags.ks, "--k");
@@ -74,6 +73,7 @@ void run_evaluate(const EvaluateFlags& flags, const GlobalOptions& global) {
   if (flags.resamples < 1) throw ConfigError("--resamples must be at least 1");
 
   EvalData data = load_eval_data(flags.data, config);
+  if (specs.empty()) specs = {"popularity", std::string(default_model_spec(data.train.num_items))};
   options.threads = data.run.threads;
   options.seed = data.run.seed;
   TestSet test = make_test_set(data.train, data.test);

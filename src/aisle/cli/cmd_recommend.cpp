@@ -1,6 +1,6 @@
-// aisle recommend --model model.bin (--user U | --items I,J,K | both) [--k 10] [--category C]
+// aisle recommend [--model model.bin] (--user U | --items I,J,K | both) [--k 10] [--category C]
 //                 [--exclude I,J] [--include I,J] [--keep-seen] [--available-only] [--json]
-// aisle similar   --model model.bin --item I [--k 10] [--category C] [--exclude I,J] [--json]
+// aisle similar   [--model model.bin] --item I [--k 10] [--category C] [--exclude I,J] [--json]
 // External ids are turned into indices here; an unknown id is an error that names it.
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -63,9 +63,9 @@ void print(const TrainedModel& m, const std::vector<Scored>& list, bool json) {
   }
 }
 
-void run_recommend(const RecommendFlags& f) {
+void run_recommend(const RecommendFlags& f, const Config& config) {
   if (f.user.empty() && f.items.empty()) throw ConfigError("give --user, --items, or both");
-  const TrainedModel m = load_model(f.model);
+  const TrainedModel m = load_model(f.model.empty() ? config.model_path : f.model);
   Query q;
   if (!f.user.empty()) {
     q.user = m.users().find(f.user);
@@ -77,13 +77,13 @@ void run_recommend(const RecommendFlags& f) {
   print(m, m.recommend(std::span<const Query>(&q, 1), make_filter(m, f), f.k, 1).front(), f.json);
 }
 
-void run_similar(const RecommendFlags& f) {
-  const TrainedModel m = load_model(f.model);
+void run_similar(const RecommendFlags& f, const Config& config) {
+  const TrainedModel m = load_model(f.model.empty() ? config.model_path : f.model);
   print(m, m.similar(item_index(m, f.item, "--item"), make_filter(m, f), f.k), f.json);
 }
 
 void add_filter_flags(CLI::App& sub, RecommendFlags& f) {
-  sub.add_option("--model", f.model, "model file written by aisle train")->required();
+  sub.add_option("--model", f.model, "model file written by aisle train (default: model.path of the config)");
   sub.add_option("--k", f.k, "number of items (default 10)");
   sub.add_option("--category", f.category, "only items in this category or below it");
   sub.add_option("--exclude", f.exclude, "never these items (comma-separated ids)");
@@ -94,20 +94,20 @@ void add_filter_flags(CLI::App& sub, RecommendFlags& f) {
 
 }  // namespace
 
-void add_recommend_command(CLI::App& sub, const GlobalOptions&) {
+void add_recommend_command(CLI::App& sub, const GlobalOptions& global) {
   auto flags = std::make_shared<RecommendFlags>();
   add_filter_flags(sub, *flags);
   sub.add_option("--user", flags->user, "a user of the training data");
   sub.add_option("--items", flags->items, "a history of item ids, oldest first (anonymous, or added to --user's)");
   sub.add_flag("--keep-seen", flags->keep_seen, "allow items already in the history");
-  sub.callback([flags] { run_recommend(*flags); });
+  sub.callback([flags, &global] { run_recommend(*flags, global.load()); });
 }
 
-void add_similar_command(CLI::App& sub, const GlobalOptions&) {
+void add_similar_command(CLI::App& sub, const GlobalOptions& global) {
   auto flags = std::make_shared<RecommendFlags>();
   add_filter_flags(sub, *flags);
   sub.add_option("--item", flags->item, "the item to find similar items for")->required();
-  sub.callback([flags] { run_similar(*flags); });
+  sub.callback([flags, &global] { run_similar(*flags, global.load()); });
 }
 
 }  // namespace aisle::cli

@@ -1,7 +1,8 @@
-// aisle train --model SPEC [--store URL | --events FILE... [--format F]] --out model.bin
+// aisle train [--model SPEC] [--store URL | --events FILE... [--format F]] [--out model.bin]
 // Reads the interactions (from the store, or from files of any known format; the default format
 // `csv` reads the exchange format user,item,weight,timestamp as is), aggregates them into pairs
-// with the configured weights, fits the model and writes the model file.
+// with the configured weights, fits the model and writes the model file. Without --model it
+// fits the default recommender (registry.h); without --out it writes model.path of the config.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -32,7 +33,8 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   ReadOptions options = config.read_options();
   if (flags.threads >= 0) options.context.threads = flags.threads;
   if (flags.seed >= 0) options.context.seed = static_cast<std::uint64_t>(flags.seed);
-  create_model(flags.model);  // a bad spec fails before any reading
+  if (!flags.model.empty()) create_model(flags.model);  // a bad spec fails before any reading
+  const std::string out = flags.out.empty() ? config.model_path : flags.out;
 
   EventLog log;
   if (!flags.events.empty()) {
@@ -48,7 +50,8 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   if (log.events.empty()) throw InputError("no interactions to train on");
   const Interactions pairs =
       aggregate(log.events, config.weighting.resolve(log.event_types), log.users.size(), log.items.size());
-  std::printf("training %s on %u users, %u items, %zu pairs (weights %s)\n", flags.model.c_str(), pairs.num_users,
+  const std::string spec = flags.model.empty() ? std::string(default_model_spec(pairs.num_items)) : flags.model;
+  std::printf("training %s on %u users, %u items, %zu pairs (weights %s)\n", spec.c_str(), pairs.num_users,
               pairs.num_items, pairs.num_pairs(), config.weighting.to_string().c_str());
 
   ProgressBar progress;
@@ -58,8 +61,7 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   std::vector<FitStep> fit_log;
   context.log = &fit_log;
   const auto start = std::chrono::steady_clock::now();
-  const TrainedModel model =
-      train_model(flags.model, pairs, log.catalog, std::move(log.users), std::move(log.items), context);
+  const TrainedModel model = train_model(spec, pairs, log.catalog, std::move(log.users), std::move(log.items), context);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.finish();
   if (!fit_log.empty()) {
@@ -69,21 +71,22 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
       std::printf("%4d  %-12.6g %s\n", s.step, s.loss, held.c_str());
     }
   }
-  save_model(model, flags.out);
+  save_model(model, out);
   std::printf("fitted %s:%s in %.2f s (%d threads); wrote %s\n", std::string(model.model().kind()).c_str(),
-              model.model().params().c_str(), secs, context.run.threads, flags.out.c_str());
+              model.model().params().c_str(), secs, context.run.threads, out.c_str());
 }
 
 }  // namespace
 
 void add_train_command(CLI::App& sub, const GlobalOptions& global) {
   auto flags = std::make_shared<TrainFlags>();
-  sub.add_option("--model", flags->model, "model spec, e.g. als:factors=64,iterations=15 (aisle models lists them)")
-      ->required();
+  sub.add_option("--model", flags->model,
+                 "model spec, e.g. als:factors=64,iterations=15 (aisle models lists them; default: the default "
+                 "recommender)");
   sub.add_option("--store", flags->store, "store URL to train on (default: store.url of the config)");
   sub.add_option("--events", flags->events, "train on these files instead of the store");
   sub.add_option("--format", flags->format, "format of --events files (default csv: user,item,weight,timestamp)");
-  sub.add_option("--out", flags->out, "model file to write")->required();
+  sub.add_option("--out", flags->out, "model file to write (default: model.path of the config)");
   sub.add_option("--weights", flags->weights, "event type weights (default: interactions.weights of the config)");
   sub.add_option("--threads", flags->threads, "threads (default: run.threads of the config; 0 = one per core)");
   sub.add_option("--seed", flags->seed, "seed (default: run.seed of the config)");

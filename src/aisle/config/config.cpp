@@ -55,6 +55,9 @@ const std::vector<Key>& keys() {
       {"store", "url", "string", "\"sqlite:aisle.db\"",
        "Where events are stored: sqlite:PATH or postgresql://USER@HOST:PORT/DB.",
        [](const toml::node& n, Config& c) { c.store_url = need_string(n, "store.url"); }},
+      {"model", "path", "string", "\"aisle.model\"",
+       "Model file `aisle train` writes and `aisle recommend`/`aisle similar` read when no path is given.",
+       [](const toml::node& n, Config& c) { c.model_path = need_string(n, "model.path"); }},
       {"interactions", "weights", "string",
        "\"view=1,cart=3,remove_from_cart=-3,purchase=5,cancel=-5,rating=value,transform=none\"",
        "Event type weights and confidence transform in one line, e.g. \"cart=1,purchase=5,transform=log1p\". "

@@ -13,7 +13,8 @@ namespace aisle {
 struct Config {
   std::string source = "(built-in defaults)";  // the file it came from
   std::string store_url = "sqlite:aisle.db";
-  std::string weights_spec;  // as written; parsed into `weighting`
+  std::string model_path = "aisle.model";  // what train writes and recommend reads by default
+  std::string weights_spec;                // as written; parsed into `weighting`
   Weighting weighting;
   // Ingestion defaults; command-line flags override them.
   std::string map_spec;

@@ -77,14 +77,11 @@ void mark_relevant(std::span<const ItemIdx> ranked, std::span<const ItemIdx> tes
 
 double coverage(std::span<const std::vector<ItemIdx>> lists, std::size_t k, std::size_t catalog_size) {
   if (catalog_size == 0) return 0.0;
-  std::vector<std::uint8_t> seen(catalog_size, 0);
-  std::size_t distinct = 0;
-  for (const auto& list : lists) {
-    for (std::size_t i = 0; i < std::min(k, list.size()); ++i) {
-      AISLE_CHECK(list[i] < catalog_size);
-      if (seen[list[i]] == 0) seen[list[i]] = 1, ++distinct;
-    }
-  }
+  std::vector<ItemIdx> all;
+  for (const auto& list : lists)
+    all.insert(all.end(), list.begin(), list.begin() + static_cast<std::ptrdiff_t>(std::min(k, list.size())));
+  std::sort(all.begin(), all.end());
+  const auto distinct = static_cast<std::size_t>(std::unique(all.begin(), all.end()) - all.begin());
   return static_cast<double>(distinct) / static_cast<double>(catalog_size);
 }
 

@@ -35,7 +35,8 @@ double f1(std::span<const std::uint8_t> relevant, std::size_t num_relevant, std:
 void mark_relevant(std::span<const ItemIdx> ranked, std::span<const ItemIdx> test_items,
                    std::vector<std::uint8_t>& relevant);
 
-// Distinct items among the first k of every list / catalog_size.
+// Distinct items among the first k of every list / catalog_size (the items that could be
+// recommended; list entries may index a larger item space).
 double coverage(std::span<const std::vector<ItemIdx>> lists, std::size_t k, std::size_t catalog_size);
 // Mean over every recommended item (first k of each list) of popularity[item].
 double mean_popularity(std::span<const std::vector<ItemIdx>> lists, std::size_t k, std::span<const double> popularity);

@@ -70,8 +70,8 @@ std::unique_ptr<Recommender> create_model(std::string_view spec) {
   return find_model(name).create(args);
 }
 
-std::string_view default_model_spec() {
-  return "ease";
+std::string_view default_model_spec(std::uint32_t num_items) {
+  return num_items <= static_cast<std::uint32_t>(EaseParams{}.max_items) ? "ease" : "als";
 }
 
 std::string models_with_similar_items() {

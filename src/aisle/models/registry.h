@@ -25,9 +25,11 @@ std::span<const ModelInfo> model_table();
 const ModelInfo& find_model(std::string_view name);
 // Creates an unfitted model from "als:factors=64,iterations=15"; throws ConfigError.
 std::unique_ptr<Recommender> create_model(std::string_view spec);
-// The default recommender: what `aisle evaluate` without --models, `aisle recommend` without
-// --model and the server use. Chosen from evidence on several data sets (docs/RESULTS.md).
-std::string_view default_model_spec();
+// The default recommender for a catalog of `num_items` items: what `aisle train` and `aisle
+// evaluate` fit when no model is named (and so what `aisle recommend` serves from the default
+// model file). EASE with its defaults, chosen from evidence on three data sets (docs/RESULTS.md);
+// above EASE's max_items, where its dense solve does not fit, ALS with its defaults.
+std::string_view default_model_spec(std::uint32_t num_items);
 // "als, bpr, ..." for error messages.
 std::string models_with_similar_items();
 
