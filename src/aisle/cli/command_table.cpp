@@ -12,7 +12,7 @@ Config GlobalOptions::load() const {
 }
 
 std::span<const Command> command_table() {
-  static const std::array<Command, 11> kCommands = {{
+  static const std::array<Command, 12> kCommands = {{
       {"ingest", "read interaction logs of a known format into the store", add_ingest_command},
       {"stats", "describe what the store holds", add_stats_command},
       {"export", "write the store's user-item pairs as the canonical CSV (user,item,weight,timestamp)",
@@ -26,6 +26,8 @@ std::span<const Command> command_table() {
       {"split", "split interactions into train.csv and test.csv (exchange format)", add_split_command},
       {"evaluate", "fit models on a split and report ranking metrics with intervals and significance",
        add_evaluate_command},
+      {"tune", "search a model's parameters on a validation split (TPE with median pruning, resumable)",
+       add_tune_command},
   }};
   return kCommands;
 }

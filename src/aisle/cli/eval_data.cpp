@@ -63,11 +63,12 @@ EvalData load_eval_data(const DataFlags& flags, const Config& config_in) {
   data.run = options.context;
 
   if (!flags.train.empty() || !flags.test.empty()) {
-    if (flags.train.empty() || flags.test.empty()) throw ConfigError("give both --train and --test");
+    if (flags.train.empty()) throw ConfigError("--test needs --train");
+    if (flags.test.empty() && !flags.train_only) throw ConfigError("give both --train and --test");
     if (!flags.events.empty() || !flags.store.empty()) throw ConfigError("give --train/--test or --store/--events");
     EventLog train, test;
     read_all(flags.format, {flags.train}, options, train);
-    read_all(flags.format, {flags.test}, options, test);
+    if (!flags.test.empty()) read_all(flags.format, {flags.test}, options, test);
     if (train.events.empty()) throw InputError(flags.train + ": no training pairs");
     data.train =
         aggregate(train.events, config.weighting.resolve(train.event_types), train.users.size(), train.items.size());
@@ -79,9 +80,10 @@ EvalData load_eval_data(const DataFlags& flags, const Config& config_in) {
     }
     data.test = aggregate(test.events, config.weighting.resolve(test.event_types), users.size(), items.size());
     data.info.rows = train.events.size() + test.events.size();
-    data.info.source = flags.train + " + " + flags.test;
-    data.info.file_sha256 = {{flags.train, content_sha256(flags.train)}, {flags.test, content_sha256(flags.test)}};
-    data.split = "given (" + flags.train + ", " + flags.test + ")";
+    data.info.source = flags.test.empty() ? flags.train : flags.train + " + " + flags.test;
+    data.info.file_sha256 = {{flags.train, content_sha256(flags.train)}};
+    if (!flags.test.empty()) data.info.file_sha256.emplace_back(flags.test, content_sha256(flags.test));
+    data.split = "given (" + data.info.source + ")";
     data.users = std::move(train.users);
     data.items = std::move(train.items);
     data.catalog = std::move(train.catalog);

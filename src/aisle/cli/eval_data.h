@@ -24,6 +24,7 @@ struct DataFlags {
   double test_fraction = 0.2;
   int threads = -1;
   long long seed = -1;
+  bool train_only = false;  // --train without --test is enough (tuning never reads a test split)
 };
 
 // --store, --events, --format, --train, --test, --protocol, --cutoff, --test-fraction, --weights,

@@ -73,4 +73,12 @@ void unknown_key(std::string_view model, std::string_view key, const std::vector
   throw ConfigError("model '" + std::string(model) + "': unknown parameter '" + std::string(key) + "'; known: " + list);
 }
 
+void check_search_range(std::string_view model, std::string_view key, bool exists, bool choice, double min, double max,
+                        double search_min, double search_max) {
+  const std::string where = std::string(model) + "." + std::string(key);
+  AISLE_CHECK_MSG(exists, "search range of an unknown parameter " + where);
+  AISLE_CHECK_MSG(choice || (min <= search_min && search_min < search_max && search_max <= max),
+                  "search range of " + where + " outside its valid range");
+}
+
 }  // namespace aisle::param_detail

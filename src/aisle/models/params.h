@@ -1,8 +1,9 @@
 // Typed model parameters with one source of truth. Each model has one struct of parameters and
 // one ParamSchema listing its fields (name, default, range, scale, help). The schema drives
 // parsing of spec arguments ("factors=64,iterations=15"), validation, `aisle models`, the
-// model-file header and, later, tuning's search space. Unknown keys and out-of-range values are
-// a ConfigError naming the model and the key.
+// model-file header and tuning's search space (the SearchRange list beside the fields: which
+// parameters `aisle tune` searches, over which part of their valid range). Unknown keys and
+// out-of-range values are a ConfigError naming the model and the key.
 #pragma once
 
 #include <string>
@@ -23,6 +24,15 @@ struct ParamInfo {
   bool log_scale = false;            // tuning searches log(value)
   std::vector<std::string> choices;  // kChoice
   std::string help;
+  bool tuned = false;                     // searched by `aisle tune`
+  double search_min = 0, search_max = 0;  // kInt, kFloat: the searched range (on log_scale's scale)
+};
+
+// A parameter tuning searches: numbers over [min, max] (a sub-range of the valid one, on the
+// field's scale), choices over all their choices (min and max unused).
+struct SearchRange {
+  std::string_view name;
+  double min = 0, max = 0;
 };
 
 template <class P>
@@ -44,6 +54,9 @@ std::string parse_choice(std::string_view model, std::string_view key, std::stri
 std::string format_number(double v, bool integer);
 // Splits "a=1,b=2" into pairs; throws ConfigError for a part without '=' or a repeated key.
 std::vector<std::pair<std::string, std::string>> split_args(std::string_view model, std::string_view args);
+// A schema's search range must name a field and lie within its valid range (a programming error).
+void check_search_range(std::string_view model, std::string_view key, bool exists, bool choice, double min, double max,
+                        double search_min, double search_max);
 [[noreturn]] void unknown_key(std::string_view model, std::string_view key, const std::vector<std::string>& known);
 }  // namespace param_detail
 
@@ -58,7 +71,14 @@ std::vector<std::pair<std::string, std::string>> split_args(std::string_view mod
 template <class P>
 class ParamSchema {
  public:
-  ParamSchema(std::string_view model, std::vector<ParamField<P>> fields) : model_(model), fields_(std::move(fields)) {}
+  ParamSchema(std::string_view model, std::vector<ParamField<P>> fields, std::vector<SearchRange> search = {})
+      : model_(model), fields_(std::move(fields)), search_(std::move(search)) {
+    for (const SearchRange& r : search_) {
+      const ParamField<P>* f = find(r.name);
+      param_detail::check_search_range(model_, r.name, f != nullptr, f != nullptr && !f->choices.empty(),
+                                       f != nullptr ? f->min : 0, f != nullptr ? f->max : 0, r.min, r.max);
+    }
+  }
 
   // Defaults overridden by "key=value,..." (may be empty).
   P parse(std::string_view args) const {
@@ -114,6 +134,12 @@ class ParamSchema {
           },
           f.member);
       for (std::string_view c : f.choices) info.choices.emplace_back(c);
+      for (const SearchRange& r : search_) {
+        if (r.name != f.name) continue;
+        info.tuned = true;
+        info.search_min = r.min;
+        info.search_max = r.max;
+      }
       out.push_back(std::move(info));
     }
     return out;
@@ -146,6 +172,7 @@ class ParamSchema {
 
   std::string_view model_;
   std::vector<ParamField<P>> fields_;
+  std::vector<SearchRange> search_;
 };
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop

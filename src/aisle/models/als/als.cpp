@@ -13,20 +13,22 @@ namespace aisle {
 
 const ParamSchema<AlsParams>& AlsParams::schema() {
   static const ParamSchema<AlsParams> s(
-      "als", {
-                 {"factors", &AlsParams::factors, 1, 1024, true, {}, "latent factors"},
-                 {"regularization", &AlsParams::regularization, 1e-6, 1e4, true, {}, "L2 penalty on all factors"},
-                 {"alpha", &AlsParams::alpha, 1e-3, 1e4, true, {}, "confidence = 1 + alpha * transformed weight"},
-                 {"iterations", &AlsParams::iterations, 1, 500, false, {}, "alternating iterations"},
-                 {"cg_steps", &AlsParams::cg_steps, 1, 1024, false, {}, "conjugate-gradient steps per solve"},
-                 {"transform",
-                  &AlsParams::transform,
-                  0,
-                  0,
-                  false,
-                  {"none", "log1p"},
-                  "transform of the aggregated weight before alpha"},
-             });
+      "als",
+      {
+          {"factors", &AlsParams::factors, 1, 1024, true, {}, "latent factors"},
+          {"regularization", &AlsParams::regularization, 1e-6, 1e4, true, {}, "L2 penalty on all factors"},
+          {"alpha", &AlsParams::alpha, 1e-3, 1e4, true, {}, "confidence = 1 + alpha * transformed weight"},
+          {"iterations", &AlsParams::iterations, 1, 500, false, {}, "alternating iterations"},
+          {"cg_steps", &AlsParams::cg_steps, 1, 1024, false, {}, "conjugate-gradient steps per solve"},
+          {"transform",
+           &AlsParams::transform,
+           0,
+           0,
+           false,
+           {"none", "log1p"},
+           "transform of the aggregated weight before alpha"},
+      },
+      {{"factors", 16, 256}, {"regularization", 1e-3, 10}, {"alpha", 0.1, 100}, {"iterations", 5, 30}, {"transform"}});
   return s;
 }
 

@@ -13,12 +13,14 @@ namespace aisle {
 
 const ParamSchema<BprParams>& BprParams::schema() {
   static const ParamSchema<BprParams> s(
-      "bpr", {
-                 {"factors", &BprParams::factors, 1, 1024, true, {}, "latent factors"},
-                 {"learning_rate", &BprParams::learning_rate, 1e-5, 1, true, {}, "SGD step size"},
-                 {"regularization", &BprParams::regularization, 1e-7, 1, true, {}, "L2 penalty per update"},
-                 {"epochs", &BprParams::epochs, 1, 5000, false, {}, "passes of as many samples as pairs"},
-             });
+      "bpr",
+      {
+          {"factors", &BprParams::factors, 1, 1024, true, {}, "latent factors"},
+          {"learning_rate", &BprParams::learning_rate, 1e-5, 1, true, {}, "SGD step size"},
+          {"regularization", &BprParams::regularization, 1e-7, 1, true, {}, "L2 penalty per update"},
+          {"epochs", &BprParams::epochs, 1, 5000, false, {}, "passes of as many samples as pairs"},
+      },
+      {{"factors", 16, 256}, {"learning_rate", 1e-3, 0.3}, {"regularization", 1e-5, 0.1}, {"epochs", 20, 300}});
   return s;
 }
 

@@ -17,7 +17,8 @@ const ParamSchema<CategoryCfParams>& CategoryCfParams::schema() {
                                                     false,
                                                     {},
                                                     "share of a category's affinity its parent receives (per level)"},
-                                               });
+                                               },
+                                               {{"ancestor_weight", 0, 1}});
   return s;
 }
 

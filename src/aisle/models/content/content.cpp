@@ -18,7 +18,8 @@ const ParamSchema<ContentParams>& ContentParams::schema() {
           {"brand_weight", &ContentParams::brand_weight, 0, 100, false, {}, "weight of the brand"},
           {"price_weight", &ContentParams::price_weight, 0, 100, false, {}, "weight of the price band"},
           {"text_weight", &ContentParams::text_weight, 0, 100, false, {}, "weight of name and description words"},
-      });
+      },
+      {{"category_weight", 0, 4}, {"brand_weight", 0, 4}, {"price_weight", 0, 4}, {"text_weight", 0, 4}});
   return s;
 }
 

@@ -14,30 +14,32 @@ namespace aisle {
 
 const ParamSchema<EaseParams>& EaseParams::schema() {
   static const ParamSchema<EaseParams> s(
-      "ease", {
-                  {"regularization", &EaseParams::regularization, 1e-3, 1e7, true, {}, "L2 penalty (lambda)"},
-                  {"transform",
-                   &EaseParams::transform,
-                   0,
-                   0,
-                   false,
-                   {"binary", "none", "log1p"},
-                   "user-item values: 1 per pair, the weight, or log(1 + weight)"},
-                  {"max_items",
-                   &EaseParams::max_items,
-                   1,
-                   60000,
-                   false,
-                   {},
-                   "refuse catalogs larger than this (memory 12 n^2 bytes, time ~n^3/3 flops)"},
-                  {"recency",
-                   &EaseParams::recency,
-                   0,
-                   1000,
-                   false,
-                   {},
-                   "half-life, in baskets back from the newest, of history weights (0: all equal)"},
-              });
+      "ease",
+      {
+          {"regularization", &EaseParams::regularization, 1e-3, 1e7, true, {}, "L2 penalty (lambda)"},
+          {"transform",
+           &EaseParams::transform,
+           0,
+           0,
+           false,
+           {"binary", "none", "log1p"},
+           "user-item values: 1 per pair, the weight, or log(1 + weight)"},
+          {"max_items",
+           &EaseParams::max_items,
+           1,
+           60000,
+           false,
+           {},
+           "refuse catalogs larger than this (memory 12 n^2 bytes, time ~n^3/3 flops)"},
+          {"recency",
+           &EaseParams::recency,
+           0,
+           1000,
+           false,
+           {},
+           "half-life, in baskets back from the newest, of history weights (0: all equal)"},
+      },
+      {{"regularization", 10, 1e5}, {"transform"}, {"recency", 0, 10}});
   return s;
 }
 

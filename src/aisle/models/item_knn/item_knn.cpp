@@ -12,17 +12,19 @@ namespace aisle {
 
 const ParamSchema<ItemKnnParams>& ItemKnnParams::schema() {
   static const ParamSchema<ItemKnnParams> s(
-      "item_knn", {
-                      {"neighbors", &ItemKnnParams::neighbors, 1, 10000, true, {}, "neighbours kept per item (K)"},
-                      {"shrink", &ItemKnnParams::shrink, 0, 1e5, false, {}, "added to the cosine's denominator"},
-                      {"weighting",
-                       &ItemKnnParams::weighting,
-                       0,
-                       0,
-                       false,
-                       {"none", "log1p", "bm25", "tfidf"},
-                       "user-item values the similarity is computed on"},
-                  });
+      "item_knn",
+      {
+          {"neighbors", &ItemKnnParams::neighbors, 1, 10000, true, {}, "neighbours kept per item (K)"},
+          {"shrink", &ItemKnnParams::shrink, 0, 1e5, false, {}, "added to the cosine's denominator"},
+          {"weighting",
+           &ItemKnnParams::weighting,
+           0,
+           0,
+           false,
+           {"none", "log1p", "bm25", "tfidf"},
+           "user-item values the similarity is computed on"},
+      },
+      {{"neighbors", 10, 1000}, {"shrink", 0, 100}, {"weighting"}});
   return s;
 }
 

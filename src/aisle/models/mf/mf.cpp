@@ -11,20 +11,26 @@ namespace aisle {
 
 const ParamSchema<MfParams>& MfParams::schema() {
   static const ParamSchema<MfParams> s(
-      "mf", {
-                {"factors", &MfParams::factors, 1, 1024, true, {}, "latent factors"},
-                {"learning_rate", &MfParams::learning_rate, 1e-5, 1, true, {}, "step size"},
-                {"regularization", &MfParams::regularization, 1e-7, 10, true, {}, "L2 penalty on factors and biases"},
-                {"epochs", &MfParams::epochs, 1, 1000, false, {}, "passes over the training pairs"},
-                {"optimizer", &MfParams::optimizer, 0, 0, false, {"sgd", "adam"}, "update rule"},
-                {"holdout",
-                 &MfParams::holdout,
-                 0,
-                 0.5,
-                 false,
-                 {},
-                 "fraction of pairs held out to report RMSE when no validation pairs are given"},
-            });
+      "mf",
+      {
+          {"factors", &MfParams::factors, 1, 1024, true, {}, "latent factors"},
+          {"learning_rate", &MfParams::learning_rate, 1e-5, 1, true, {}, "step size"},
+          {"regularization", &MfParams::regularization, 1e-7, 10, true, {}, "L2 penalty on factors and biases"},
+          {"epochs", &MfParams::epochs, 1, 1000, false, {}, "passes over the training pairs"},
+          {"optimizer", &MfParams::optimizer, 0, 0, false, {"sgd", "adam"}, "update rule"},
+          {"holdout",
+           &MfParams::holdout,
+           0,
+           0.5,
+           false,
+           {},
+           "fraction of pairs held out to report RMSE when no validation pairs are given"},
+      },
+      {{"factors", 4, 128},
+       {"learning_rate", 1e-3, 0.1},
+       {"regularization", 1e-3, 1},
+       {"epochs", 5, 100},
+       {"optimizer"}});
   return s;
 }
 

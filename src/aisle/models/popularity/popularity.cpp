@@ -6,22 +6,24 @@ namespace aisle {
 
 const ParamSchema<PopularityParams>& PopularityParams::schema() {
   static const ParamSchema<PopularityParams> s(
-      "popularity", {
-                        {"by",
-                         &PopularityParams::by,
-                         0,
-                         0,
-                         false,
-                         {"weight", "users"},
-                         "what an item's popularity counts: the weight of its pairs, or its users"},
-                        {"window_days",
-                         &PopularityParams::window_days,
-                         0,
-                         36500,
-                         false,
-                         {},
-                         "count only pairs whose last event lies this many days before the newest (0: all)"},
-                    });
+      "popularity",
+      {
+          {"by",
+           &PopularityParams::by,
+           0,
+           0,
+           false,
+           {"weight", "users"},
+           "what an item's popularity counts: the weight of its pairs, or its users"},
+          {"window_days",
+           &PopularityParams::window_days,
+           0,
+           36500,
+           false,
+           {},
+           "count only pairs whose last event lies this many days before the newest (0: all)"},
+      },
+      {{"by"}, {"window_days", 0, 730}});
   return s;
 }
 

@@ -6,15 +6,17 @@
 namespace aisle {
 
 const ParamSchema<TrendingParams>& TrendingParams::schema() {
-  static const ParamSchema<TrendingParams> s("trending", {
-                                                             {"half_life_days",
-                                                              &TrendingParams::half_life_days,
-                                                              0.01,
-                                                              3650,
-                                                              true,
-                                                              {},
-                                                              "days after which an interaction counts half"},
-                                                         });
+  static const ParamSchema<TrendingParams> s("trending",
+                                             {
+                                                 {"half_life_days",
+                                                  &TrendingParams::half_life_days,
+                                                  0.01,
+                                                  3650,
+                                                  true,
+                                                  {},
+                                                  "days after which an interaction counts half"},
+                                             },
+                                             {{"half_life_days", 0.5, 365}});
   return s;
 }
 
