@@ -55,3 +55,11 @@ section "store load: PostgreSQL (COPY), throwaway local server"
 section "models: fit and batch top-10, 100k users x 50k items x ~4.9M nonzeros, AISLE_THREADS=2"
 [[ -f "$data/m1/events.csv" ]] || "$build/aisle" synth --users 100000 --items 50000 --events 8300000 --seed 1 --out "$data/m1" >/dev/null
 AISLE_THREADS=2 "$build/bench/bench_models" retailrocket "$data/m1/events.csv"  # 2x/4x shapes: docs/PERFORMANCE.md
+
+section "evaluation: every model at its defaults on the Online Retail reference split (../shared/splits), AISLE_THREADS=2"
+splits="$root/../shared/splits/online-retail-uci"
+if [[ -f "$splits/train.csv.zst" ]]; then
+  for ((i = 1; i <= 3; i++)); do AISLE_THREADS=2 "$build/bench/bench_evaluate" "$splits/train.csv.zst" "$splits/test.csv.zst"; done
+else
+  echo "skipped: $splits not found"
+fi

@@ -1,0 +1,77 @@
+// The evaluation of every registered model at its defaults on a split in the exchange format:
+// read, fit, rank every evaluated user, bootstrap intervals (1,000 resamples), paired tests
+// against popularity. What `aisle evaluate --models <all>` does, timed stage by stage.
+//   bench_evaluate TRAIN.csv[.zst] TEST.csv[.zst] ; AISLE_THREADS (default 2)
+// Prints per model its fit, ranking and summary seconds and NDCG@10, then the total wall time.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "aisle/data/readers/reader.h"
+#include "aisle/eval/evaluator.h"
+#include "aisle/eval/report.h"
+#include "aisle/models/registry.h"
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace aisle;
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: bench_evaluate TRAIN TEST\n");
+    return 2;
+  }
+  const char* t = std::getenv("AISLE_THREADS");
+  const int threads = t != nullptr ? std::atoi(t) : 2;
+  const auto start = std::chrono::steady_clock::now();
+  ReadOptions options;
+  options.context.threads = threads;
+  EventLog train, test;
+  read_files("csv", std::vector<std::string>{argv[1]}, options, train);
+  read_files("csv", std::vector<std::string>{argv[2]}, options, test);
+  const Interactions train_pairs =
+      aggregate(train.events, options.weighting.resolve(train.event_types), train.users.size(), train.items.size());
+  IdMap users = train.users, items = train.items;
+  for (Event& e : test.events) {
+    e.user = users.intern(test.users.name(e.user));
+    e.item = items.intern(test.items.name(e.item));
+  }
+  const Interactions test_pairs =
+      aggregate(test.events, options.weighting.resolve(test.event_types), users.size(), items.size());
+  EvalOptions eval;
+  eval.threads = threads;
+  const Evaluator evaluator(train_pairs, make_test_set(train_pairs, test_pairs), eval);
+  const std::uint32_t bounds[] = {3, 10};
+  const Segments segments = segment_by_history(train_pairs, evaluator.test(), bounds);
+  std::printf("read + split: %.2f s; %u users, %u items, %zu training pairs, %zu evaluated users; %d threads\n",
+              seconds_since(start), train_pairs.num_users, train_pairs.num_items, train_pairs.num_pairs(),
+              evaluator.test().size(), threads);
+  std::printf("%-12s %8s %8s %8s %9s\n", "model", "fit s", "rank s", "stats s", "ndcg@10");
+  EvaluationReport report;
+  report.ks = eval.ks;
+  for (const ModelInfo& info : model_table()) {
+    FitContext context;
+    context.run.threads = threads;
+    auto t0 = std::chrono::steady_clock::now();
+    const TrainedModel model = train_model(info.name, train_pairs, train.catalog, train.users, train.items, context);
+    const double fit = seconds_since(t0);
+    const Evaluation e = evaluator.evaluate(model);
+    t0 = std::chrono::steady_clock::now();
+    report.models.push_back(summarize(std::string(info.name), fit, e, segments, 1000, 42));
+    const double stats = seconds_since(t0);
+    std::printf("%-12.*s %8.2f %8.2f %8.2f %9.4f\n", static_cast<int>(info.name.size()), info.name.data(), fit,
+                e.rank_seconds, stats, report.models.back().find("ndcg@10")->value);
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  compare_with_baseline(report, 0, 1000, 42);
+  std::printf("paired tests against %s: %.2f s\n", report.baseline.c_str(), seconds_since(t0));
+  std::printf("total: %.2f s wall\n", seconds_since(start));
+  return 0;
+}
