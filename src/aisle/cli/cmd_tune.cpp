@@ -63,7 +63,7 @@ void run_tune(const TuneFlags& flags, const GlobalOptions& global) {
   Study study(options, validation.train, validation.test, data.catalog, description);
   std::printf("tuning %s on %s (%s of the training data), %d trials, %s\n", flags.model.c_str(), options.metric.c_str(),
               validation.description.c_str(), options.trials,
-              options.prune ? "pruning below the median at steps 1, 2, 4, ..." : "no pruning");
+              options.prune ? "pruning below the median at steps 4, 8, 16, ..." : "no pruning");
   if (!study.trials().empty())
     std::printf("resuming %s: %zu trials done\n", flags.study.c_str(), study.trials().size());
   std::printf("%5s  %-9s %10s %8s  %s\n", "trial", "state", options.metric.c_str(), "seconds", "spec");

@@ -79,7 +79,7 @@ std::string describe_data(const EvaluationReport& r) {
 
 // One bar chart as inline SVG: a bar per model with its interval as a whisker.
 std::string svg_bars(const EvaluationReport& r, const std::string& metric) {
-  const int row = 26, label_w = 260, bar_w = 420, height = row * static_cast<int>(r.models.size()) + 30;
+  const int row = 26, label_w = 340, bar_w = 420, height = row * static_cast<int>(r.models.size()) + 30;
   double top = 0;
   for (const ModelReport& m : r.models) {
     if (const MetricValue* v = m.find(metric)) top = std::max(top, v->interval ? v->interval->hi : v->value);
@@ -93,8 +93,10 @@ std::string svg_bars(const EvaluationReport& r, const std::string& metric) {
     const MetricValue* v = m.find(metric);
     const double value = v != nullptr ? v->value : 0;
     const auto x = [&](double val) { return label_w + static_cast<int>(std::lround(bar_w * val / top)); };
+    const std::string label = m.spec.size() > 52 ? m.spec.substr(0, 51) + "\u2026" : m.spec;
     svg += "<text x='" + std::to_string(label_w - 6) + "' y='" + std::to_string(y + 15) +
-           "' text-anchor='end' class='label'>" + html_escape(m.spec.substr(0, 40)) + "</text>";
+           "' text-anchor='end' class='label'><title>" + html_escape(m.spec) + "</title>" + html_escape(label) +
+           "</text>";
     svg += "<rect x='" + std::to_string(label_w) + "' y='" + std::to_string(y + 3) + "' width='" +
            std::to_string(x(value) - label_w) + "' height='16' class='" + (m.spec == r.baseline ? "bar base" : "bar") +
            "'/>";
@@ -375,7 +377,8 @@ std::string to_html(const EvaluationReport& r) {
       "body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#222}"
       "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
       "td:first-child,th:first-child{text-align:left;font-family:monospace}"
-      ".title{font-weight:bold;font-size:13px}.label,.value{font-size:12px}.bar{fill:#4c78a8}.base{fill:#9d9d9d}"
+      ".title{font-weight:bold;font-size:13px}.label{font:11px monospace}.value{font-size:12px}"
+      ".scroll{overflow-x:auto}.bar{fill:#4c78a8}.base{fill:#9d9d9d}"
       ".whisker{stroke:#222;stroke-width:1.5}.c0{fill:#4c78a8}.c1{fill:#f58518}.c2{fill:#54a24b}.c3{fill:#e45756}"
       ".c4{fill:#72b7b2}.c5{fill:#b279a2}.c6{fill:#eeca3b}.c7{fill:#9d755d}"
       "</style></head><body><h1>aisle evaluation</h1><ul>";
@@ -388,7 +391,7 @@ std::string to_html(const EvaluationReport& r) {
   for (std::size_t k : r.ks) {
     const std::string at = "@" + std::to_string(k);
     h += "<h2>K = " + std::to_string(k) + "</h2>" + svg_bars(r, "ndcg" + at) + svg_bars(r, "hr" + at);
-    h += "<table><tr><th>model</th><th>fit s</th><th>users/s</th>";
+    h += "<div class='scroll'><table><tr><th>model</th><th>fit s</th><th>users/s</th>";
     for (const char* name : {"hr", "precision", "recall", "ndcg", "mrr", "map", "f1", "coverage", "popularity"}) {
       h += "<th>" + std::string(name) + at + "</th>";
     }
@@ -404,7 +407,7 @@ std::string to_html(const EvaluationReport& r) {
       h += "<td>" + (c != nullptr ? lift_text(c->lift) + " (" + p_text(c->p_value) + ")" : std::string("baseline")) +
            "</td></tr>";
     }
-    h += "</table>";
+    h += "</table></div>";
   }
   const std::string nd = "ndcg@" + std::to_string(r.ks.front());
   if (!r.models.empty()) {

@@ -35,8 +35,10 @@ EvalOptions validation_options(const TuneOptions& o) {
   return e;
 }
 
+// Steps 4, 8, 16, ...: the first iterations say little about where a fit ends (a small
+// learning rate starts slow), so nothing is judged before step 4.
 bool is_checkpoint_step(int step) {
-  return step > 0 && (step & (step - 1)) == 0;
+  return step >= 4 && (step & (step - 1)) == 0;
 }
 
 double median(std::vector<double> v) {

@@ -1,7 +1,7 @@
 // `aisle tune`: a study of one model's parameters on a validation split. Trials are proposed by
 // the TPE sampler (tpe.h) over the parameters the model's schema marks as tuned, fitted on the
 // training part and scored on the validation part (never on a test split). Iterative models
-// report at checkpoints (steps 1, 2, 4, 8, ...): a trial whose value there is below the median of
+// report at checkpoints (steps 4, 8, 16, ...): a trial whose value there is below the median of
 // earlier trials at the same step is pruned (the median rule), after a warm-up.
 //
 // A study can be journaled: one JSON line per finished trial, appended as it finishes. Running
