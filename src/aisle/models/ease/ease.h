@@ -12,9 +12,10 @@
 namespace aisle {
 
 struct EaseParams {
-  // Defaults chosen on three data sets (docs/RESULTS.md): the best worst case of a grid.
-  float regularization = 700.0f;
-  std::string transform = "log1p";
+  // Defaults chosen on validation splits of three data sets (docs/RESULTS.md,
+  // scripts/choose-default.sh): the best worst case of a grid.
+  float regularization = 500.0f;
+  std::string transform = "binary";
   int max_items = 20000;
   float recency = 2.0f;  // half-life in baskets of the history's recency weights; 0: off
   static const ParamSchema<EaseParams>& schema();
