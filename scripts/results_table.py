@@ -4,6 +4,7 @@
 Usage: results_table.py OUT_DIR NAME [NAME...]  (NAME: a report folder under OUT_DIR)
 """
 import json
+import re
 import sys
 
 
@@ -14,6 +15,7 @@ def short(spec):
 
 def table(path):
     rep = json.load(open(path))
+    rep['split'] = re.sub(r'/\S*?/shared/', '../shared/', rep['split'])
     d = rep['dataset']
     lines = [f"{d['evaluated_users']:,} users evaluated on {d['test_pairs']:,} test pairs "
              f"({d['test_items_not_in_training']} on items never in training); {d['train_pairs']:,} training pairs, "
