@@ -137,11 +137,18 @@ TEST(EvalCli, TuneFindsASpecAndResumesItsStudy) {
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_TRUE(contains(r.output, "resuming")) << r.output;
   EXPECT_EQ(line_count(study), 8u);
+  // The same data under another name is the same study (journals check content, not paths).
+  const std::string copy = dir.file("renamed.csv.zst");
+  std::filesystem::copy_file(kTrain, copy);
+  r = test::run_aisle("tune --model als --train " + copy + " --threads 1 --startup 3 --study " + study + " --trials 8");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "resuming")) << r.output;
+  EXPECT_EQ(line_count(study), 9u);
   // Another model's study in the same journal is refused, and the journal is left as it was.
   r = test::run_aisle("tune --model ease --train " + kTrain + " --trials 2 --study " + study);
   EXPECT_EQ(r.code, 3);
   EXPECT_TRUE(contains(r.output, "give another --study file")) << r.output;
-  EXPECT_EQ(line_count(study), 8u);
+  EXPECT_EQ(line_count(study), 9u);
   r = test::run_aisle("tune --model als --train " + kTrain + " --test " + kTest);
   EXPECT_EQ(r.code, 2);
   EXPECT_TRUE(contains(r.output, "never reads a test split")) << r.output;

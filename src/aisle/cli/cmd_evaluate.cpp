@@ -133,7 +133,8 @@ void add_evaluate_command(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("--models", flags->models,
                  "model specs separated by commas (default: popularity and the default recommender)");
   sub.add_option("--k", flags->ks, "cut-offs, e.g. 10,20 (default 10)");
-  sub.add_option("--baseline", flags->baseline, "model the others are compared with (default: popularity)");
+  sub.add_option("--baseline", flags->baseline,
+                 "model the others are compared with (default: popularity, else the first model)");
   sub.add_option("--out", flags->out, "folder for report.json, report.md and report.html");
   sub.add_option("--segments", flags->segments, "user segments by training pairs: bounds, e.g. 3,10 (default)");
   sub.add_option("--resamples", flags->resamples, "bootstrap and permutation resamples (default 1000)");

@@ -58,7 +58,12 @@ void run_tune(const TuneFlags& flags, const GlobalOptions& global) {
   SplitOptions split_options;
   split_options.seed = options.seed;
   const Split validation = split_pairs(data.train, split_options);
-  const std::string description = data.info.source + "; " + std::to_string(data.train.num_pairs()) +
+  // What a journal is checked against on resume: the data by content (a file named differently
+  // or from another folder is the same data), its size, and how validation was carved.
+  std::string fingerprint;
+  for (const auto& [file, hash] : data.info.file_sha256) fingerprint += (fingerprint.empty() ? "sha256 " : ", ") + hash;
+  if (fingerprint.empty()) fingerprint = data.info.source;
+  const std::string description = fingerprint + "; " + std::to_string(data.train.num_pairs()) +
                                   " training pairs; validation: " + validation.description;
   Study study(options, validation.train, validation.test, data.catalog, description);
   std::printf("tuning %s on %s (%s of the training data), %d trials, %s\n", flags.model.c_str(), options.metric.c_str(),
