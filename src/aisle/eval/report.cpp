@@ -93,7 +93,7 @@ std::string svg_bars(const EvaluationReport& r, const std::string& metric) {
     const MetricValue* v = m.find(metric);
     const double value = v != nullptr ? v->value : 0;
     const auto x = [&](double val) { return label_w + static_cast<int>(std::lround(bar_w * val / top)); };
-    const std::string label = m.spec.size() > 52 ? m.spec.substr(0, 51) + "\u2026" : m.spec;
+    const std::string label = m.spec.size() > 46 ? m.spec.substr(0, 45) + "\u2026" : m.spec;
     svg += "<text x='" + std::to_string(label_w - 6) + "' y='" + std::to_string(y + 15) +
            "' text-anchor='end' class='label'><title>" + html_escape(m.spec) + "</title>" + html_escape(label) +
            "</text>";
@@ -115,28 +115,33 @@ std::string svg_bars(const EvaluationReport& r, const std::string& metric) {
 // Grouped bars: per segment of users, one bar per model.
 std::string svg_segments(const EvaluationReport& r, std::size_t metric_index, const std::string& metric) {
   const std::size_t models = r.models.size(), segments = r.segment_names.size();
-  const int bar = 14, gap = 18, group = bar * static_cast<int>(models) + gap, h = 180;
-  const int width = 60 + group * static_cast<int>(segments) + 20;
+  const int bar = 18, gap = 48, group = bar * static_cast<int>(models) + gap, h = 180, left = 50;
+  const int width = std::max(520, left + group * static_cast<int>(segments));
   double top = 0;
   for (const ModelReport& m : r.models) {
     for (const auto& s : m.segment_means) top = std::max(top, s[metric_index]);
   }
   if (top <= 0) top = 1;
   std::string svg = "<svg xmlns='http://www.w3.org/2000/svg' width='" + std::to_string(width) + "' height='" +
-                    std::to_string(h + 50) + "' role='img' aria-label='segments'>";
-  svg += "<text x='0' y='14' class='title'>" + html_escape(metric) + " by training interactions per user</text>";
+                    std::to_string(h + 70) + "' role='img' aria-label='segments'>";
+  svg += "<text x='0' y='14' class='title'>" + html_escape(metric) +
+         " by the user's number of training interactions</text>";
+  svg += "<text x='" + std::to_string(left - 6) + "' y='34' text-anchor='end' class='value'>" + fixed(top, 3) +
+         "</text><line x1='" + std::to_string(left) + "' x2='" + std::to_string(width) +
+         "' y1='30' y2='30' class='grid'/>";
   for (std::size_t s = 0; s < segments; ++s) {
-    const int x0 = 60 + group * static_cast<int>(s);
+    const int x0 = left + group * static_cast<int>(s);
     for (std::size_t m = 0; m < models; ++m) {
       const double v = r.models[m].segment_means.empty() ? 0 : r.models[m].segment_means[s][metric_index];
       const int bh = static_cast<int>(std::lround(h * v / top));
-      svg += "<rect x='" + std::to_string(x0 + bar * static_cast<int>(m)) + "' y='" + std::to_string(20 + h - bh) +
+      svg += "<rect x='" + std::to_string(x0 + bar * static_cast<int>(m)) + "' y='" + std::to_string(30 + h - bh) +
              "' width='" + std::to_string(bar - 2) + "' height='" + std::to_string(bh) + "' class='c" +
              std::to_string(m % 8) + "'><title>" + html_escape(r.models[m].spec) + ": " + fixed(v, 4) +
              "</title></rect>";
     }
-    svg += "<text x='" + std::to_string(x0) + "' y='" + std::to_string(h + 36) + "' class='label'>" +
-           html_escape(r.segment_names[s]) + " (" + std::to_string(r.segment_users[s]) + " users)</text>";
+    svg += "<text x='" + std::to_string(x0) + "' y='" + std::to_string(h + 48) + "' class='label'>" +
+           html_escape(r.segment_names[s]) + "</text><text x='" + std::to_string(x0) + "' y='" +
+           std::to_string(h + 62) + "' class='label'>" + std::to_string(r.segment_users[s]) + " users</text>";
   }
   return svg + "</svg>";
 }
@@ -379,7 +384,8 @@ std::string to_html(const EvaluationReport& r) {
       "td:first-child,th:first-child{text-align:left;font-family:monospace}"
       ".title{font-weight:bold;font-size:13px}.label{font:11px monospace}.value{font-size:12px}"
       ".scroll{overflow-x:auto}.bar{fill:#4c78a8}.base{fill:#9d9d9d}"
-      ".whisker{stroke:#222;stroke-width:1.5}.c0{fill:#4c78a8}.c1{fill:#f58518}.c2{fill:#54a24b}.c3{fill:#e45756}"
+      ".whisker{stroke:#222;stroke-width:1.5}.grid{stroke:#ccc}.c0{fill:#4c78a8}.c1{fill:#f58518}.c2{fill:#54a24b}.c3{"
+      "fill:#e45756}"
       ".c4{fill:#72b7b2}.c5{fill:#b279a2}.c6{fill:#eeca3b}.c7{fill:#9d755d}"
       "</style></head><body><h1>aisle evaluation</h1><ul>";
   h += "<li>Split: " + html_escape(r.split) + "</li><li>Ranking: " + html_escape(r.ranking) + "</li>";
