@@ -73,5 +73,22 @@ TEST(ModelsCli, ModelsReferenceMatchesDocs) {
       << "regenerate docs/MODELS.md with: aisle models --markdown > docs/MODELS.md";
 }
 
+TEST(ModelsCli, EarlyStoppingChoosesTheIterationsOnValidation) {
+  test::TempDir dir;
+  const Result r = run("train --model als:factors=8,iterations=25 --events " + test::fixture("eval/or-train.csv.zst") +
+                       " --early-stop ndcg@10 --patience 2 --threads 1 --out " + dir.file("m.bin"));
+  ASSERT_EQ(r.code, 0) << r.output;
+  // The step marked best is the iteration count of the model fitted on all the training pairs.
+  const auto best = r.output.find("  best\n");
+  ASSERT_NE(best, std::string::npos) << r.output;
+  const auto line = r.output.rfind('\n', best) + 1;
+  const int step = std::stoi(r.output.substr(line, best - line));
+  EXPECT_TRUE(contains(r.output, ",iterations=" + std::to_string(step) + ",")) << r.output;
+  const Result ease = run("train --model ease --events " + test::fixture("eval/or-train.csv.zst") +
+                          " --early-stop ndcg@10 --out " + dir.file("e.bin"));
+  EXPECT_EQ(ease.code, 2);
+  EXPECT_TRUE(contains(ease.output, "models that do: als, bpr, mf")) << ease.output;
+}
+
 }  // namespace
 }  // namespace aisle

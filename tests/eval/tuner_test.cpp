@@ -8,6 +8,7 @@
 
 #include "aisle/core/error.h"
 #include "aisle/data/readers/reader.h"
+#include "aisle/eval/early_stop.h"
 #include "aisle/models/registry.h"
 #include "test_util.h"
 
@@ -174,6 +175,36 @@ TEST(Study, RejectsAMetricItCannotCompute) {
   EXPECT_THROW(Study(o, d.fit, d.validation, d.log.catalog, "fixture"), ConfigError);
   o.metric = "auc@10";
   EXPECT_THROW(Study(o, d.fit, d.validation, d.log.catalog, "fixture"), ConfigError);
+}
+
+}  // namespace
+}  // namespace aisle
+
+namespace aisle {
+namespace {
+
+TEST(EarlyStop, StopsPatienceStepsAfterTheBest) {
+  const Data d;
+  RunContext run;
+  const EarlyStop s =
+      find_best_step("als:factors=16,iterations=30", d.fit, d.validation, d.log.catalog, "ndcg@10", 2, run);
+  ASSERT_FALSE(s.curve.empty());
+  double best = -1;
+  for (const auto& [step, value] : s.curve) best = std::max(best, value);
+  EXPECT_DOUBLE_EQ(s.best_value, best);
+  // Steps are 1, 2, 3, ... and the fit ran at most `patience` steps past the best one.
+  for (std::size_t i = 0; i < s.curve.size(); ++i) EXPECT_EQ(s.curve[i].first, static_cast<int>(i) + 1);
+  EXPECT_LE(s.curve.back().first - s.best_step, 2);
+  EXPECT_TRUE(s.curve.back().first == 30 || s.curve.back().first - s.best_step == 2);
+}
+
+TEST(EarlyStop, RefusesModelsWithoutStepsAndUnknownMetrics) {
+  const Data d;
+  RunContext run;
+  EXPECT_THROW(find_best_step("ease", d.fit, d.validation, d.log.catalog, "ndcg@10", 2, run), ConfigError);
+  EXPECT_THROW(find_best_step("als", d.fit, d.validation, d.log.catalog, "ndcg", 2, run), ConfigError);
+  EXPECT_THROW(find_best_step("als", d.fit, d.validation, d.log.catalog, "auc@10", 2, run), ConfigError);
+  EXPECT_THROW(find_best_step("als", d.fit, d.validation, d.log.catalog, "ndcg@10", 0, run), ConfigError);
 }
 
 }  // namespace

@@ -54,3 +54,22 @@ TEST(ModelSpec, EveryModelDescribesItsParameters) {
 
 }  // namespace
 }  // namespace aisle
+
+namespace aisle {
+namespace {
+
+TEST(SpecWith, SetsOneParameterOfTheCanonicalSpec) {
+  const std::string spec = spec_with("als:factors=8", "iterations", "5");
+  EXPECT_EQ(spec.rfind("als:factors=8,", 0), 0u);
+  EXPECT_NE(spec.find(",iterations=5,"), std::string::npos);
+  EXPECT_EQ(create_model(spec)->params(), spec.substr(4));
+  EXPECT_THROW(spec_with("als", "epochs", "5"), ConfigError);      // als has iterations
+  EXPECT_THROW(spec_with("als", "iterations", "0"), ConfigError);  // out of range
+  for (const ModelInfo& m : model_table()) {
+    if (m.step_param.empty()) continue;
+    EXPECT_NO_THROW(spec_with(m.name, m.step_param, "2")) << m.name;  // the declared step parameter exists
+  }
+}
+
+}  // namespace
+}  // namespace aisle

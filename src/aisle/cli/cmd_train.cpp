@@ -3,6 +3,7 @@
 // `csv` reads the exchange format user,item,weight,timestamp as is), aggregates them into pairs
 // with the configured weights, fits the model and writes the model file. Without --model it
 // fits the default recommender (registry.h); without --out it writes model.path of the config.
+// --early-stop METRIC chooses an iterative model's step count on a validation split first.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -11,6 +12,8 @@
 #include "aisle/cli/progress_bar.h"
 #include "aisle/core/error.h"
 #include "aisle/data/readers/reader.h"
+#include "aisle/eval/early_stop.h"
+#include "aisle/eval/split.h"
 #include "aisle/models/model_file.h"
 #include "aisle/models/registry.h"
 #include "aisle/models/trained_model.h"
@@ -21,11 +24,29 @@ namespace aisle::cli {
 namespace {
 
 struct TrainFlags {
-  std::string model, store, format = "csv", out, weights;
+  std::string model, store, format = "csv", out, weights, early_stop;
+  int patience = 3;
   std::vector<std::string> events;
   int threads = -1;
   long long seed = -1;
 };
+
+// Early stopping: the step count is chosen on a validation split of the training pairs
+// (eval/early_stop.h), then the model is fitted on all of them with that count.
+std::string choose_steps(const std::string& spec, const Interactions& pairs, const Catalog& catalog,
+                         const TrainFlags& flags, const RunContext& run) {
+  SplitOptions split_options;
+  split_options.seed = run.seed;
+  const Split validation = split_pairs(pairs, split_options);
+  const EarlyStop stop =
+      find_best_step(spec, validation.train, validation.test, catalog, flags.early_stop, flags.patience, run);
+  std::printf("early stopping on %s, validation: %s of the training pairs\nstep  %s\n", flags.early_stop.c_str(),
+              validation.description.c_str(), flags.early_stop.c_str());
+  for (const auto& [step, value] : stop.curve)
+    std::printf("%4d  %.6f%s\n", step, value, step == stop.best_step ? "  best" : "");
+  const std::unique_ptr<Recommender> model = create_model(spec);
+  return spec_with(spec, find_model(model->kind()).step_param, std::to_string(stop.best_step));
+}
 
 void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   Config config = global.load();
@@ -50,7 +71,8 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   if (log.events.empty()) throw InputError("no interactions to train on");
   const Interactions pairs =
       aggregate(log.events, config.weighting.resolve(log.event_types), log.users.size(), log.items.size());
-  const std::string spec = flags.model.empty() ? std::string(default_model_spec(pairs.num_items)) : flags.model;
+  std::string spec = flags.model.empty() ? std::string(default_model_spec(pairs.num_items)) : flags.model;
+  if (!flags.early_stop.empty()) spec = choose_steps(spec, pairs, log.catalog, flags, options.context);
   std::printf("training %s on %u users, %u items, %zu pairs (weights %s)\n", spec.c_str(), pairs.num_users,
               pairs.num_items, pairs.num_pairs(), config.weighting.to_string().c_str());
 
@@ -90,6 +112,10 @@ void add_train_command(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("--weights", flags->weights, "event type weights (default: interactions.weights of the config)");
   sub.add_option("--threads", flags->threads, "threads (default: run.threads of the config; 0 = one per core)");
   sub.add_option("--seed", flags->seed, "seed (default: run.seed of the config)");
+  sub.add_option("--early-stop", flags->early_stop,
+                 "choose the iterations/epochs on a validation split of the training data by this metric "
+                 "(e.g. ndcg@10), then fit on all of it (als, bpr, mf)");
+  sub.add_option("--patience", flags->patience, "early stopping: steps without a new best before stopping (3)");
   sub.callback([flags, &global] { run_train(*flags, global); });
 }
 

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "aisle/core/error.h"
+#include "aisle/core/text.h"
 #include "aisle/models/als/als.h"
 #include "aisle/models/bpr/bpr.h"
 #include "aisle/models/category_cf/category_cf.h"
@@ -33,23 +34,24 @@ std::vector<ParamInfo> describe() {
 std::span<const ModelInfo> model_table() {
   static const std::array<ModelInfo, 9> kModels = {{
       {"popularity", "the most popular items for everyone, by weight or users, optionally in a recent window",
-       describe<PopularityParams>, create<Popularity>},
-      {"trending", "popularity with exponential time decay (half-life)", describe<TrendingParams>, create<Trending>},
+       describe<PopularityParams>, create<Popularity>, ""},
+      {"trending", "popularity with exponential time decay (half-life)", describe<TrendingParams>, create<Trending>,
+       ""},
       {"als", "implicit ALS (Hu, Koren, Volinsky) with conjugate gradient; fold-in for new histories",
-       describe<AlsParams>, create<Als>},
+       describe<AlsParams>, create<Als>, "iterations"},
       {"bpr", "Bayesian personalized ranking by multi-threaded SGD; fold-in for new histories", describe<BprParams>,
-       create<Bpr>},
+       create<Bpr>, "epochs"},
       {"item_knn",
        "item-item cosine similarity with shrinkage (none, log1p, bm25 or tfidf weighting), top-K neighbours",
-       describe<ItemKnnParams>, create<ItemKnn>},
+       describe<ItemKnnParams>, create<ItemKnn>, ""},
       {"ease", "EASE (Steck 2019), closed-form item-item model; catalogs up to max_items", describe<EaseParams>,
-       create<Ease>},
+       create<Ease>, ""},
       {"category_cf", "user-category affinity over the category tree; top items of the strongest categories, mixed",
-       describe<CategoryCfParams>, create<CategoryCf>},
+       describe<CategoryCfParams>, create<CategoryCf>, ""},
       {"content", "tf-idf of catalog attributes (categories, brand, price band, words); scores items without events",
-       describe<ContentParams>, create<Content>},
+       describe<ContentParams>, create<Content>, ""},
       {"mf", "explicit matrix factorization with biases (SGD or Adam) on ratings or quantities; held-out RMSE",
-       describe<MfParams>, create<Mf>},
+       describe<MfParams>, create<Mf>, "epochs"},
   }};
   return kModels;
 }
@@ -79,6 +81,23 @@ std::string models_with_similar_items() {
   for (const ModelInfo& m : model_table()) {
     if (capability<SimilarItems>(*m.create({})) != nullptr) out += (out.empty() ? "" : ", ") + std::string(m.name);
   }
+  return out;
+}
+
+std::string spec_with(std::string_view spec, std::string_view key, std::string_view value) {
+  const std::unique_ptr<Recommender> model = create_model(spec);
+  std::string args;
+  bool found = false;
+  const std::string params = model->params();
+  for (std::string_view part : split(params, ",")) {
+    const std::string_view name = part.substr(0, part.find('='));
+    found = found || name == key;
+    args += (args.empty() ? "" : ",") + (name == key ? std::string(key) + "=" + std::string(value) : std::string(part));
+  }
+  if (!found)
+    throw ConfigError("model '" + std::string(model->kind()) + "' has no parameter '" + std::string(key) + "'");
+  const std::string out = std::string(model->kind()) + ":" + args;
+  create_model(out);  // the value is checked like any spec's
   return out;
 }
 

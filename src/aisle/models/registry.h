@@ -18,6 +18,9 @@ struct ModelInfo {
   std::string_view summary;
   std::vector<ParamInfo> (*params)();
   std::unique_ptr<Recommender> (*create)(std::string_view args);
+  // The parameter counting the fit's steps (iterations, epochs) for models that report
+  // checkpoints and can be stopped early; empty for the others.
+  std::string_view step_param;
 };
 
 std::span<const ModelInfo> model_table();
@@ -25,6 +28,8 @@ std::span<const ModelInfo> model_table();
 const ModelInfo& find_model(std::string_view name);
 // Creates an unfitted model from "als:factors=64,iterations=15"; throws ConfigError.
 std::unique_ptr<Recommender> create_model(std::string_view spec);
+// The canonical spec (every parameter) of `spec` with `key` set to `value`.
+std::string spec_with(std::string_view spec, std::string_view key, std::string_view value);
 // The default recommender for a catalog of `num_items` items: what `aisle train` and `aisle
 // evaluate` fit when no model is named (and so what `aisle recommend` serves from the default
 // model file). EASE with its defaults, chosen from evidence on three data sets (docs/RESULTS.md);
