@@ -15,19 +15,21 @@ EarlyStop find_best_step(const std::string& spec, const Interactions& fit, const
     for (const ModelInfo& m : model_table()) {
       if (!m.step_param.empty()) iterative += (iterative.empty() ? "" : ", ") + std::string(m.name);
     }
-    throw ConfigError("model '" + std::string(model->kind()) + "' has no steps to stop early; models that do: " +
-                      iterative);
+    throw ConfigError("model '" + std::string(model->kind()) +
+                      "' has no steps to stop early; models that do: " + iterative);
   }
   if (patience < 1) throw ConfigError("--patience must be at least 1");
   const auto at = metric.find('@');
   const auto k = at == std::string::npos ? std::nullopt : parse_int(std::string_view(metric).substr(at + 1));
-  if (!k || *k < 1) throw ConfigError("--early-stop: expected a ranking metric such as ndcg@10, found '" + metric + "'");
+  if (!k || *k < 1)
+    throw ConfigError("--early-stop: expected a ranking metric such as ndcg@10, found '" + metric + "'");
   EvalOptions options;
   options.ks = {static_cast<std::size_t>(*k)};
   options.threads = run.threads;
   options.seed = run.seed;
   const Evaluator evaluator(fit, make_test_set(fit, validation), options);
-  if (evaluator.test().size() == 0) throw InputError("the validation split holds no user: too little data to stop early on");
+  if (evaluator.test().size() == 0)
+    throw InputError("the validation split holds no user: too little data to stop early on");
   UserMetrics names;
   names.names = metrics::per_user_metric_names(options.ks.front());
   const std::size_t index = names.index_of(metric);
