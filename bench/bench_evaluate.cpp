@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "aisle/data/readers/reader.h"
+#include "aisle/data/exchange.h"
 #include "aisle/eval/evaluator.h"
 #include "aisle/eval/report.h"
 #include "aisle/models/registry.h"
@@ -33,21 +33,12 @@ int main(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
   ReadOptions options;
   options.context.threads = threads;
-  EventLog train, test;
-  read_files("csv", std::vector<std::string>{argv[1]}, options, train);
-  read_files("csv", std::vector<std::string>{argv[2]}, options, test);
-  const Interactions train_pairs =
-      aggregate(train.events, options.weighting.resolve(train.event_types), train.users.size(), train.items.size());
-  IdMap users = train.users, items = train.items;
-  for (Event& e : test.events) {
-    e.user = users.intern(test.users.name(e.user));
-    e.item = items.intern(test.items.name(e.item));
-  }
-  const Interactions test_pairs =
-      aggregate(test.events, options.weighting.resolve(test.event_types), users.size(), items.size());
+  const ExchangeSplit given = read_exchange_split("csv", argv[1], argv[2], options);
+  const Interactions& train_pairs = given.train_pairs;
+  const EventLog& train = given.train;
   EvalOptions eval;
   eval.threads = threads;
-  const Evaluator evaluator(train_pairs, make_test_set(train_pairs, test_pairs), eval);
+  const Evaluator evaluator(train_pairs, make_test_set(train_pairs, given.test_pairs), eval);
   const std::uint32_t bounds[] = {3, 10};
   const Segments segments = segment_by_history(train_pairs, evaluator.test(), bounds);
   std::printf("read + split: %.2f s; %u users, %u items, %zu training pairs, %zu evaluated users; %d threads\n",

@@ -6,6 +6,7 @@
 #include "aisle/core/error.h"
 #include "aisle/core/text.h"
 #include "aisle/core/timestamp.h"
+#include "aisle/data/exchange.h"
 #include "aisle/data/readers/input_stream.h"
 #include "aisle/data/readers/reader.h"
 #include "aisle/store/event_store.h"
@@ -13,21 +14,6 @@
 namespace aisle::cli {
 
 namespace {
-
-// Reads files; a rejected row fails the load with its location (an evaluation on part of
-// the data would be a silent partial result).
-void read_all(std::string_view format, const std::vector<std::string>& files, const ReadOptions& options,
-              EventLog& log) {
-  const ReadReport report = read_files(format, files, options, log);
-  if (report.issues.rejected_rows() == 0) return;
-  std::string why;
-  for (const auto& [reason, count] : report.issues.rejected()) {
-    why += "\n  " + std::to_string(count.count) + " x " + reason;
-    if (!count.examples.empty()) why += ", e.g. " + count.examples.front().to_string();
-  }
-  throw InputError(std::to_string(report.issues.rejected_rows()) + " rows rejected while reading " + files.front() +
-                   (files.size() > 1 ? " and more" : "") + ":" + why);
-}
 
 std::string joined(const std::vector<std::string>& files) {
   std::string out;
@@ -66,32 +52,24 @@ EvalData load_eval_data(const DataFlags& flags, const Config& config_in) {
     if (flags.train.empty()) throw ConfigError("--test needs --train");
     if (flags.test.empty() && !flags.train_only) throw ConfigError("give both --train and --test");
     if (!flags.events.empty() || !flags.store.empty()) throw ConfigError("give --train/--test or --store/--events");
-    EventLog train, test;
-    read_all(flags.format, {flags.train}, options, train);
-    if (!flags.test.empty()) read_all(flags.format, {flags.test}, options, test);
-    if (train.events.empty()) throw InputError(flags.train + ": no training pairs");
-    data.train =
-        aggregate(train.events, config.weighting.resolve(train.event_types), train.users.size(), train.items.size());
-    // Test ids in the training index space; new ones get indices past the training maps.
-    IdMap users = train.users, items = train.items;
-    for (Event& e : test.events) {
-      e.user = users.intern(test.users.name(e.user));
-      e.item = items.intern(test.items.name(e.item));
-    }
-    data.test = aggregate(test.events, config.weighting.resolve(test.event_types), users.size(), items.size());
-    data.info.rows = train.events.size() + test.events.size();
+    ExchangeSplit given = read_exchange_split(flags.format, flags.train, flags.test, options);
+    data.train = std::move(given.train_pairs);
+    data.test = std::move(given.test_pairs);
+    data.info.rows = given.train.events.size() + given.test_events;
     data.info.source = flags.test.empty() ? flags.train : flags.train + " + " + flags.test;
     data.info.file_sha256 = {{flags.train, content_sha256(flags.train)}};
     if (!flags.test.empty()) data.info.file_sha256.emplace_back(flags.test, content_sha256(flags.test));
     data.split = "given (" + data.info.source + ")";
-    data.users = std::move(train.users);
-    data.items = std::move(train.items);
-    data.catalog = std::move(train.catalog);
+    data.users = std::move(given.train.users);
+    data.items = std::move(given.train.items);
+    data.catalog = std::move(given.train.catalog);
   } else {
     EventLog log;
     if (!flags.events.empty()) {
       if (!flags.store.empty()) throw ConfigError("give --store or --events, not both");
-      read_all(flags.format, flags.events, options, log);
+      // Strict: an evaluation on part of the data would be a silent partial result.
+      options.strict = true;
+      read_files(flags.format, flags.events, options, log);
       data.info.source = joined(flags.events);
       for (const std::string& f : flags.events) data.info.file_sha256.emplace_back(f, content_sha256(f));
     } else {

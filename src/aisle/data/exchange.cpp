@@ -64,4 +64,25 @@ ExchangeCounts write_exchange_csv(const std::string& path, const Interactions& p
   return counts;
 }
 
+ExchangeSplit read_exchange_split(std::string_view format, const std::string& train, const std::string& test,
+                                  ReadOptions options) {
+  options.strict = true;
+  ExchangeSplit split;
+  EventLog test_log;
+  read_files(format, std::vector<std::string>{train}, options, split.train);
+  if (!test.empty()) read_files(format, std::vector<std::string>{test}, options, test_log);
+  if (split.train.events.empty()) throw InputError(train + ": no training pairs");
+  const EventLog& t = split.train;
+  split.train_pairs = aggregate(t.events, options.weighting.resolve(t.event_types), t.users.size(), t.items.size());
+  IdMap users = t.users, items = t.items;
+  for (Event& e : test_log.events) {
+    e.user = users.intern(test_log.users.name(e.user));
+    e.item = items.intern(test_log.items.name(e.item));
+  }
+  split.test_events = test_log.events.size();
+  split.test_pairs =
+      aggregate(test_log.events, options.weighting.resolve(test_log.event_types), users.size(), items.size());
+  return split;
+}
+
 }  // namespace aisle

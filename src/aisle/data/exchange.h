@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <string>
 
+#include "aisle/data/event_log.h"
 #include "aisle/data/id_map.h"
 #include "aisle/data/interactions.h"
+#include "aisle/data/readers/reader.h"
 
 namespace aisle {
 
@@ -23,5 +25,18 @@ struct ExchangeCounts {
 // cannot be written.
 ExchangeCounts write_exchange_csv(const std::string& path, const Interactions& pairs, const IdMap& users,
                                   const IdMap& items);
+
+// A split given as two files (`aisle evaluate --train F --test F`): the training file's log (id
+// maps, catalog) and pairs, and the test file's pairs in the same index space; test ids the
+// training file lacks get indices past the end of its maps. `test` may be empty (no test pairs).
+// Weights come from options.weighting. The read is strict: a rejected row fails it, naming its
+// file and line, since an evaluation on part of the data would be a silent partial result.
+struct ExchangeSplit {
+  EventLog train;
+  Interactions train_pairs, test_pairs;
+  std::size_t test_events = 0;
+};
+ExchangeSplit read_exchange_split(std::string_view format, const std::string& train, const std::string& test,
+                                  ReadOptions options);
 
 }  // namespace aisle

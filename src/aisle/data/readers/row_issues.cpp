@@ -18,7 +18,7 @@ void RowIssues::reject(std::string_view reason, RowLocation where, std::string_v
   if (found.size() > kMaxShown) shown += "...";
   RejectExample ex{std::string(where.file), where.line, std::string(column), std::string(expected), std::move(shown)};
   if (strict_) {
-    throw InputError(ex.to_string() + " (" + std::string(reason) + "; --strict rejects the load)");
+    throw InputError(ex.to_string() + " (" + std::string(reason) + "; a strict load fails on any rejected row)");
   }
   auto it = rejected_.find(reason);
   if (it == rejected_.end()) it = rejected_.emplace(std::string(reason), ReasonCount{}).first;
