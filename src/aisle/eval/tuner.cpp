@@ -7,33 +7,11 @@
 #include <nlohmann/json.hpp>
 
 #include "aisle/core/error.h"
-#include "aisle/eval/metrics.h"
 #include "aisle/models/registry.h"
 
 namespace aisle {
 
 namespace {
-
-// "ndcg@10" -> 10; throws ConfigError for a metric without a cut-off.
-std::size_t cut_off_of(const std::string& metric) {
-  const auto at = metric.find('@');
-  if (at != std::string::npos) {
-    const std::string k = metric.substr(at + 1);
-    if (!k.empty() && std::all_of(k.begin(), k.end(), [](char c) { return c >= '0' && c <= '9'; }) && k.size() < 6 &&
-        std::stoul(k) > 0) {
-      return std::stoul(k);
-    }
-  }
-  throw ConfigError("--metric: expected a per-user ranking metric such as ndcg@10 or hr@20, found '" + metric + "'");
-}
-
-EvalOptions validation_options(const TuneOptions& o) {
-  EvalOptions e;
-  e.ks = {cut_off_of(o.metric)};
-  e.threads = o.threads;
-  e.seed = o.seed;
-  return e;
-}
 
 // Steps 4, 8, 16, ...: the first iterations say little about where a fit ends (a small
 // learning rate starts slow), so nothing is judged before step 4.
@@ -64,22 +42,11 @@ std::string_view trial_state_name(TrialState s) {
 Study::Study(TuneOptions options, const Interactions& fit, const Interactions& validation, const Catalog& catalog,
              std::string data_description)
     : options_(std::move(options)),
-      fit_(fit),
-      catalog_(catalog),
       data_description_(std::move(data_description)),
       space_(search_space(find_model(options_.model).params())),
-      evaluator_(fit, make_test_set(fit, validation), validation_options(options_)),
-      history_(History::from_pairs(fit)),
-      facts_(ItemFacts::from_catalog(catalog, fit.num_items)) {
+      score_(fit, validation, catalog, options_.metric, RunContext{options_.threads, options_.seed, nullptr}) {
   if (space_.empty()) throw ConfigError("model '" + options_.model + "' has no tuned parameters");
   if (options_.trials < 1) throw ConfigError("--trials must be at least 1");
-  if (evaluator_.test().size() == 0) {
-    throw InputError("the validation split holds no user to evaluate: too little data to tune on");
-  }
-  // The metric must be one the evaluator computes; ask it on an empty table of its names.
-  UserMetrics names;
-  for (std::string& n : metrics::per_user_metric_names(evaluator_.options().ks.front())) names.names.push_back(n);
-  metric_index_ = names.index_of(options_.metric);
   if (!options_.journal.empty()) load_journal();
 }
 
@@ -125,22 +92,20 @@ TrialRecord Study::run_trial(int number) {
   const auto start = std::chrono::steady_clock::now();
   try {
     std::unique_ptr<Recommender> model = create_model(t.spec);
-    Checkpoint checkpoint;
-    checkpoint.keep_going = [&](int step, const Recommender& m) {
+    FitContext context;
+    context.run.threads = options_.threads;
+    context.run.seed = options_.seed;
+    context.checkpoint = [&](int step, const Recommender& m) {
       if (!is_checkpoint_step(step)) return true;
-      const double value = evaluator_.evaluate(m, history_, facts_).per_user.mean(metric_index_);
+      const double value = score_(m);
       t.checkpoints.emplace_back(step, value);
       if (!should_prune(step, value)) return true;
       t.state = TrialState::kPruned;
       return false;
     };
-    FitContext context;
-    context.run.threads = options_.threads;
-    context.run.seed = options_.seed;
-    context.checkpoint = &checkpoint;
-    model->fit(TrainSet{fit_, facts_, catalog_}, context);
+    model->fit(score_.train_set(), context);
     if (t.state != TrialState::kPruned) {
-      t.score = evaluator_.evaluate(*model, history_, facts_).per_user.mean(metric_index_);
+      t.score = score_(*model);
     }
   } catch (const ConfigError& e) {
     t.state = TrialState::kFailed;

@@ -18,6 +18,7 @@
 #include "aisle/data/interactions.h"
 #include "aisle/eval/evaluator.h"
 #include "aisle/eval/tpe.h"
+#include "aisle/eval/validation.h"
 
 namespace aisle {
 
@@ -50,7 +51,8 @@ struct TrialRecord {
 
 class Study {
  public:
-  // `fit` and `validation` share indices (split_pairs of the training data).
+  // `fit` and `validation` share indices (split_pairs of the training data); `fit` and
+  // `catalog` must outlive the study.
   Study(TuneOptions options, const Interactions& fit, const Interactions& validation, const Catalog& catalog,
         std::string data_description);
 
@@ -69,14 +71,9 @@ class Study {
   void append_journal(const TrialRecord& t) const;
 
   TuneOptions options_;
-  const Interactions& fit_;
-  const Catalog& catalog_;
   std::string data_description_;
   std::vector<SearchDimension> space_;
-  Evaluator evaluator_;
-  std::size_t metric_index_ = 0;
-  History history_;
-  ItemFacts facts_;
+  ValidationScore score_;
   std::vector<TrialRecord> trials_;
 };
 

@@ -43,14 +43,6 @@ struct FitStep {
 
 class Recommender;
 
-// A look at a model in the middle of its fit. Iterative models (als, bpr, mf) call keep_going
-// after every `every`-th iteration or epoch before the last, with the model scorable as it
-// stands; false ends the fit there (a tuning trial pruned as clearly worse than others).
-struct Checkpoint {
-  int every = 1;
-  std::function<bool(int step, const Recommender& model)> keep_going;
-};
-
 struct FitContext {
   RunContext run;
   // When set, iterative models append one FitStep per iteration or epoch.
@@ -58,12 +50,13 @@ struct FitContext {
   // Pairs held out of training, indexed like the training pairs; null when there are none.
   // Models that report a held-out error (mf) use them; none may train on them.
   const Interactions* validation = nullptr;
-  const Checkpoint* checkpoint = nullptr;  // null: no checkpoints
+  // A look at the model in the middle of its fit: iterative models (als, bpr, mf) call it after
+  // every iteration or epoch before the last, with the model scorable as it stands; false ends
+  // the fit there (a pruned tuning trial, early stopping). Empty: no checkpoints.
+  std::function<bool(int step, const Recommender& model)> checkpoint;
 
   // Whether step `step` of `last` is a checkpoint.
-  bool at_checkpoint(int step, int last) const {
-    return checkpoint != nullptr && step < last && step % checkpoint->every == 0;
-  }
+  bool at_checkpoint(int step, int last) const { return checkpoint && step < last; }
 };
 
 // One query as a model sees it: the user (kNoIndex for an anonymous history) and the history to

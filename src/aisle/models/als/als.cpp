@@ -155,7 +155,7 @@ void Als::fit(const TrainSet& data, const FitContext& context) {
     if (context.at_checkpoint(it, params_.iterations)) {
       item_gram_ = penalized_gram(item_factors_, dim, params_.regularization);
       index_items_by_norm();
-      if (!context.checkpoint->keep_going(it, *this)) break;
+      if (!context.checkpoint(it, *this)) break;
     }
   }
   if (context.run.progress != nullptr) context.run.progress->finish();

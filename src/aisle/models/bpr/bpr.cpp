@@ -197,7 +197,7 @@ void Bpr::fit(const TrainSet& data, const FitContext& context) {
     }
     if (context.at_checkpoint(epoch, params_.epochs)) {
       index_items_by_norm();
-      if (!context.checkpoint->keep_going(epoch, *this)) break;
+      if (!context.checkpoint(epoch, *this)) break;
     }
   }
   if (context.run.progress != nullptr) context.run.progress->finish();
