@@ -15,25 +15,50 @@ double normal_cdf(double z) {
   return 0.5 * std::erfc(-z / std::numbers::sqrt2);
 }
 
-// Centres and bandwidths of a Parzen mixture over `points`, with the prior component (the
-// range's middle, bandwidth the whole range) among them.
-void parzen(const std::vector<double>& points, const SearchDimension& d, std::vector<double>& mu,
-            std::vector<double>& sigma) {
+// A Parzen mixture over `points`, with the prior component (the range's middle, bandwidth the
+// whole range) among them, truncated to the range: mass[i] is component i's share inside it.
+struct Parzen {
+  std::vector<double> mu, sigma, mass;
+};
+
+Parzen parzen(const std::vector<double>& points, const SearchDimension& d) {
   const double middle = 0.5 * (d.low + d.high), range = d.high - d.low;
   std::vector<std::pair<double, bool>> centres;  // (centre, is the prior)
   for (double p : points) centres.emplace_back(p, false);
   centres.emplace_back(middle, true);
   std::sort(centres.begin(), centres.end());
   const double min_sigma = range / std::min(100.0, 1.0 + static_cast<double>(centres.size()));
-  mu.clear();
-  sigma.clear();
+  Parzen m;
   for (std::size_t i = 0; i < centres.size(); ++i) {
     const double c = centres[i].first;
     const double left = i > 0 ? c - centres[i - 1].first : c - d.low;
     const double right = i + 1 < centres.size() ? centres[i + 1].first - c : d.high - c;
-    mu.push_back(c);
-    sigma.push_back(centres[i].second ? range : std::clamp(std::max(left, right), min_sigma, range));
+    const double sigma = centres[i].second ? range : std::clamp(std::max(left, right), min_sigma, range);
+    m.mu.push_back(c);
+    m.sigma.push_back(sigma);
+    m.mass.push_back(std::max(normal_cdf((d.high - c) / sigma) - normal_cdf((d.low - c) / sigma), 1e-12));
   }
+  return m;
+}
+
+double log_density(double x, const Parzen& m) {
+  double density = 0;
+  for (std::size_t i = 0; i < m.mu.size(); ++i) {
+    const double z = (x - m.mu[i]) / m.sigma[i];
+    density += std::exp(-0.5 * z * z) / (m.sigma[i] * std::sqrt(2 * std::numbers::pi) * m.mass[i]);
+  }
+  return std::log(density / static_cast<double>(m.mu.size()) + 1e-300);
+}
+
+// A draw from the truncated mixture (rejection; uniform after 100 misses).
+double sample(const Parzen& m, const SearchDimension& d, std::mt19937_64& rng) {
+  std::uniform_int_distribution<std::size_t> pick(0, m.mu.size() - 1);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const std::size_t c = pick(rng);
+    const double x = std::normal_distribution<double>(m.mu[c], m.sigma[c])(rng);
+    if (x >= d.low && x <= d.high) return x;
+  }
+  return std::uniform_real_distribution<double>(d.low, d.high)(rng);
 }
 
 }  // namespace
@@ -101,30 +126,6 @@ std::vector<double> TpeSampler::random_point() {
   return x;
 }
 
-double TpeSampler::log_density(double x, const std::vector<double>& points, const SearchDimension& d) {
-  std::vector<double> mu, sigma;
-  parzen(points, d, mu, sigma);
-  double density = 0;
-  for (std::size_t i = 0; i < mu.size(); ++i) {
-    const double mass = normal_cdf((d.high - mu[i]) / sigma[i]) - normal_cdf((d.low - mu[i]) / sigma[i]);
-    const double z = (x - mu[i]) / sigma[i];
-    density += std::exp(-0.5 * z * z) / (sigma[i] * std::sqrt(2 * std::numbers::pi) * std::max(mass, 1e-12));
-  }
-  return std::log(density / static_cast<double>(mu.size()) + 1e-300);
-}
-
-double TpeSampler::sample_numeric(const std::vector<double>& points, const SearchDimension& d) {
-  std::vector<double> mu, sigma;
-  parzen(points, d, mu, sigma);
-  std::uniform_int_distribution<std::size_t> pick(0, mu.size() - 1);
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    const std::size_t c = pick(rng_);
-    const double x = std::normal_distribution<double>(mu[c], sigma[c])(rng_);
-    if (x >= d.low && x <= d.high) return x;
-  }
-  return std::uniform_real_distribution<double>(d.low, d.high)(rng_);
-}
-
 std::vector<double> TpeSampler::suggest(const std::vector<Observation>& history) {
   if (static_cast<int>(history.size()) < startup_) return random_point();
   std::vector<const Observation*> finished;
@@ -167,10 +168,11 @@ std::vector<double> TpeSampler::suggest(const std::vector<Observation>& history)
       x.push_back(best_x);
       continue;
     }
+    const Parzen good_density = parzen(gx, d), bad_density = parzen(bx, d);
     double best = -INFINITY, best_x = d.low;
     for (int c = 0; c < candidates_; ++c) {
-      const double candidate = sample_numeric(gx, d);
-      const double ratio = log_density(candidate, gx, d) - log_density(candidate, bx, d);
+      const double candidate = sample(good_density, d, rng_);
+      const double ratio = log_density(candidate, good_density) - log_density(candidate, bad_density);
       if (ratio > best) best = ratio, best_x = candidate;
     }
     x.push_back(best_x);

@@ -51,8 +51,6 @@ class TpeSampler {
 
  private:
   std::vector<double> random_point();
-  double sample_numeric(const std::vector<double>& points, const SearchDimension& d);
-  static double log_density(double x, const std::vector<double>& points, const SearchDimension& d);
 
   std::vector<SearchDimension> space_;
   std::mt19937_64 rng_;
