@@ -102,7 +102,8 @@ TEST(Evaluator, RatingModelsGetRatingErrors) {
   Fixture f;
   const TrainedModel mf =
       train_model("mf:factors=2,epochs=5,holdout=0", f.train, Catalog{}, numbered(5, "u"), numbered(5, "i"), {});
-  const Evaluation e = Evaluator(f.train, make_test_set(f.train, f.test), {}).evaluate(mf);
+  const Evaluator evaluator(f.train, make_test_set(f.train, f.test), {});
+  const Evaluation e = evaluator.evaluate(mf);
   bool found = false;
   for (const auto& [name, value] : e.totals) {
     if (name != "rmse") continue;
@@ -110,6 +111,14 @@ TEST(Evaluator, RatingModelsGetRatingErrors) {
     EXPECT_TRUE(std::isfinite(value));
   }
   EXPECT_TRUE(found);
+  // Reports show the rating error whichever model comes first.
+  const Segments segments = segment_by_history(f.train, evaluator.test(), std::vector<std::uint32_t>{3});
+  EvaluationReport report;
+  report.ks = {10};
+  report.models.push_back(summarize("popularity", 0, evaluator.evaluate(f.model), segments, 10, 1));
+  report.models.push_back(summarize("mf", 0, e, segments, 10, 1));
+  EXPECT_NE(to_table(report).find("mf: rmse "), std::string::npos) << to_table(report);
+  EXPECT_NE(to_markdown(report).find("## Rating error"), std::string::npos);
 }
 
 TEST(Evaluator, SegmentsByTrainingPairs) {

@@ -63,6 +63,10 @@ const stats::PairedComparison* comparison(const ModelReport& m, std::string_view
   return nullptr;
 }
 
+bool any_rating_model(const EvaluationReport& r) {
+  return std::any_of(r.models.begin(), r.models.end(), [](const ModelReport& m) { return m.find("rmse") != nullptr; });
+}
+
 std::string interval_text(const MetricValue& v) {
   if (!v.interval) return fixed(v.value, 4);
   return fixed(v.value, 4) + " [" + fixed(v.interval->lo, 4) + ", " + fixed(v.interval->hi, 4) + "]";
@@ -237,13 +241,11 @@ std::string to_table(const EvaluationReport& r) {
       out += tail + "\n";
     }
   }
-  for (const MetricValue& v : r.models.empty() ? std::vector<MetricValue>{} : r.models.front().metrics) {
-    if (v.name == "rmse") {
-      out += "\nrating error (models that predict ratings):\n";
-      for (const ModelReport& m : r.models) {
-        if (const MetricValue* e = m.find("rmse")) {
-          out += "  " + m.spec + ": rmse " + fixed(e->value, 4) + ", mae " + fixed(m.find("mae")->value, 4) + "\n";
-        }
+  if (any_rating_model(r)) {
+    out += "\nrating error (models that predict ratings):\n";
+    for (const ModelReport& m : r.models) {
+      if (const MetricValue* e = m.find("rmse")) {
+        out += "  " + m.spec + ": rmse " + fixed(e->value, 4) + ", mae " + fixed(m.find("mae")->value, 4) + "\n";
       }
     }
   }
@@ -363,9 +365,7 @@ std::string to_markdown(const EvaluationReport& r) {
     for (const auto& s : m.segment_means) md += " " + fixed(s[idx], 4) + " |";
     md += "\n";
   }
-  bool rating = false;
-  for (const ModelReport& m : r.models) rating = rating || m.find("rmse") != nullptr;
-  if (rating) {
+  if (any_rating_model(r)) {
     md += "\n## Rating error\n\n| model | RMSE | MAE |\n|---|---|---|\n";
     for (const ModelReport& m : r.models) {
       if (const MetricValue* e = m.find("rmse")) {
