@@ -28,15 +28,26 @@ TEST(ModelsCli, TrainRecommendSimilar) {
 
   const Result rec = run("recommend --model " + model + " --user c0 --k 4 --json");
   ASSERT_EQ(rec.code, 0) << rec.output;
-  const auto list = nlohmann::json::parse(rec.output);
+  const auto answer = nlohmann::json::parse(rec.output);
+  EXPECT_EQ(answer["user"], "c0");
+  EXPECT_EQ(answer["served_as"], "model");
+  EXPECT_TRUE(answer["model"].get<std::string>().starts_with("als:factors=4,")) << rec.output;
+  const auto& list = answer["items"];
   ASSERT_EQ(list.size(), 4u);
-  for (const auto& e : list) EXPECT_TRUE(e.contains("item") && e.contains("score"));
+  for (const auto& e : list) {
+    EXPECT_TRUE(e.contains("item_id") && e.contains("score") && e.contains("name") && e.contains("category") &&
+                e.contains("price"));
+  }
 
   const Result anon = run("recommend --model " + model + " --items sku1,sku2 --k 20 --json --exclude sku3");
   ASSERT_EQ(anon.code, 0) << anon.output;
-  const auto anon_list = nlohmann::json::parse(anon.output);
+  const auto anon_answer = nlohmann::json::parse(anon.output);
+  const auto& anon_list = anon_answer["items"];
   EXPECT_EQ(anon_list.size(), 12u);  // 15 items - 2 in the history - 1 excluded
-  for (const auto& e : anon_list) EXPECT_TRUE(e["item"] != "sku1" && e["item"] != "sku2" && e["item"] != "sku3");
+  for (const auto& e : anon_list) {
+    EXPECT_TRUE(e["item_id"] != "sku1" && e["item_id"] != "sku2" && e["item_id"] != "sku3");
+  }
+  EXPECT_TRUE(contains(anon_answer["notes"].dump(), "only 12 of the 20")) << anon.output;
 
   const Result sim = run("similar --model " + model + " --item sku1 --k 3");
   ASSERT_EQ(sim.code, 0) << sim.output;
@@ -51,12 +62,12 @@ TEST(ModelsCli, ClearErrors) {
   EXPECT_TRUE(contains(run("train --model alss --events " + events + " --out " + model).output,
                        "unknown model 'alss'; known: popularity, trending, als"));
   ASSERT_EQ(run("train --model popularity --events " + events + " --out " + model).code, 0);
-  const Result user = run("recommend --model " + model + " --user nobody");
+  const Result user = run("recommend --model " + model + " --user nobody --strict-ids");
   EXPECT_EQ(user.code, 3);
-  EXPECT_TRUE(contains(user.output, "--user: user 'nobody' is not in the model's training data")) << user.output;
-  const Result item = run("recommend --model " + model + " --items sku1,nope");
+  EXPECT_TRUE(contains(user.output, "user: 'nobody' is not in the model's training data")) << user.output;
+  const Result item = run("recommend --model " + model + " --items nope,nada");
   EXPECT_EQ(item.code, 3);
-  EXPECT_TRUE(contains(item.output, "--items: item 'nope' is not in the model")) << item.output;
+  EXPECT_TRUE(contains(item.output, "items: none of 'nope', 'nada' is in the model")) << item.output;
   const Result similar = run("similar --model " + model + " --item sku1");
   EXPECT_EQ(similar.code, 2);
   EXPECT_TRUE(contains(similar.output, "model 'popularity' cannot find similar items; models that can: als, bpr"))

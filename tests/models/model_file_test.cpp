@@ -74,7 +74,7 @@ TEST_F(ModelFile, OtherKindNewerFormatAndOtherFilesAreRefused) {
   newer[8] = 99;  // the format version follows the 8-byte magic
   write_bytes(path_, newer);
   EXPECT_EQ(load_error(path_),
-            path_ + ": model format version 99 is not one this aisle reads (1..1); it was written by a newer aisle");
+            path_ + ": model format version 99 is not one this aisle reads (1..2); it was written by a newer aisle");
   write_bytes(path_, "user,item\n1,2\n");
   EXPECT_EQ(load_error(path_), path_ + ": not an aisle model file (no AISLEMDL header)");
   EXPECT_EQ(load_error(temp_path("no-such-model.bin")),

@@ -66,7 +66,8 @@ void run_evaluate(const EvaluateFlags& flags, const GlobalOptions& global) {
   std::vector<std::string> specs = split_model_list(flags.models);
   for (const std::string& spec : specs) create_model(spec);  // bad specs fail before any reading
   EvalOptions options;
-  options.ks = parse_list<std::size_t>(flags.ks, "--k");
+  options.ks.clear();
+  for (std::string_view k : split(flags.ks, ",")) options.ks.push_back(parse_k(k, "--k"));
   options.sampled = flags.sampled;
   options.repeats_allowed = flags.repeats;
   const std::vector<std::uint32_t> bounds = parse_list<std::uint32_t>(flags.segments, "--segments");

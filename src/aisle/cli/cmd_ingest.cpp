@@ -1,4 +1,4 @@
-// aisle ingest <format> <files...> [--store URL] [--map SPEC] [--sep C] [--strict]
+// aisle ingest <format> <files...> [--store URL] [--map SPEC] [--sep C] [--strict] [--allow-empty]
 // Reads the whole input first, then loads it into the store in one transaction: a file that
 // fails to read, or a rejected row under --strict, leaves the store untouched.
 #include <cstdio>
@@ -7,6 +7,7 @@
 #include "aisle/cli/command.h"
 #include "aisle/cli/progress_bar.h"
 #include "aisle/core/error.h"
+#include "aisle/core/json_text.h"
 #include "aisle/data/readers/reader.h"
 #include "aisle/store/event_store.h"
 
@@ -18,7 +19,7 @@ struct IngestFlags {
   std::string format;
   std::vector<std::string> files;
   std::string store, map, sep, weights, default_event;
-  bool strict = false;
+  bool strict = false, allow_empty = false;
 };
 
 std::string issues_json(const RowIssues& issues) {
@@ -31,7 +32,7 @@ std::string issues_json(const RowIssues& issues) {
   }
   j["skipped"] = nlohmann::json::object();
   for (const auto& [reason, n] : issues.skipped()) j["skipped"][reason] = n;
-  return j.dump();
+  return json_text(j);
 }
 
 void print_summary(const ReadReport& report, const EventLog& log) {
@@ -61,11 +62,19 @@ void run_ingest(const IngestFlags& flags, const GlobalOptions& global) {
   const std::string url = flags.store.empty() ? config.store_url : flags.store;
 
   ReadOptions options = config.read_options();
+  options.allow_empty = flags.allow_empty;
+  // The store is opened (and checked: reachable, a store of this schema) before any parsing, so
+  // a wrong URL fails at once rather than after reading a large log.
+  const auto store = open_store(url);
   ProgressBar progress;
   options.context.progress = &progress;
   EventLog log;
   const ReadReport report = read_files(flags.format, flags.files, options, log);
   print_summary(report, log);
+  if (report.rows_kept == 0) {
+    std::printf("stored   nothing (no rows kept); no ingestion run recorded\n");
+    return;
+  }
 
   IngestionRun run;
   run.format = flags.format;
@@ -75,7 +84,6 @@ void run_ingest(const IngestFlags& flags, const GlobalOptions& global) {
   run.rows_skipped = report.issues.skipped_rows();
   run.rows_rejected = report.issues.rejected_rows();
   run.issues = issues_json(report.issues);
-  const auto store = open_store(url);
   const LoadResult result = store->load(log, run, options.context);
   std::printf("stored   %s new events in %s (run %lld); %s were already there; %s new users, %s new items\n",
               with_commas(result.events_added).c_str(), url.c_str(), static_cast<long long>(result.run_id),
@@ -97,6 +105,8 @@ void add_ingest_command(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("--weights", flags->weights, "event type weights, e.g. cart=1,purchase=5,transform=log1p");
   sub.add_option("--default-event", flags->default_event, "event type of csv/jsonl rows without an event column");
   sub.add_flag("--strict", flags->strict, "fail (exit 3, nothing stored) on any rejected row");
+  sub.add_flag("--allow-empty", flags->allow_empty,
+               "accept files that keep no rows (empty, header only, all rejected); without it they fail with exit 3");
   sub.callback([flags, &global] { run_ingest(*flags, global); });
 }
 

@@ -1,13 +1,16 @@
-// aisle recommend [--model model.bin] (--user U | --items I,J,K | both) [--k 10] [--category C]
-//                 [--exclude I,J] [--include I,J] [--keep-seen] [--available-only] [--json]
+// aisle recommend [--model model.bin] (--user U | --items I,J,K | both | --users FILE) [--k 10]
+//                 [--category C] [--exclude I,J] [--include I,J] [--keep-seen] [--available-only]
+//                 [--strict-ids] [--json] [--out FILE]
 // aisle similar   [--model model.bin] --item I [--k 10] [--category C] [--exclude I,J] [--json]
-// External ids are turned into indices here; an unknown id is an error that names it.
+// Requests are translated by app/requests.h (ids, cold start, catalog fields); this file parses
+// flags and prints.
 #include <cstdio>
-#include <nlohmann/json.hpp>
+#include <fstream>
 
+#include "aisle/app/requests.h"
 #include "aisle/cli/command.h"
+#include "aisle/cli/progress_bar.h"
 #include "aisle/core/error.h"
-#include "aisle/core/parallel.h"
 #include "aisle/core/text.h"
 #include "aisle/models/model_file.h"
 
@@ -16,80 +19,144 @@ namespace aisle::cli {
 namespace {
 
 struct RecommendFlags {
-  std::string model, user, items, item, category, exclude, include;
-  std::size_t k = 10;
-  bool keep_seen = false, available_only = false, json = false;
+  std::string model, user, items, item, category, exclude, include, k = "10", users, out;
+  bool keep_seen = false, available_only = false, json = false, strict_ids = false;
 };
 
-ItemIdx item_index(const TrainedModel& m, std::string_view id, std::string_view flag) {
-  const ItemIdx i = m.items().find(id);
-  if (i == kNoIndex) throw InputError(std::string(flag) + ": item '" + std::string(id) + "' is not in the model");
-  return i;
-}
-
-std::vector<ItemIdx> item_list(const TrainedModel& m, const std::string& csv, std::string_view flag) {
-  std::vector<ItemIdx> out;
+std::vector<std::string> id_list(const std::string& csv) {
+  std::vector<std::string> out;
   for (std::string_view id : split(csv, ",")) {
-    id = trim(id);
-    if (!id.empty()) out.push_back(item_index(m, id, flag));
+    if (!trim(id).empty()) out.emplace_back(trim(id));
   }
   return out;
 }
 
-Filter make_filter(const TrainedModel& m, const RecommendFlags& f) {
-  Filter filter;
-  filter.exclude_seen = !f.keep_seen;
-  filter.exclude = item_list(m, f.exclude, "--exclude");
-  if (!f.include.empty()) filter.include_only = item_list(m, f.include, "--include");
-  if (!f.category.empty()) {
-    const CategoryIdx c = m.facts().categories.find(f.category);
-    if (c == kNoIndex) throw InputError("--category: category '" + f.category + "' is not in the model's catalog");
-    filter.categories.push_back(c);
-  }
-  filter.available_only = f.available_only;
-  return filter;
+ItemRequest make_request(const RecommendFlags& f) {
+  ItemRequest r;
+  r.user = f.user;
+  r.items = id_list(f.items);
+  r.category = f.category;
+  r.exclude = id_list(f.exclude);
+  r.include = id_list(f.include);
+  r.keep_seen = f.keep_seen;
+  r.available_only = f.available_only;
+  r.strict_ids = f.strict_ids;
+  r.k = parse_k(f.k, "--k");
+  return r;
 }
 
-void print(const TrainedModel& m, const std::vector<Scored>& list, bool json) {
+std::string model_spec(const TrainedModel& m) {
+  return std::string(m.model().kind()) + ":" + m.model().params();
+}
+
+std::string price_text(float price) {
+  return is_present(price) ? format_float(price) : "";
+}
+
+void print(const TrainedModel& m, const Answer& a, std::string_view user, bool json) {
   if (json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const Scored& s : list) out.push_back({{"item", m.items().name(s.item)}, {"score", s.score}});
-    std::printf("%s\n", out.dump().c_str());
+    std::printf("%s\n", answer_json(a, user, model_spec(m)).c_str());
     return;
   }
-  for (std::size_t r = 0; r < list.size(); ++r) {
-    const std::string_view id = m.items().name(list[r].item);
-    std::printf("%3zu  %-24.*s %.6g\n", r + 1, static_cast<int>(id.size()), id.data(), list[r].score);
+  for (const std::string& note : a.notes) std::fprintf(stderr, "note: %s\n", note.c_str());
+  for (std::size_t r = 0; r < a.items.size(); ++r) {
+    const ItemRow& row = a.items[r];
+    std::printf("%3zu  %-14s %-9.6g %-36s %-24s %s\n", r + 1, printable(row.item_id, 40).c_str(),
+                static_cast<double>(row.score), printable(row.name, 36).c_str(), printable(row.category, 24).c_str(),
+                price_text(row.price).c_str());
   }
+}
+
+// A CSV field, quoted when it needs to be (RFC 4180).
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+// User ids, one per line; a first line "user" or "user_id" is a header.
+std::vector<std::string> read_users(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": cannot open the users file");
+  std::vector<std::string> users;
+  std::string line;
+  for (std::uint64_t n = 1; std::getline(in, line); ++n) {
+    const std::string_view id = trim(line);
+    if (id.empty() || (n == 1 && (to_lower(id) == "user" || to_lower(id) == "user_id"))) continue;
+    users.emplace_back(utf8_or_latin1(id));
+  }
+  if (users.empty()) throw InputError(path + ": no user ids (one per line)");
+  return users;
+}
+
+// --users FILE: every user through the batch path, in chunks so that progress shows; CSV
+// (user,rank,item_id,name,category,price,score,served_as) or JSON Lines (one answer per line,
+// when --json or --out ends in .jsonl).
+void run_batch(const TrainedModel& m, const RecommendFlags& f, const ItemRequest& shared, int threads) {
+  const std::vector<std::string> users = read_users(f.users);
+  const bool jsonl = f.json || f.out.ends_with(".jsonl");
+  std::FILE* out = f.out.empty() ? stdout : std::fopen(f.out.c_str(), "wb");
+  if (out == nullptr) throw InputError(f.out + ": cannot write");
+  if (!jsonl) std::fprintf(out, "user,rank,item_id,name,category,price,score,served_as\n");
+  ProgressBar progress;
+  constexpr std::size_t kChunk = 4096;
+  std::uint64_t cold = 0;
+  for (std::size_t first = 0; first < users.size(); first += kChunk) {
+    const std::span<const std::string> chunk(users.data() + first, std::min(kChunk, users.size() - first));
+    const std::vector<Answer> answers = recommend_for_users(m, chunk, shared, threads);
+    for (std::size_t u = 0; u < chunk.size(); ++u) {
+      const Answer& a = answers[u];
+      cold += a.served_as == ServedAs::kColdStart;
+      if (jsonl) {
+        std::fprintf(out, "%s\n", answer_json(a, chunk[u], model_spec(m)).c_str());
+        continue;
+      }
+      for (std::size_t r = 0; r < a.items.size(); ++r) {
+        const ItemRow& row = a.items[r];
+        std::fprintf(out, "%s,%zu,%s,%s,%s,%s,%s,%s\n", csv_field(chunk[u]).c_str(), r + 1,
+                     csv_field(row.item_id).c_str(), csv_field(row.name).c_str(), csv_field(row.category).c_str(),
+                     price_text(row.price).c_str(), format_float(row.score).c_str(),
+                     std::string(served_as_name(a.served_as)).c_str());
+      }
+    }
+    progress.update("recommend", first + chunk.size(), first + chunk.size(), users.size());
+  }
+  progress.finish();
+  if (out != stdout && std::fclose(out) != 0) throw InputError(f.out + ": cannot write");
+  std::fprintf(stderr, "recommended for %zu users (%llu unknown to the model: cold start)%s%s\n", users.size(),
+               static_cast<unsigned long long>(cold), f.out.empty() ? "" : "; wrote ", f.out.c_str());
 }
 
 void run_recommend(const RecommendFlags& f, const Config& config) {
-  if (f.user.empty() && f.items.empty()) throw ConfigError("give --user, --items, or both");
+  const ItemRequest request = make_request(f);  // a bad --k fails before the model is read
+  if (!f.users.empty() && (!f.user.empty() || !f.items.empty())) throw ConfigError("give --users or --user/--items");
+  if (f.users.empty() && f.user.empty() && f.items.empty()) throw ConfigError("give --user, --items, or both");
   const TrainedModel m = load_model(f.model.empty() ? config.model_path : f.model);
-  Query q;
-  if (!f.user.empty()) {
-    q.user = m.users().find(f.user);
-    if (q.user == kNoIndex) {
-      throw InputError("--user: user '" + f.user + "' is not in the model's training data; give --items for a history");
-    }
+  if (!f.users.empty()) {
+    run_batch(m, f, request, config.read_options().context.threads);
+    return;
   }
-  q.items = item_list(m, f.items, "--items");
-  print(m, m.recommend(std::span<const Query>(&q, 1), make_filter(m, f), f.k, 1).front(), f.json);
+  print(m, recommend(m, request), f.user, f.json);
 }
 
 void run_similar(const RecommendFlags& f, const Config& config) {
+  const ItemRequest request = make_request(f);
   const TrainedModel m = load_model(f.model.empty() ? config.model_path : f.model);
-  print(m, m.similar(item_index(m, f.item, "--item"), make_filter(m, f), f.k), f.json);
+  print(m, similar(m, f.item, request), "", f.json);
 }
 
 void add_filter_flags(CLI::App& sub, RecommendFlags& f) {
   sub.add_option("--model", f.model, "model file written by aisle train (default: model.path of the config)");
-  sub.add_option("--k", f.k, "number of items (default 10)");
-  sub.add_option("--category", f.category, "only items in this category or below it");
-  sub.add_option("--exclude", f.exclude, "never these items (comma-separated ids)");
+  sub.add_option("--k", f.k, "number of items, 1 to 10000 (default 10)");
+  sub.add_option("--category", f.category,
+                 "only items in this category or below it: its id or name, any case (aisle categories lists them)");
+  sub.add_option("--exclude", f.exclude, "never these items (comma-separated ids; unknown ids are ignored)");
   sub.add_option("--include", f.include, "only these items (comma-separated ids)");
   sub.add_flag("--available-only", f.available_only, "leave out items the catalog marks unavailable");
-  sub.add_flag("--json", f.json, "print JSON: [{\"item\": id, \"score\": s}, ...]");
+  sub.add_flag("--json", f.json,
+               "print JSON: {\"user\", \"model\", \"served_as\", \"items\": [{\"item_id\", \"name\", \"category\", "
+               "\"price\", \"score\"}], \"notes\"}");
 }
 
 }  // namespace
@@ -97,9 +164,12 @@ void add_filter_flags(CLI::App& sub, RecommendFlags& f) {
 void add_recommend_command(CLI::App& sub, const GlobalOptions& global) {
   auto flags = std::make_shared<RecommendFlags>();
   add_filter_flags(sub, *flags);
-  sub.add_option("--user", flags->user, "a user of the training data");
+  sub.add_option("--user", flags->user, "a user of the training data (an unknown one gets popular items)");
   sub.add_option("--items", flags->items, "a history of item ids, oldest first (anonymous, or added to --user's)");
+  sub.add_option("--users", flags->users, "a file of user ids, one per line: recommend for all of them (batch)");
+  sub.add_option("--out", flags->out, "with --users: write here (.jsonl: JSON Lines, else CSV; default stdout)");
   sub.add_flag("--keep-seen", flags->keep_seen, "allow items already in the history");
+  sub.add_flag("--strict-ids", flags->strict_ids, "an unknown user or history item is an error (exit 3)");
   sub.callback([flags, &global] { run_recommend(*flags, global.load()); });
 }
 

@@ -4,6 +4,7 @@
 
 #include "aisle/cli/command.h"
 #include "aisle/cli/progress_bar.h"
+#include "aisle/core/json_text.h"
 #include "aisle/core/timestamp.h"
 #include "aisle/data/stats.h"
 #include "aisle/store/event_store.h"
@@ -111,7 +112,7 @@ void add_stats_command(CLI::App& sub, const GlobalOptions& global) {
     const EventLog log = open_store(url, OpenMode::kExisting)->read();
     const LogStats s = compute_stats(log, config.weighting);
     if (*json)
-      std::printf("%s\n", stats_json(s, url).dump(2).c_str());
+      std::printf("%s\n", json_text(stats_json(s, url), 2).c_str());
     else
       print_text(s, url);
   });

@@ -31,6 +31,7 @@ std::span<const Command> command_table();
 
 void add_ingest_command(CLI::App& sub, const GlobalOptions& global);
 void add_stats_command(CLI::App& sub, const GlobalOptions& global);
+void add_categories_command(CLI::App& sub, const GlobalOptions& global);
 void add_export_command(CLI::App& sub, const GlobalOptions& global);
 void add_synth_command(CLI::App& sub, const GlobalOptions& global);
 void add_config_command(CLI::App& sub, const GlobalOptions& global);

@@ -12,9 +12,10 @@ Config GlobalOptions::load() const {
 }
 
 std::span<const Command> command_table() {
-  static const std::array<Command, 12> kCommands = {{
+  static const std::array<Command, 13> kCommands = {{
       {"ingest", "read interaction logs of a known format into the store", add_ingest_command},
       {"stats", "describe what the store holds", add_stats_command},
+      {"categories", "list the catalog's categories with their item and event counts", add_categories_command},
       {"export", "write the store's user-item pairs as the canonical CSV (user,item,weight,timestamp)",
        add_export_command},
       {"synth", "write a synthetic RetailRocket-format log (power-law users and items)", add_synth_command},

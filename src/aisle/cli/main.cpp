@@ -1,5 +1,6 @@
 // aisle: the command-line entry point. The only place errors become exit codes:
-//   0 ok, 2 bad usage or configuration, 3 bad input data, 4 store failure.
+//   0 ok, 2 bad usage or configuration, 3 bad input data, 4 store failure, 5 a model could not be
+//   fitted (it diverged).
 #include <cstdio>
 
 #include "aisle/cli/command.h"
@@ -29,6 +30,9 @@ int main(int argc, char** argv) {
   } catch (const aisle::StoreError& e) {
     std::fprintf(stderr, "aisle: %s\n", e.what());
     return 4;
+  } catch (const aisle::FitError& e) {
+    std::fprintf(stderr, "aisle: %s\n", e.what());
+    return 5;
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "aisle: out of memory\n");
     return 4;

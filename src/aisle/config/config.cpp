@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "aisle/core/error.h"
+#include "aisle/core/timestamp.h"
 
 namespace aisle {
 
@@ -89,6 +90,21 @@ const std::vector<Key>& keys() {
        [](const toml::node& n, Config& c) {
          c.examples_per_reason = static_cast<std::size_t>(need_int(n, "ingest.examples_per_reason", 0, 1000));
        }},
+      {"ingest", "earliest_time", "string", "\"1970-01-01T00:00:00Z\"",
+       "Events before this time are rejected (time_out_of_range): a year-0001 date is a sentinel or a parse accident.",
+       [](const toml::node& n, Config& c) {
+         const std::string text = need_string(n, "ingest.earliest_time");
+         const auto t = parse_timestamp(text, TimeFormat::kAuto);
+         if (!t)
+           throw ConfigError("ingest.earliest_time must be a time (ISO 8601 or unix seconds), found '" + text + "'");
+         c.earliest_time = *t;
+       }},
+      {"ingest", "future_tolerance_days", "integer", "1",
+       "Events later than now plus this many days are rejected (time_out_of_range), since the newest event is "
+       "'now' for time-decayed models (trending, popularity with a window).",
+       [](const toml::node& n, Config& c) {
+         c.future_tolerance_days = static_cast<int>(need_int(n, "ingest.future_tolerance_days", 0, 36500));
+       }},
       {"online_retail", "five_digit_codes", "boolean", "true",
        "Online Retail: a StockCode (upper-cased) of 5 digits followed only by letters is a product.",
        [](const toml::node& n, Config& c) {
@@ -131,6 +147,8 @@ ReadOptions Config::read_options() const {
   o.online_retail = online_retail;
   o.strict = strict;
   o.examples_per_reason = examples_per_reason;
+  o.earliest_time = earliest_time;
+  o.latest_time = latest_time_from_now(future_tolerance_days);
   o.context.threads = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   o.context.seed = seed;
   return o;

@@ -22,6 +22,8 @@ struct Config {
   std::string default_event = "view";
   bool strict = false;
   std::size_t examples_per_reason = 5;
+  Timestamp earliest_time = 0;    // events before it are rejected
+  int future_tolerance_days = 1;  // events after now + this are rejected
   OnlineRetailRules online_retail;
   int threads = 0;  // 0: one per core
   std::uint64_t seed = 42;

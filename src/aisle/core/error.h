@@ -32,6 +32,13 @@ class StoreError : public Error {
   using Error::Error;
 };
 
+// A fit that failed on its data: the parameters stopped being finite numbers (diverged). The
+// message names the model, the step and what to change.
+class FitError : public Error {
+ public:
+  using Error::Error;
+};
+
 [[noreturn]] void check_failed(const char* expr, const char* file, int line, const std::string& msg);
 
 }  // namespace aisle

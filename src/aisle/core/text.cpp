@@ -1,7 +1,11 @@
 #include "aisle/core/text.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+
+#include "aisle/core/error.h"
+#include "aisle/core/top_k.h"
 
 namespace aisle {
 
@@ -131,6 +135,61 @@ std::string utf8_or_latin1(std::string_view s) {
   return is_valid_utf8(s) ? std::string(s) : latin1_to_utf8(s);
 }
 
+std::string_view utf8_or_latin1(std::string_view s, std::string& buffer) {
+  if (is_valid_utf8(s)) return s;
+  buffer = latin1_to_utf8(s);
+  return buffer;
+}
+
+namespace {
+// Length of the valid UTF-8 sequence at s[i], or 0 when there is none.
+std::size_t utf8_sequence_at(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  const std::size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+  if (len == 0 || i + len > s.size()) return 0;
+  return is_valid_utf8(s.substr(i, len)) ? len : 0;
+}
+}  // namespace
+
+std::string printable(std::string_view s, std::size_t max_bytes) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (i >= max_bytes) {
+      out += "...";
+      break;
+    }
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t len = utf8_sequence_at(s, i);
+    if (len == 0 || c < 0x20 || c == 0x7F) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+      ++i;
+      continue;
+    }
+    out.append(s.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
 std::vector<std::string_view> split(std::string_view s, std::string_view sep) {
   std::vector<std::string_view> out;
   size_t start = 0;
@@ -149,6 +208,15 @@ std::string format_float(float v) {
   char buf[32];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
   return std::string(buf, end);
+}
+
+std::size_t parse_k(std::string_view text, std::string_view what) {
+  const auto k = parse_int(trim(text));
+  if (!k || *k < 1 || static_cast<std::uint64_t>(*k) > kMaxK) {
+    throw ConfigError(std::string(what) + ": expected a whole number from 1 to " + std::to_string(kMaxK) + ", found '" +
+                      printable(text) + "'");
+  }
+  return static_cast<std::size_t>(*k);
 }
 
 }  // namespace aisle

@@ -28,6 +28,17 @@ bool is_valid_utf8(std::string_view s);
 std::string latin1_to_utf8(std::string_view s);
 // s unchanged when it is valid UTF-8, else decoded as Latin-1 (MovieLens 1M titles).
 std::string utf8_or_latin1(std::string_view s);
+// The same without copying valid text: returns s itself when it is valid UTF-8, else decodes it
+// into `buffer` and returns a view of that (valid until buffer changes).
+std::string_view utf8_or_latin1(std::string_view s, std::string& buffer);
+
+// Text safe to show on a terminal and inside any UTF-8 document: valid UTF-8 sequences are
+// kept, control characters and bytes that are not UTF-8 become \xNN escapes, and text past
+// max_bytes is cut (at a character boundary) and marked with "...".
+std::string printable(std::string_view s, std::size_t max_bytes = 80);
+
+// Levenshtein distance over bytes (for "did you mean" suggestions; short strings only).
+std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // Splits s at every occurrence of sep (no quoting); empty pieces are kept.
 std::vector<std::string_view> split(std::string_view s, std::string_view sep);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <limits>
+#include <string_view>
 #include <vector>
 
 #include "aisle/core/types.h"
@@ -17,6 +18,12 @@ struct Scored {
   friend bool operator==(const Scored&, const Scored&) = default;
 };
 
+// The one rule for k, in every command and request: a whole number from 1 to kMaxK.
+inline constexpr std::size_t kMaxK = 10'000;
+
+// k as typed; throws ConfigError "<what>: expected a whole number from 1 to 10000, found '...'".
+std::size_t parse_k(std::string_view text, std::string_view what);
+
 // True when a ranks before b.
 inline bool ranks_before(const Scored& a, const Scored& b) {
   return a.score > b.score || (a.score == b.score && a.item < b.item);
@@ -26,7 +33,7 @@ inline bool ranks_before(const Scored& a, const Scored& b) {
 // push() is O(1) for a candidate that cannot enter (the common case) and O(log k) otherwise.
 class TopK {
  public:
-  explicit TopK(std::size_t k) : k_(k) { heap_.reserve(k); }
+  explicit TopK(std::size_t k) : k_(k) { heap_.reserve(std::min(k, kMaxK)); }
 
   // A candidate whose score is below this cannot enter; -inf until k are kept (+inf for k = 0).
   float threshold() const {
@@ -53,7 +60,7 @@ class TopK {
     std::sort_heap(heap_.begin(), heap_.end(), ranks_before);
     std::vector<Scored> out;
     out.swap(heap_);
-    heap_.reserve(k_);
+    heap_.reserve(std::min(k_, kMaxK));
     return out;
   }
 

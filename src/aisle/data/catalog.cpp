@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "aisle/core/error.h"
+#include "aisle/core/text.h"
 
 namespace aisle {
 
@@ -13,6 +14,9 @@ bool operator==(const ItemInfo& a, const ItemInfo& b) {
 }
 
 CategoryIdx Catalog::add_category(std::string_view external_id, std::string_view name) {
+  std::string id_buffer, name_buffer;
+  external_id = utf8_or_latin1(external_id, id_buffer);
+  name = utf8_or_latin1(name, name_buffer);
   const CategoryIdx c = category_ids_.intern(external_id);
   if (c == category_parent_.size()) {
     category_parent_.push_back(kNoIndex);
@@ -21,6 +25,15 @@ CategoryIdx Catalog::add_category(std::string_view external_id, std::string_view
     category_name_[c] = name;
   }
   return c;
+}
+
+std::string Catalog::category_label(CategoryIdx c) const {
+  if (category_name_[c].empty()) return std::string(category_ids_.name(c));
+  std::string label;
+  for (const CategoryIdx a : category_path(c)) {
+    if (!category_name_[a].empty()) label += (label.empty() ? "" : ".") + category_name_[a];
+  }
+  return label;
 }
 
 void Catalog::set_parent(CategoryIdx child, CategoryIdx parent) {

@@ -33,6 +33,7 @@ struct ItemInfo {
 class Catalog {
  public:
   // Category tree. External category ids have their own IdMap; parent is kNoIndex at a root.
+  // Ids and names that are not UTF-8 are decoded as Latin-1.
   CategoryIdx add_category(std::string_view external_id, std::string_view name = {});
   void set_parent(CategoryIdx child, CategoryIdx parent);
   const IdMap& category_ids() const { return category_ids_; }
@@ -41,6 +42,9 @@ class Catalog {
   const std::string& category_name(CategoryIdx c) const { return category_name_[c]; }
   // Root first, c last. Stops at a cycle instead of looping (category files can be wrong).
   std::vector<CategoryIdx> category_path(CategoryIdx c) const;
+  // What users call the category: the names on its path joined by '.' ("computers.notebook",
+  // "Comedy"), or its external id when it has no name (RetailRocket's numeric ids).
+  std::string category_label(CategoryIdx c) const;
 
   // Item entries, created on first use.
   ItemInfo& item(ItemIdx i);

@@ -1,6 +1,7 @@
 #include "aisle/data/interactions.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "aisle/core/error.h"
 #include "aisle/core/huge_pages.h"
@@ -130,6 +131,28 @@ Interactions aggregate(std::span<const Event> events, const std::vector<TypeWeig
   truncate(out.weight, write);
   truncate(out.last_time, write);
   return out;
+}
+
+Timestamp reference_time(std::span<const Timestamp> times) {
+  std::vector<Timestamp> known;
+  known.reserve(times.size());
+  for (const Timestamp t : times) {
+    if (t != 0) known.push_back(t);
+  }
+  if (known.empty()) return 0;
+  const auto at_quantile = [&](double q) {
+    const auto k = static_cast<std::size_t>(q * static_cast<double>(known.size() - 1));
+    std::nth_element(known.begin(), known.begin() + static_cast<std::ptrdiff_t>(k), known.end());
+    return known[k];
+  };
+  const Timestamp low = at_quantile(0.001);
+  const Timestamp high = at_quantile(0.999);
+  const Timestamp fence = high + (high - low) / 10 + 86400;
+  Timestamp newest = std::numeric_limits<Timestamp>::min();
+  for (const Timestamp t : known) {
+    if (t <= fence) newest = std::max(newest, t);
+  }
+  return newest;
 }
 
 }  // namespace aisle

@@ -27,6 +27,13 @@ struct Interactions {
   }
 };
 
+// "Now" for time-decayed models: the newest of the times (0 = unknown is ignored), leaving out
+// outliers far past the rest, so that one event dated 2100 cannot make every other item old.
+// An outlier is later than the 99.9th percentile plus a tenth of the 0.1th-99.9th percentile
+// span (plus a day); on data without such outliers this is exactly the newest time. 0 when no
+// time is known. O(n) time, a copy of the known times.
+Timestamp reference_time(std::span<const Timestamp> times);
+
 // O(events) time apart from sorting each user's row, O(events) memory: events are scattered
 // straight into the output arrays by user (counting sort), each row is sorted by item and merged
 // in place; the arrays keep their capacity of one entry per event. Events of a type whose rule weight is 0 are ignored.

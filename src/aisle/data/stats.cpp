@@ -60,6 +60,35 @@ std::vector<CategoryShare> category_shares(const EventLog& log, std::span<const 
 
 }  // namespace
 
+std::vector<CategoryCount> category_counts(const EventLog& log) {
+  const Catalog& cat = log.catalog;
+  std::vector<std::uint64_t> item_events(log.items.size(), 0);
+  for (const Event& e : log.events) ++item_events[e.item];
+  std::vector<CategoryCount> out(cat.num_categories());
+  for (CategoryIdx c = 0; c < cat.num_categories(); ++c) {
+    out[c].id = std::string(cat.category_ids().name(c));
+    out[c].label = cat.category_label(c);
+  }
+  std::vector<CategoryIdx> counted;  // an item counts once per category even through two paths
+  for (ItemIdx i = 0; i < cat.item_slots(); ++i) {
+    const ItemInfo* info = cat.find_item(i);
+    if (info == nullptr) continue;
+    counted.clear();
+    for (const CategoryIdx leaf : info->categories) {
+      for (const CategoryIdx c : cat.category_path(leaf)) {
+        if (std::find(counted.begin(), counted.end(), c) != counted.end()) continue;
+        counted.push_back(c);
+        ++out[c].items;
+        out[c].events += i < item_events.size() ? item_events[i] : 0;
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const CategoryCount& a, const CategoryCount& b) {
+    return a.events != b.events ? a.events > b.events : a.label < b.label;
+  });
+  return out;
+}
+
 LogStats compute_stats(const EventLog& log, const Weighting& weighting, std::size_t top_n) {
   LogStats s;
   s.events = log.events.size();

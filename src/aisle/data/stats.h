@@ -40,6 +40,16 @@ struct PriceSummary {
   double min = 0, median = 0, mean = 0, max = 0;
 };
 
+// One line of `aisle categories`: a category with the items in it or below it and their events.
+struct CategoryCount {
+  std::string id, label;
+  std::uint32_t items = 0;
+  std::uint64_t events = 0;
+};
+
+// Every category, by events (most first), then label.
+std::vector<CategoryCount> category_counts(const EventLog& log);
+
 struct LogStats {
   std::uint64_t events = 0;
   std::uint32_t users = 0;

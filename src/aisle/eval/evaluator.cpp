@@ -145,7 +145,7 @@ Evaluation Evaluator::evaluate(const Recommender& model, const History& history,
     result.totals.emplace_back("coverage" + at, metrics::coverage(lists, k, catalog_size_));
     result.totals.emplace_back("popularity" + at, metrics::mean_popularity(lists, k, popularity_));
   }
-  if (capability<RatingPredictor>(model) != nullptr && !test_.items.empty()) {
+  if (const auto* predictor = capability<RatingPredictor>(model); predictor != nullptr && !test_.items.empty()) {
     std::vector<double> predicted(test_.items.size()), actual(test_.values.begin(), test_.values.end());
     parallel_for(test_.size(), options_.threads, 16, [&](std::size_t begin, std::size_t end, int) {
       for (std::size_t u = begin; u < end; ++u) {
@@ -158,7 +158,7 @@ Evaluation Evaluator::evaluate(const Recommender& model, const History& history,
         const auto lists = recommend_with(model, history, facts, std::span(&query, 1), filter, tests.size(), 1);
         for (const Scored& s : lists.front()) {
           const auto at = std::lower_bound(tests.begin(), tests.end(), s.item) - tests.begin();
-          predicted[test_.row_ptr[u] + static_cast<std::size_t>(at)] = s.score;
+          predicted[test_.row_ptr[u] + static_cast<std::size_t>(at)] = predictor->rating(s.score);
         }
       }
     });

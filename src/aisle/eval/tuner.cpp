@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "aisle/core/error.h"
+#include "aisle/core/json_text.h"
 #include "aisle/models/registry.h"
 
 namespace aisle {
@@ -136,12 +137,11 @@ void Study::append_journal(const TrialRecord& t) const {
   const bool fresh = trials_.empty();
   std::ofstream out(options_.journal, fresh ? std::ios::trunc : std::ios::app);
   if (fresh) {
-    out << nlohmann::json{{"study", "aisle tune"},
-                          {"model", options_.model},
-                          {"metric", options_.metric},
-                          {"data", data_description_},
-                          {"seed", options_.seed}}
-               .dump()
+    out << json_text(nlohmann::json{{"study", "aisle tune"},
+                                    {"model", options_.model},
+                                    {"metric", options_.metric},
+                                    {"data", data_description_},
+                                    {"seed", options_.seed}})
         << '\n';
   }
   nlohmann::json params = nlohmann::json::object();
@@ -154,7 +154,7 @@ void Study::append_journal(const TrialRecord& t) const {
                          {"seconds", t.seconds},
                          {"checkpoints", t.checkpoints}};
   if (!t.error.empty()) line["error"] = t.error;
-  out << line.dump() << '\n';
+  out << json_text(line) << '\n';
   if (!out.flush()) throw InputError(options_.journal + ": cannot write the study journal");
 }
 

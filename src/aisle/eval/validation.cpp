@@ -10,12 +10,11 @@ namespace {
 
 EvalOptions options_for(const std::string& metric, const RunContext& run) {
   const auto at = metric.find('@');
-  const auto k = at == std::string::npos ? std::nullopt : parse_int(std::string_view(metric).substr(at + 1));
-  if (!k || *k < 1 || *k > 100000) {
+  if (at == std::string::npos) {
     throw ConfigError("expected a per-user ranking metric such as ndcg@10 or hr@20, found '" + metric + "'");
   }
   EvalOptions options;
-  options.ks = {static_cast<std::size_t>(*k)};
+  options.ks = {parse_k(std::string_view(metric).substr(at + 1), "the k of " + metric)};
   options.threads = run.threads;
   options.seed = run.seed;
   return options;

@@ -2,7 +2,9 @@
 // per-CPU clones of hot loops, see AISLE_HOT_LOOP).
 #pragma once
 
+#include <cmath>
 #include <cstddef>
+#include <span>
 
 namespace aisle::linalg {
 
@@ -45,6 +47,13 @@ inline void prefetch(const float* p, std::size_t n) {
 inline void symv(const float* a, const float* x, float* y, std::size_t n) {
   for (std::size_t r = 0; r < n; ++r) y[r] = 0.0f;
   for (std::size_t c = 0; c < n; ++c) axpy(x[c], a + c * n, y, n);
+}
+
+// Whether every value is a finite number (a diverged fit leaves NaN or infinity behind).
+inline bool all_finite(std::span<const float> values) {
+  bool finite = true;
+  for (const float v : values) finite &= std::isfinite(v);
+  return finite;
 }
 
 }  // namespace aisle::linalg

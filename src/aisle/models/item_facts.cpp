@@ -1,5 +1,9 @@
 #include "aisle/models/item_facts.h"
 
+#include <algorithm>
+
+#include "aisle/core/text.h"
+
 namespace aisle {
 
 ItemFacts ItemFacts::from_catalog(const Catalog& catalog, std::uint32_t num_items) {
@@ -7,13 +11,18 @@ ItemFacts ItemFacts::from_catalog(const Catalog& catalog, std::uint32_t num_item
   for (CategoryIdx c = 0; c < catalog.num_categories(); ++c) {
     f.categories.intern(catalog.category_ids().name(c));
     f.parent.push_back(catalog.parent(c));
+    f.category_name.push_back(catalog.category_name(c));
   }
   f.available.assign(num_items, static_cast<std::int8_t>(Availability::kUnknown));
+  f.item_name.assign(num_items, std::string());
+  f.price.assign(num_items, kAbsent);
   f.item_ptr.reserve(num_items + 1);
   for (ItemIdx i = 0; i < num_items; ++i) {
     if (const ItemInfo* info = catalog.find_item(i)) {
       f.item_category.insert(f.item_category.end(), info->categories.begin(), info->categories.end());
       f.available[i] = static_cast<std::int8_t>(info->available);
+      f.item_name[i] = info->name;
+      f.price[i] = info->price;
     }
     f.item_ptr.push_back(f.item_category.size());
   }
@@ -42,20 +51,73 @@ std::vector<bool> ItemFacts::subtree(CategoryIdx root) const {
   return in;
 }
 
+std::string ItemFacts::category_label(CategoryIdx c) const {
+  if (category_name.size() != parent.size() || category_name[c].empty()) return std::string(categories.name(c));
+  std::string label;
+  const std::vector<CategoryIdx> path = ancestors(c);
+  for (auto a = path.rbegin(); a != path.rend(); ++a) {
+    if (category_name[*a].empty()) continue;
+    label += (label.empty() ? "" : ".") + category_name[*a];
+  }
+  return label;
+}
+
+std::vector<CategoryIdx> ItemFacts::find_categories(std::string_view query) const {
+  const std::string wanted = to_lower(trim(query));
+  std::vector<CategoryIdx> out;
+  for (CategoryIdx c = 0; c < parent.size(); ++c) {
+    const bool named = c < category_name.size() && to_lower(category_name[c]) == wanted;
+    if (to_lower(categories.name(c)) == wanted || named || to_lower(category_label(c)) == wanted) out.push_back(c);
+  }
+  return out;
+}
+
+std::vector<std::string> ItemFacts::closest_categories(std::string_view query, std::size_t n) const {
+  const std::string wanted = to_lower(trim(query));
+  std::vector<std::pair<std::size_t, std::string>> ranked;
+  for (CategoryIdx c = 0; c < parent.size(); ++c) {
+    const std::string label = category_label(c);
+    ranked.emplace_back(edit_distance(wanted, to_lower(label)), label);
+  }
+  std::sort(ranked.begin(), ranked.end());
+  ranked.erase(std::unique(ranked.begin(), ranked.end()), ranked.end());
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < ranked.size() && out.size() < n; ++i) out.push_back(ranked[i].second);
+  return out;
+}
+
 void ItemFacts::save(BinaryWriter& out) const {
   save_id_map(categories, out);
   out.put_vector(parent);
   out.put_vector(item_ptr);
   out.put_vector(item_category);
   out.put_vector(available);
+  out.put<std::uint64_t>(category_name.size());
+  for (const std::string& name : category_name) out.put_string(name);
+  out.put<std::uint64_t>(item_name.size());
+  for (const std::string& name : item_name) out.put_string(name);
+  out.put_vector(price);
 }
 
-void ItemFacts::load(BinaryReader& in) {
+void ItemFacts::load(BinaryReader& in, std::uint32_t format) {
   categories = load_id_map(in, "category ids");
   parent = in.get_vector<CategoryIdx>("category parents");
   item_ptr = in.get_vector<std::uint64_t>("item categories");
   item_category = in.get_vector<CategoryIdx>("item categories");
   available = in.get_vector<std::int8_t>("item availability");
+  category_name.assign(parent.size(), std::string());
+  item_name.assign(available.size(), std::string());
+  price.assign(available.size(), kAbsent);
+  if (format >= 2) {
+    const auto strings = [&](std::vector<std::string>& out, std::string_view what) {
+      if (in.get<std::uint64_t>(what) != out.size()) in.fail(what, "count differs from the ids");
+      for (std::string& s : out) s = in.get_string(what);
+    };
+    strings(category_name, "category names");
+    strings(item_name, "item names");
+    price = in.get_vector<float>("item prices");
+    if (price.size() != available.size()) in.fail("item prices", "count differs from the item ids");
+  }
   if (parent.size() != categories.size()) in.fail("category parents", "count differs from the category ids");
   for (CategoryIdx p : parent) {
     if (p != kNoIndex && p >= parent.size()) in.fail("category parents", "index out of range");

@@ -1,11 +1,12 @@
 // What filters and category-aware models need to know about items, taken from the catalog at
 // training time and kept in the model file: the category tree, each item's categories and
-// availability. Indexed by the training data's ItemIdx; items without a catalog entry have no
-// categories and unknown availability.
+// availability, and what output shows of an item (name, price, category names). Indexed by the training data's ItemIdx;
+// items without a catalog entry have no categories and unknown availability.
 #pragma once
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -20,6 +21,10 @@ struct ItemFacts {
   std::vector<std::uint64_t> item_ptr{0};  // CSR: categories of item i (primary first)
   std::vector<CategoryIdx> item_category;
   std::vector<std::int8_t> available;  // per item: Availability as int8
+  // What output shows beside an item id (model format 2; empty or absent in format 1 files).
+  std::vector<std::string> category_name;  // per category; empty: unnamed
+  std::vector<std::string> item_name;      // per item; empty: unknown
+  std::vector<float> price;                // per item; kAbsent: unknown
 
   static ItemFacts from_catalog(const Catalog& catalog, std::uint32_t num_items);
 
@@ -32,8 +37,18 @@ struct ItemFacts {
   // Per category: whether it is `root` or lies below it.
   std::vector<bool> subtree(CategoryIdx root) const;
 
+  // The category's display name: its names from the root down joined by '.' ("computers.notebook",
+  // "Comedy"), its external id where it has no name.
+  std::string category_label(CategoryIdx c) const;
+  // Categories whose external id, name or label equals `query` ignoring case (several when a
+  // name repeats under different parents).
+  std::vector<CategoryIdx> find_categories(std::string_view query) const;
+  // Up to `n` labels closest to `query` (edit distance, ignoring case), for "did you mean".
+  std::vector<std::string> closest_categories(std::string_view query, std::size_t n) const;
+
   void save(BinaryWriter& out) const;
-  void load(BinaryReader& in);
+  // `format`: the model file's format version (1 has no display fields).
+  void load(BinaryReader& in, std::uint32_t format);
 };
 
 // IdMap persistence, used by the model file: the names in index order.

@@ -95,7 +95,7 @@ TrainedModel load_model(const std::string& path, std::string_view expected_kind)
   history.load(in, items.size());
   if (history.num_users() != users.size()) in.fail("history", "user count differs from the user ids");
   ItemFacts facts;
-  facts.load(in);
+  facts.load(in, version);
   if (facts.num_items() != items.size()) in.fail("item facts", "item count differs from the item ids");
   model->load(in);
   if (model->num_items() != items.size()) in.fail("model payload", "item count differs from the item ids");

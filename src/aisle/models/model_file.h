@@ -3,8 +3,8 @@
 //   item facts | model payload | u32 CRC-32 of everything before it
 // Strings and vectors are length-prefixed (core/binary_io.h). A file that is truncated,
 // damaged, of another kind than expected or of a newer format version is refused with an
-// InputError naming the file and the problem. Format 1 files stay readable: a file written by
-// format 1 is kept under tests/fixtures/models.
+// InputError naming the file and the problem. Format 1 files stay readable (without names and
+// prices): a file written by format 1 is kept under tests/fixtures/models.
 #pragma once
 
 #include <string>
@@ -14,7 +14,8 @@
 
 namespace aisle {
 
-inline constexpr std::uint32_t kModelFormatVersion = 1;
+// Format 2 added the item facts' display fields (item names and prices, category names).
+inline constexpr std::uint32_t kModelFormatVersion = 2;
 
 void save_model(const TrainedModel& model, const std::string& path);
 // `expected_kind` empty: any kind.

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <functional>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -43,6 +44,17 @@ struct FitStep {
 
 class Recommender;
 
+// What an iterative model reports at the end of each iteration or epoch (FitContext::end_step).
+struct StepEnd {
+  std::string_view label;  // "als iteration"
+  int step = 0;
+  int last = 0;
+  double loss = std::numeric_limits<double>::quiet_NaN();        // NaN: not computed
+  double validation = std::numeric_limits<double>::quiet_NaN();  // NaN: none
+  bool finite = true;       // false: the loss or the parameters are no longer finite numbers
+  std::string_view remedy;  // what to change when it is not finite, e.g. "lower learning_rate"
+};
+
 struct FitContext {
   RunContext run;
   // When set, iterative models append one FitStep per iteration or epoch.
@@ -57,6 +69,12 @@ struct FitContext {
 
   // Whether step `step` of `last` is a checkpoint.
   bool at_checkpoint(int step, int last) const { return checkpoint && step < last; }
+
+  // The one end-of-step path of iterative models: throws FitError (naming the label, the step and
+  // the remedy) when the step is not finite, so that no fit reports success with non-finite
+  // parameters; else appends to `log` and reports progress. The checkpoint stays the model's
+  // to call, after it has readied itself for scoring.
+  void end_step(const StepEnd& s) const;
 };
 
 // One query as a model sees it: the user (kNoIndex for an anonymous history) and the history to
@@ -136,6 +154,9 @@ class ItemRangeScorer {
 class RatingPredictor {
  public:
   virtual ~RatingPredictor() = default;
+  // The predicted rating for a score (scores are monotone in it; a model that fits transformed
+  // targets maps them back here).
+  virtual float rating(float score) const { return score; }
 };
 
 // Capability: scores that are dot products of a query vector (ItemRangeScorer::prepare's state,

@@ -116,6 +116,13 @@ TrainedModel::TrainedModel(std::unique_ptr<Recommender> model, IdMap users, IdMa
   AISLE_CHECK(model_->num_items() == items_.size());
   AISLE_CHECK(history_.num_users() == users_.size());
   AISLE_CHECK(facts_.num_items() == items_.size());
+  item_users_.assign(items_.size(), 0.0f);
+  for (const ItemIdx i : history_.item) item_users_[i] += 1.0f;
+}
+
+std::vector<Scored> TrainedModel::popular(const Filter& filter, std::size_t k) const {
+  std::vector<float> row = item_users_;
+  return select_top(row, {}, compile_filter(filter, facts_, num_items()), k);
 }
 
 std::vector<std::vector<Scored>> TrainedModel::recommend(std::span<const Query> queries, const Filter& filter,
@@ -207,14 +214,56 @@ std::vector<float> TrainedModel::score_candidates(const Query& query, std::span<
   return out;
 }
 
+namespace {
+
+// A fitted model must score every item with a finite number (the Recommender contract): checked
+// on the first users with a history and on an empty anonymous query, whatever the model, so that
+// a fit that went wrong without a per-step check still cannot be saved as a success.
+void check_scores_finite(const Recommender& model, const History& history, int threads) {
+  constexpr UserIdx kUsersChecked = 16;
+  std::vector<UserQuery> queries(1);  // the anonymous empty query
+  for (UserIdx u = 0; u < history.num_users() && queries.size() <= kUsersChecked; ++u) {
+    const std::uint64_t b = history.row_ptr[u], e = history.row_ptr[u + 1];
+    if (b == e) continue;
+    queries.push_back({u,
+                       {history.item.data() + b, history.item.data() + e},
+                       {history.weight.data() + b, history.weight.data() + e},
+                       {history.last_time.data() + b, history.last_time.data() + e},
+                       true});
+  }
+  std::vector<float> scores(queries.size() * static_cast<std::size_t>(model.num_items()));
+  model.score(queries, scores, threads);
+  const auto bad = std::find_if(scores.begin(), scores.end(), [](float v) { return !std::isfinite(v); });
+  if (bad != scores.end()) {
+    throw FitError(std::string(model.kind()) + ":" + model.params() +
+                   ": the fitted model scores items with non-finite numbers; its parameters or the weights do not "
+                   "suit this data (try a transform, --weights ...,transform=log1p, or smaller step sizes)");
+  }
+}
+
+}  // namespace
+
 TrainedModel train_model(std::string_view spec, const Interactions& pairs, const Catalog& catalog, IdMap users,
                          IdMap items, const FitContext& context) {
   AISLE_CHECK(pairs.num_users == users.size() && pairs.num_items == items.size());
   std::unique_ptr<Recommender> model = create_model(spec);
   ItemFacts facts = ItemFacts::from_catalog(catalog, pairs.num_items);
   model->fit(TrainSet{pairs, facts, catalog}, context);
-  return TrainedModel(std::move(model), std::move(users), std::move(items), History::from_pairs(pairs),
-                      std::move(facts));
+  History history = History::from_pairs(pairs);
+  check_scores_finite(*model, history, context.run.threads);
+  return TrainedModel(std::move(model), std::move(users), std::move(items), std::move(history), std::move(facts));
+}
+
+void FitContext::end_step(const StepEnd& s) const {
+  if (!s.finite || std::isinf(s.loss)) {
+    throw FitError(std::string(s.label) + " " + std::to_string(s.step) + " of " + std::to_string(s.last) +
+                   ": the fit diverged (its loss or parameters are no longer finite numbers); " +
+                   std::string(s.remedy));
+  }
+  if (log != nullptr) log->push_back({s.step, s.loss, s.validation});
+  if (run.progress != nullptr) {
+    run.progress->step(s.label, static_cast<std::uint64_t>(s.step), static_cast<std::uint64_t>(s.last), s.loss);
+  }
 }
 
 void Recommender::score(std::span<const UserQuery> queries, std::span<float> scores, int threads) const {

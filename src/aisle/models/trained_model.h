@@ -69,6 +69,11 @@ class TrainedModel {
   // and the filter's exclusions are left out. Throws ConfigError when the model cannot do it.
   std::vector<Scored> similar(ItemIdx item, const Filter& filter, std::size_t k) const;
 
+  // The cold-start answer for someone the model knows nothing about: items by the number of
+  // training users who had them, best first, with the filter applied (exclude_seen has no
+  // history to act on).
+  std::vector<Scored> popular(const Filter& filter, std::size_t k) const;
+
   // Scores of the given candidates for one query (any model), in the candidates' order.
   std::vector<float> score_candidates(const Query& query, std::span<const ItemIdx> candidates) const;
 
@@ -77,6 +82,7 @@ class TrainedModel {
   IdMap users_, items_;
   History history_;
   ItemFacts facts_;
+  std::vector<float> item_users_;  // per item: training users with a positive weight
 };
 
 // TrainedModel::recommend for a model with its history and facts held elsewhere (a model in the

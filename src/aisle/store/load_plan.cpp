@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "aisle/core/error.h"
+#include "aisle/core/json_text.h"
 
 namespace aisle {
 
@@ -101,7 +102,7 @@ std::string attributes_to_json(const ItemInfo& info) {
   if (info.attributes.empty()) return {};
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
   for (const auto& [k, v] : info.attributes) j[k] = v;
-  return j.dump();
+  return json_text(j);
 }
 
 void attributes_from_json(const std::string& text, ItemInfo& info) {
@@ -109,7 +110,8 @@ void attributes_from_json(const std::string& text, ItemInfo& info) {
   if (text.empty()) return;
   const auto j = nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) throw StoreError("item attributes are not a JSON object: " + text.substr(0, 80));
-  for (const auto& [k, v] : j.items()) info.attributes.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+  for (const auto& [k, v] : j.items())
+    info.attributes.emplace_back(k, v.is_string() ? v.get<std::string>() : json_text(v));
 }
 
 }  // namespace aisle

@@ -1,6 +1,6 @@
 // JSON Lines: one object per line; the ColumnMapping names top-level keys. Strings are taken as
 // they are, numbers and booleans by their JSON text, null as absent. A line that is not a JSON
-// object is rejected with its line number.
+// object is rejected with its line number (bad_json), a line that is not UTF-8 as bad_utf8.
 #include <simdjson.h>
 
 #include "aisle/core/error.h"
@@ -22,7 +22,14 @@ void read_jsonl(std::span<const std::string> files, const ReadOptions& options, 
       const std::string_view text = rows.field(0);
       simdjson::dom::element doc;
       // parse() copies the line into the parser's own padded buffer.
-      if (parser.parse(text.data(), text.size()).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
+      const simdjson::error_code parsed = parser.parse(text.data(), text.size()).get(doc);
+      if (parsed == simdjson::UTF8_ERROR) {
+        // JSON text is UTF-8 (RFC 8259); unlike delimited files, a line is not decoded as Latin-1.
+        report.issues.reject("bad_utf8", rows.where(), "", "UTF-8 text (convert the file: iconv -f latin1 -t utf-8)",
+                             text);
+        continue;
+      }
+      if (parsed != simdjson::SUCCESS || !doc.is_object()) {
         report.issues.reject("bad_json", rows.where(), "", "a JSON object", text);
         continue;
       }

@@ -96,7 +96,7 @@ void read_items(FileRows& rows, std::span<const std::string> genres, const ReadO
       continue;
     }
     if (!row.item(rows.field(0), "movie id")) continue;
-    ItemInfo& info = log.catalog.item(row.event().item);
+    ItemInfo& info = log.catalog.item(row.item_index());
     info.name = utf8_or_latin1(trim(rows.field(1)));
     info.categories.clear();
     for (std::size_t g = 0; g < genres.size(); ++g) {
@@ -118,7 +118,7 @@ void read_movies(FileRows& rows, const ReadOptions& options, EventLog& log, Read
       continue;
     }
     if (!row.item(rows.field(0), "MovieID")) continue;
-    ItemInfo& info = log.catalog.item(row.event().item);
+    ItemInfo& info = log.catalog.item(row.item_index());
     info.name = utf8_or_latin1(trim(rows.field(1)));
     info.categories.clear();
     const std::string_view genres = trim(rows.field(2));

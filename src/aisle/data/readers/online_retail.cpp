@@ -69,7 +69,7 @@ void read_online_retail(std::span<const std::string> files, const ReadOptions& o
   for (const std::string& path : files) {
     FileRows rows(path, ",", options, report);
     Record header_record;
-    if (!rows.read_header(header_record)) throw InputError(path + ": empty file (format 'online-retail')");
+    if (!rows.read_header(header_record)) continue;  // no rows: read_files' empty-file rule
     const Header h(header_record, path, "online-retail");
     const std::size_t c_invoice = h.require("InvoiceNo", kColumns);
     const std::size_t c_code = h.require("StockCode", kColumns);
@@ -97,14 +97,13 @@ void read_online_retail(std::span<const std::string> files, const ReadOptions& o
       }
       Event& e = row.event();
       const std::string_view date = trim(rows.field(c_date));
-      if (const auto t = parse_timestamp(date, TimeFormat::kIso8601)) {
-        e.time = *t;
-      } else if (const auto us = parse_us_datetime(date)) {
-        e.time = *us;
-      } else {
+      auto t = parse_timestamp(date, TimeFormat::kIso8601);
+      if (!t) t = parse_us_datetime(date);
+      if (!t) {
         row.reject("bad_time", "InvoiceDate", "a date like 2010-12-01 08:26:00", date);
         continue;
       }
+      if (!row.time_value(*t, "InvoiceDate", date)) continue;
       if (!row.number(rows.field(c_qty), "Quantity", e.quantity) ||
           !row.number(rows.field(c_price), "UnitPrice", e.value)) {
         continue;
@@ -123,9 +122,10 @@ void read_online_retail(std::span<const std::string> files, const ReadOptions& o
       row.type_index(cancelled ? cancel : purchase);
 
       const std::string_view desc = trim(rows.field(c_desc));
-      if (!desc.empty() && latest_name.newer(e.item, e.time)) log.catalog.item(e.item).name = desc;
-      if (is_present(e.value) && e.value > 0 && latest_price.newer(e.item, e.time)) {
-        log.catalog.item(e.item).price = e.value;
+      const ItemIdx item = row.item_index();
+      if (!desc.empty() && latest_name.newer(item, e.time)) log.catalog.item(item).name = utf8_or_latin1(desc);
+      if (is_present(e.value) && e.value > 0 && latest_price.newer(item, e.time)) {
+        log.catalog.item(item).price = e.value;
       }
       row.commit();
     }

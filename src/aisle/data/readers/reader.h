@@ -63,12 +63,23 @@ struct OnlineRetailRules {
   bool is_product(std::string_view upper_code) const;
 };
 
+// Now (the system clock) plus `days` of tolerance for clocks that run ahead.
+Timestamp latest_time_from_now(int days);
+
 struct ReadOptions {
   Weighting weighting;                 // event types a row may have
   ColumnMapping mapping;               // csv, jsonl
   std::string separator = ",";         // csv
   std::string default_event = "view";  // csv/jsonl rows without an event column
   OnlineRetailRules online_retail;
+  // Kept events happen in [earliest_time, latest_time]; others are rejected (time_out_of_range),
+  // because one event dated 2100 would otherwise be "now" for every time-decayed model. An empty
+  // time (unknown, 0) is always kept. The default latest time is now + 1 day.
+  Timestamp earliest_time = 0;  // 1970-01-01: before it is a sentinel or a parse accident
+  Timestamp latest_time = latest_time_from_now(1);
+  // A file that keeps no row (empty, header only, every row rejected or skipped) is an
+  // InputError naming it, unless this is set.
+  bool allow_empty = false;
   bool strict = false;
   std::size_t examples_per_reason = 5;
   RunContext context;
@@ -77,9 +88,13 @@ struct ReadOptions {
 struct ReadReport {
   explicit ReadReport(const ReadOptions& o) : issues(o.strict, o.examples_per_reason) {}
   std::vector<std::string> files;
-  std::uint64_t rows_read = 0;   // data rows (headers and blank lines not counted)
-  std::uint64_t rows_kept = 0;   // rows that produced an event or catalog fact
-  std::uint64_t bytes_read = 0;  // decompressed bytes
+  struct FileRowCounts {
+    std::uint64_t read = 0, kept = 0;
+  };
+  std::vector<FileRowCounts> file_rows;  // parallel to files
+  std::uint64_t rows_read = 0;           // data rows (headers and blank lines not counted)
+  std::uint64_t rows_kept = 0;           // rows that produced an event or catalog fact
+  std::uint64_t bytes_read = 0;          // decompressed bytes
   RowIssues issues;
 };
 
@@ -97,6 +112,8 @@ std::span<const FormatInfo> format_table();
 const FormatInfo& find_format(std::string_view name);
 
 // Reads files of a format into log; returns the counts. Rows-read == kept + skipped + rejected.
+// A file that keeps no row is an InputError naming it (unless options.allow_empty): an empty
+// file, a header without rows and a file of rejected rows are the same mistake in any format.
 ReadReport read_files(std::string_view format, std::span<const std::string> files, const ReadOptions& options,
                       EventLog& log);
 

@@ -51,7 +51,32 @@ bool RecordReader::refill() {
     return false;
   }
   end_ += got;
+  if (!checked_text_) check_text(got);
   return true;
+}
+
+void RecordReader::check_text(std::size_t got) {
+  // Text has no NUL bytes and few control characters; a binary file (a database, an image, an
+  // archive of another kind) is refused before any of its bytes reach a message. The first
+  // kTextCheckBytes are checked, over as many reads as they take.
+  constexpr std::size_t kTextCheckBytes = 8192;
+  const std::size_t first = end_ - got;
+  const std::size_t n = std::min(got, kTextCheckBytes - text_checked_);
+  for (std::size_t i = first; i < first + n; ++i) {
+    const auto c = static_cast<unsigned char>(buf_[i]);
+    if (c == 0) {
+      throw InputError(input_->name() + ": not a text file (byte " + std::to_string(text_checked_ + i - first + 1) +
+                       " is NUL); aisle reads text files, plain or compressed with gzip or zstd");
+    }
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') ++control_bytes_;
+  }
+  text_checked_ += n;
+  checked_text_ = text_checked_ == kTextCheckBytes;
+  if (control_bytes_ * 10 > text_checked_ && text_checked_ >= 16) {
+    throw InputError(input_->name() + ": not a text file (" + std::to_string(control_bytes_) +
+                     " control bytes in the first " + std::to_string(text_checked_) +
+                     "); aisle reads text files, plain or compressed with gzip or zstd");
+  }
 }
 
 bool RecordReader::next(Record& record) {

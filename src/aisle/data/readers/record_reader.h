@@ -3,7 +3,8 @@
 //   quoted field may hold the separator and newlines. A quote inside an unquoted field is kept.
 // - A longer separator ("::" in MovieLens 1M) splits each line as it is, without quoting.
 // CR LF and LF line ends are both accepted; blank lines are skipped. A quote left open at the end
-// of the data is an InputError naming the line where it opened.
+// of the data is an InputError naming the line where it opened. Input whose first bytes are not
+// text (a NUL byte, mostly control bytes) is an InputError "not a text file".
 #pragma once
 
 #include <cstdint>
@@ -42,6 +43,8 @@ class RecordReader {
   Parse parse_quoted_fields(Record& record);
   Parse parse_plain_lines(Record& record);
   bool refill();
+  // Throws InputError when the first bytes read are not text (NUL bytes, many control bytes).
+  void check_text(std::size_t got);
 
   std::unique_ptr<InputStream> input_;
   std::string sep_;
@@ -50,6 +53,8 @@ class RecordReader {
   std::size_t begin_ = 0;  // start of unparsed data in buf_
   std::size_t end_ = 0;    // end of valid data in buf_
   bool eof_ = false;
+  bool checked_text_ = false;
+  std::size_t text_checked_ = 0, control_bytes_ = 0;
   std::string scratch_;         // unescaped quoted fields; capacity >= buf_.size(), so never moves
   std::vector<Record> single_;  // next() is a batch of one
   std::uint64_t line_ = 1;

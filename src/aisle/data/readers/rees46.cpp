@@ -45,7 +45,7 @@ void read_rees46(std::span<const std::string> files, const ReadOptions& options,
   for (const std::string& path : files) {
     FileRows rows(path, ",", options, report);
     Record header_record;
-    if (!rows.read_header(header_record)) throw InputError(path + ": empty file (format 'rees46')");
+    if (!rows.read_header(header_record)) continue;  // no rows: read_files' empty-file rule
     const Header h(header_record, path, "rees46");
     const std::size_t c_time = h.require("event_time", kColumns);
     const std::size_t c_type = h.require("event_type", kColumns);
@@ -69,11 +69,12 @@ void read_rees46(std::span<const std::string> files, const ReadOptions& options,
         continue;
       }
       row.session(rows.field(c_session));
-      if (latest.newer(e.item, e.time)) {
-        ItemInfo& info = log.catalog.item(e.item);
+      const ItemIdx item = row.item_index();
+      if (latest.newer(item, e.time)) {
+        ItemInfo& info = log.catalog.item(item);
         if (is_present(e.value) && e.value > 0) info.price = e.value;
         const std::string_view brand = trim(rows.field(c_brand));
-        if (!brand.empty()) info.brand = brand;
+        if (!brand.empty()) info.brand = utf8_or_latin1(brand);
         const CategoryIdx c = category_of(log.catalog, clean_id(rows.field(c_cat)), trim(rows.field(c_code)));
         if (c != kNoIndex) info.categories = {c};
       }

@@ -65,15 +65,16 @@ void read_properties(FileRows& rows, const Header& h, const ReadOptions& options
         !row.item(rows.field(c_item), "itemid")) {
       continue;
     }
-    const ItemIdx item = row.event().item;
     const Timestamp t = row.event().time;
     const std::string_view value = trim(rows.field(c_value));
+    // The value is checked before the item is added: a rejected row creates no item.
     if (prop == "categoryid") {
       const std::string_view cat = clean_id(value);
       if (cat.empty()) {
         row.reject("bad_property_value", "value", "a category id", value);
         continue;
       }
+      const ItemIdx item = row.item_index();
       if (latest_category.newer(item, t)) {
         const CategoryIdx c = log.catalog.add_category(cat);
         log.catalog.item(item).categories = {c};
@@ -83,6 +84,7 @@ void read_properties(FileRows& rows, const Header& h, const ReadOptions& options
         row.reject("bad_property_value", "value", "0 or 1 for 'available'", value);
         continue;
       }
+      const ItemIdx item = row.item_index();
       if (latest_available.newer(item, t)) {
         log.catalog.item(item).available = value == "1" ? Availability::kYes : Availability::kNo;
       }
@@ -92,6 +94,7 @@ void read_properties(FileRows& rows, const Header& h, const ReadOptions& options
         row.reject("bad_property_value", "value", "a number like n5280.000 for property 790", value);
         continue;
       }
+      const ItemIdx item = row.item_index();
       if (latest_price.newer(item, t)) log.catalog.item(item).price = *price;
     }
     ++report.rows_kept;
@@ -123,7 +126,7 @@ void read_retailrocket(std::span<const std::string> files, const ReadOptions& op
   for (const std::string& path : files) {
     FileRows rows(path, ",", options, report);
     Record header_record;
-    if (!rows.read_header(header_record)) throw InputError(path + ": empty file (format 'retailrocket')");
+    if (!rows.read_header(header_record)) continue;  // no rows: read_files' empty-file rule
     const Header h(header_record, path, "retailrocket");
     if (h.find("visitorid") != Header::npos) {
       read_events(rows, h, options, log, report);

@@ -5,6 +5,7 @@
 #include "aisle/core/error.h"
 #include "aisle/core/huge_pages.h"
 #include "aisle/core/text.h"
+#include "aisle/core/timestamp.h"
 
 namespace aisle {
 
@@ -20,13 +21,18 @@ FileRows::FileRows(const std::string& path, std::string separator, const ReadOpt
                    bool quoted)
     : path_(path),
       reader_(open_for_reading(path, options), std::move(separator), quoted),
+      file_index_(report.files.size()),
+      read_before_(report.rows_read),
+      kept_before_(report.rows_kept),
       options_(options),
       report_(report) {
   report_.files.push_back(path);
+  report_.file_rows.emplace_back();
 }
 
 FileRows::~FileRows() {
   report_.bytes_read += reader_.bytes_read();
+  report_.file_rows[file_index_] = {report_.rows_read - read_before_, report_.rows_kept - kept_before_};
 }
 
 void FileRows::prepare_for_events(EventLog& log, std::size_t user_column, std::size_t item_column) {
@@ -82,7 +88,17 @@ void FileRows::prefetch_batch() const {
 
 Header::Header(const Record& header, std::string path, std::string format)
     : path_(std::move(path)), format_(std::move(format)) {
-  for (std::string_view f : header.fields) names_.push_back(to_lower(trim(f)));
+  for (std::string_view f : header.fields) {
+    names_.push_back(to_lower(trim(f)));
+    if (names_.back().empty()) continue;
+    for (std::size_t i = 0; i + 1 < names_.size(); ++i) {
+      if (names_[i] == names_.back()) {
+        throw InputError(printable(path_, 4096) + ":" + std::to_string(header.line) + ": columns " +
+                         std::to_string(i + 1) + " and " + std::to_string(names_.size()) + " are both named '" +
+                         printable(trim(f)) + "'; rename one of them");
+      }
+    }
+  }
 }
 
 std::size_t Header::find(std::string_view name) const {
@@ -108,6 +124,10 @@ EventRow::EventRow(EventLog& log, ReadReport& report, const ReadOptions& options
 void EventRow::begin(RowLocation where) {
   where_ = where;
   event_ = Event{};
+  user_.set = false;
+  item_.set = false;
+  item_interned_ = false;
+  session_ = {};
 }
 
 bool EventRow::has_width(std::size_t have, std::size_t need) {
@@ -121,23 +141,36 @@ void EventRow::reject(std::string_view reason, std::string_view column, std::str
   report_.issues.reject(reason, where_, column, expected, found);
 }
 
-bool EventRow::id(std::string_view raw, std::string_view column, std::string_view reason, IdMap& map,
-                  std::uint32_t& out) {
+bool EventRow::id(std::string_view raw, std::string_view column, std::string_view reason, PendingId& out) {
   const std::string_view id = clean_id(raw);
   if (id.empty()) {
     reject(reason, column, "a non-empty id", raw);
     return false;
   }
-  out = map.intern(id);
+  out.text = utf8_or_latin1(id, out.decoded);
+  out.set = true;
   return true;
 }
 
+std::uint32_t EventRow::intern(PendingId& id, IdMap& map) {
+  AISLE_CHECK_MSG(id.set, "a row is kept before its id was read");
+  return map.intern(id.text);
+}
+
 bool EventRow::user(std::string_view raw, std::string_view column) {
-  return id(raw, column, "empty_user", log_.users, event_.user);
+  return id(raw, column, "empty_user", user_);
 }
 
 bool EventRow::item(std::string_view raw, std::string_view column) {
-  return id(raw, column, "empty_item", log_.items, event_.item);
+  return id(raw, column, "empty_item", item_);
+}
+
+ItemIdx EventRow::item_index() {
+  if (!item_interned_) {
+    event_.item = intern(item_, log_.items);
+    item_interned_ = true;
+  }
+  return event_.item;
 }
 
 bool EventRow::time(std::string_view raw, std::string_view column, TimeFormat format) {
@@ -152,7 +185,18 @@ bool EventRow::time(std::string_view raw, std::string_view column, TimeFormat fo
     reject("bad_time", column, std::string("a time in format ") + time_format_name(format), raw);
     return false;
   }
-  event_.time = *t;
+  return time_value(*t, column, raw);
+}
+
+bool EventRow::time_value(Timestamp t, std::string_view column, std::string_view raw) {
+  if (t < options_.earliest_time || t > options_.latest_time) {
+    reject("time_out_of_range", column,
+           "a time from " + format_timestamp(options_.earliest_time) + " to " + format_timestamp(options_.latest_time) +
+               " (ingest.earliest_time, ingest.future_tolerance_days)",
+           raw);
+    return false;
+  }
+  event_.time = t;
   return true;
 }
 
@@ -194,15 +238,19 @@ bool EventRow::number(std::string_view raw, std::string_view column, float& out)
 
 void EventRow::session(std::string_view raw) {
   const std::string_view s = trim(raw);
-  event_.session = s.empty() ? kNoIndex : log_.sessions.intern(s);
+  session_ = s.empty() ? std::string_view() : utf8_or_latin1(s, session_decoded_);
 }
 
 void EventRow::commit() {
+  event_.user = intern(user_, log_.users);
+  item_index();
+  event_.session = session_.empty() ? kNoIndex : log_.sessions.intern(session_);
   log_.events.push_back(event_);
   ++report_.rows_kept;
 }
 
 void EventRow::keep_without_event() {
+  if (item_.set) item_index();
   ++report_.rows_kept;
 }
 

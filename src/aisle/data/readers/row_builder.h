@@ -40,6 +40,8 @@ class FileRows {
  private:
   std::string path_;
   RecordReader reader_;
+  std::size_t file_index_;                   // in report_.files
+  std::uint64_t read_before_, kept_before_;  // the report's counts when this file began
   void prefetch_batch() const;
   void report_progress() const;
   // Rows are read in small batches; before a batch is handed out, the id-map slots of this
@@ -83,19 +85,30 @@ class EventRow {
   void begin(RowLocation where);
   // False, after rejecting the row as short_row, when it has fewer than `need` fields.
   bool has_width(std::size_t have, std::size_t need);
+  // Check an id (non-empty; text that is not UTF-8 is decoded as Latin-1) and hold it for the
+  // row. Ids enter the log's id maps only when the row is kept (commit, keep_without_event or
+  // item_index), so a rejected row creates no user and no item.
   bool user(std::string_view raw, std::string_view column);
   bool item(std::string_view raw, std::string_view column);
+  // The index of the row's item, adding it to the item map: call once the row will be kept
+  // (a catalog fact is about to be recorded). Idempotent within a row.
+  ItemIdx item_index();
+  // Empty -> unknown (0). Otherwise a time in options.earliest_time..options.latest_time, else the
+  // row is rejected as time_out_of_range.
   bool time(std::string_view raw, std::string_view column, TimeFormat format);
+  // A time the reader parsed itself, checked like time(); `raw` is shown when it is rejected.
+  bool time_value(Timestamp t, std::string_view column, std::string_view raw);
   // The raw type name is canonicalised (weighting.h); a type the weighting lacks is rejected.
   bool type(std::string_view raw, std::string_view column);
   void type_index(EventTypeIdx t) { event_.type = t; }
   // Empty -> absent; otherwise must be a finite number.
   bool number(std::string_view raw, std::string_view column, float& out);
   void session(std::string_view raw);
+  // The event being built. Its user and item are set when the row is kept (see user/item).
   Event& event() { return event_; }
-  // Appends the event and counts the row as kept.
+  // Interns the row's ids, appends the event and counts the row as kept.
   void commit();
-  // Counts the row as kept for what it told the catalog; no event.
+  // Counts the row as kept for what it told the catalog (interning its item); no event.
   void keep_without_event();
   // Rejects the current row for a reason of the caller's.
   void reject(std::string_view reason, std::string_view column, std::string_view expected, std::string_view found);
@@ -103,7 +116,19 @@ class EventRow {
   EventLog& log() { return log_; }
 
  private:
-  bool id(std::string_view raw, std::string_view column, std::string_view reason, IdMap& map, std::uint32_t& out);
+  // A checked id waiting for the row to be kept; text points into the row or into `decoded`.
+  struct PendingId {
+    std::string_view text;
+    std::string decoded;  // Latin-1 text decoded to UTF-8
+    bool set = false;
+  };
+  bool id(std::string_view raw, std::string_view column, std::string_view reason, PendingId& out);
+  static std::uint32_t intern(PendingId& id, IdMap& map);
+
+  PendingId user_, item_;
+  bool item_interned_ = false;
+  std::string_view session_;  // empty: none
+  std::string session_decoded_;
 
   EventLog& log_;
   ReadReport& report_;

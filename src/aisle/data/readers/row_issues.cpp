@@ -1,6 +1,7 @@
 #include "aisle/data/readers/row_issues.h"
 
 #include "aisle/core/error.h"
+#include "aisle/core/text.h"
 
 namespace aisle {
 
@@ -13,10 +14,8 @@ std::string RejectExample::to_string() const {
 
 void RowIssues::reject(std::string_view reason, RowLocation where, std::string_view column, std::string_view expected,
                        std::string_view found) {
-  constexpr std::size_t kMaxShown = 80;
-  std::string shown(found.substr(0, kMaxShown));
-  if (found.size() > kMaxShown) shown += "...";
-  RejectExample ex{std::string(where.file), where.line, std::string(column), std::string(expected), std::move(shown)};
+  // Found text is shown escaped: a file's raw bytes never reach the terminal or a JSON summary.
+  RejectExample ex{std::string(where.file), where.line, printable(column), std::string(expected), printable(found)};
   if (strict_) {
     throw InputError(ex.to_string() + " (" + std::string(reason) + "; a strict load fails on any rejected row)");
   }

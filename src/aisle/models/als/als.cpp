@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "aisle/core/parallel.h"
+#include "aisle/core/text.h"
 #include "aisle/data/sparse_matrix.h"
 #include "aisle/linalg/blas.h"
 #include "aisle/linalg/kernels.h"
@@ -142,16 +143,21 @@ void Als::fit(const TrainSet& data, const FitContext& context) {
   for (int it = 1; it <= params_.iterations; ++it) {
     half_step(ct.indptr, ct.indices, ct.values, ct.cols, user_factors_, item_factors_);
     half_step(c.indptr, c.indices, c.values, c.rows, item_factors_, user_factors_);
-    // The objective costs about one CG step; it is computed only when someone reads it.
-    if (context.run.progress != nullptr || context.log != nullptr) {
-      const double loss =
-          objective(c, user_factors_, item_factors_, dim, params_.alpha, params_.regularization, threads);
-      if (context.log != nullptr) context.log->push_back({it, loss, std::nan("")});
-      if (context.run.progress != nullptr) {
-        context.run.progress->step("als iteration", static_cast<std::uint64_t>(it),
-                                   static_cast<std::uint64_t>(params_.iterations), loss);
-      }
-    }
+    // The objective costs about one CG step; it is computed only when someone reads it. The
+    // factors are checked every iteration (one pass over them).
+    const bool read = context.run.progress != nullptr || context.log != nullptr;
+    const double loss =
+        read ? objective(c, user_factors_, item_factors_, dim, params_.alpha, params_.regularization, threads)
+             : std::nan("");
+    const std::string remedy = "raise regularization (now " + format_float(params_.regularization) +
+                               ") or lower alpha (now " + format_float(params_.alpha) +
+                               "), or transform the weights (--weights ...,transform=log1p)";
+    context.end_step({.label = "als iteration",
+                      .step = it,
+                      .last = params_.iterations,
+                      .loss = loss,
+                      .finite = linalg::all_finite(user_factors_) && linalg::all_finite(item_factors_),
+                      .remedy = remedy});
     if (context.at_checkpoint(it, params_.iterations)) {
       item_gram_ = penalized_gram(item_factors_, dim, params_.regularization);
       index_items_by_norm();

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "aisle/core/parallel.h"
+#include "aisle/core/text.h"
 #include "aisle/data/sparse_matrix.h"
 #include "aisle/linalg/kernels.h"
 
@@ -190,11 +191,12 @@ void Bpr::fit(const TrainSet& data, const FitContext& context) {
     std::uint64_t n = 0;
     for (const SgdStats& s : stats) ll += s.log_likelihood, n += s.samples;
     const double loss = n > 0 ? -ll / static_cast<double>(n) : 0.0;
-    if (context.log != nullptr) context.log->push_back({epoch, loss, std::nan("")});
-    if (context.run.progress != nullptr) {
-      context.run.progress->step("bpr epoch", static_cast<std::uint64_t>(epoch),
-                                 static_cast<std::uint64_t>(params_.epochs), loss);
-    }
+    context.end_step({.label = "bpr epoch",
+                      .step = epoch,
+                      .last = params_.epochs,
+                      .loss = loss,
+                      .finite = std::isfinite(loss),
+                      .remedy = "lower learning_rate (now " + format_float(params_.learning_rate) + ")"});
     if (context.at_checkpoint(epoch, params_.epochs)) {
       index_items_by_norm();
       if (!context.checkpoint(epoch, *this)) break;

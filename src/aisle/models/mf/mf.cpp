@@ -1,9 +1,11 @@
 #include "aisle/models/mf/mf.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <random>
 
+#include "aisle/core/text.h"
 #include "aisle/linalg/blas.h"
 #include "aisle/linalg/kernels.h"
 
@@ -25,6 +27,13 @@ const ParamSchema<MfParams>& MfParams::schema() {
            false,
            {},
            "fraction of pairs held out to report RMSE when no validation pairs are given"},
+          {"target",
+           &MfParams::target,
+           0,
+           0,
+           false,
+           {"auto", "raw", "log1p"},
+           "what is fitted: raw weights (ratings), log1p (counts) or auto (log1p when a weight exceeds 100)"},
       },
       {{"factors", 4, 128},
        {"learning_rate", 1e-3, 0.1},
@@ -38,6 +47,7 @@ const ParamSchema<MfParams>& MfParams::schema() {
 Mf::Mf(MfParams p) : FactorModel(std::move(p)) {
   latent_ = static_cast<std::uint32_t>(params_.factors);
   dim_ = latent_ + 2;
+  log_target_ = params_.target == "log1p";
 }
 
 namespace {
@@ -58,13 +68,20 @@ struct AdamRow {
 
 void Mf::fit(const TrainSet& data, const FitContext& context) {
   const Interactions& pairs = data.pairs;
+  if (params_.target == "auto") {
+    constexpr float kLargestRating = 100.0f;
+    const bool counts =
+        std::any_of(pairs.weight.begin(), pairs.weight.end(), [](float w) { return w > kLargestRating; });
+    params_.target = counts ? "log1p" : "raw";
+  }
+  log_target_ = params_.target == "log1p";
   std::vector<Rating> train, held;
   std::mt19937_64 rng(context.run.seed);
   std::uniform_real_distribution<double> coin(0.0, 1.0);
   for (UserIdx u = 0; u < pairs.num_users; ++u) {
     for (std::uint64_t p = pairs.row_ptr[u]; p < pairs.row_ptr[u + 1]; ++p) {
       if (pairs.weight[p] <= 0.0f) continue;
-      const Rating r{u, pairs.item[p], pairs.weight[p]};
+      const Rating r{u, pairs.item[p], target(pairs.weight[p])};
       const bool hold = context.validation == nullptr && params_.holdout > 0 && coin(rng) < params_.holdout;
       (hold ? held : train).push_back(r);
     }
@@ -73,7 +90,7 @@ void Mf::fit(const TrainSet& data, const FitContext& context) {
     const Interactions& v = *context.validation;
     for (UserIdx u = 0; u < v.num_users && u < pairs.num_users; ++u) {
       for (std::uint64_t p = v.row_ptr[u]; p < v.row_ptr[u + 1]; ++p) {
-        if (v.weight[p] > 0.0f && v.item[p] < pairs.num_items) held.push_back({u, v.item[p], v.weight[p]});
+        if (v.weight[p] > 0.0f && v.item[p] < pairs.num_items) held.push_back({u, v.item[p], target(v.weight[p])});
       }
     }
   }
@@ -149,11 +166,14 @@ void Mf::fit(const TrainSet& data, const FitContext& context) {
     const double train_rmse =
         train.empty() ? std::nan("") : std::sqrt(squared_error / static_cast<double>(train.size()));
     const double held_rmse = rmse(held);
-    if (context.log != nullptr) context.log->push_back({epoch, train_rmse, held_rmse});
-    if (context.run.progress != nullptr) {
-      context.run.progress->step("mf epoch", static_cast<std::uint64_t>(epoch),
-                                 static_cast<std::uint64_t>(params_.epochs), train_rmse);
-    }
+    context.end_step({.label = "mf epoch",
+                      .step = epoch,
+                      .last = params_.epochs,
+                      .loss = train_rmse,
+                      .validation = held_rmse,
+                      .finite = train.empty() || std::isfinite(train_rmse),
+                      .remedy = "lower learning_rate (now " + format_float(params_.learning_rate) + ")" +
+                                (log_target_ ? std::string() : " or fit counts as target=log1p")});
     if (context.at_checkpoint(epoch, params_.epochs)) {
       index_items_by_norm();
       if (!context.checkpoint(epoch, *this)) break;
@@ -177,10 +197,10 @@ std::vector<float> Mf::fold_in(std::span<const ItemIdx> items, std::span<const f
     const float* y = item_factors_.data() + static_cast<std::size_t>(items[h]) * dim_;
     std::copy_n(y, k, row.data());
     row[k] = 1.0f;
-    const float target = weights[h] - mean_ - y[k + 1];
+    const float goal = target(weights[h]) - mean_ - y[k + 1];
     for (std::size_t r = 0; r < n; ++r) {
       linalg::axpy(row[r], row.data(), a.data() + r * n, n);
-      b[r] += row[r] * target;
+      b[r] += row[r] * goal;
     }
   }
   std::vector<float> user(dim_, 0.0f);

@@ -3,8 +3,12 @@
 // the weights are quantities), in a seeded shuffled order each epoch (single-threaded, so the
 // same seed gives the same factors). Logs the training RMSE per epoch and the RMSE on held-out
 // pairs: the context's validation pairs, else a seeded `holdout` fraction of the training pairs
-// kept out of the fit.
+// kept out of the fit. Every epoch is checked: a fit whose error is no longer finite stops with a
+// FitError that says what to change. Heavy-tailed counts (play counts in the hundreds of
+// thousands) are fitted as log(1 + w) by default; predicted ratings are mapped back.
 #pragma once
+
+#include <cmath>
 
 #include "aisle/models/factor_model.h"
 #include "aisle/models/params.h"
@@ -18,6 +22,10 @@ struct MfParams {
   int epochs = 20;
   std::string optimizer = "sgd";
   float holdout = 0.05f;
+  // What the model fits: the raw weights (ratings), log(1 + w) (counts, quantities), or auto:
+  // log1p when some training weight exceeds 100, else raw. Fit resolves auto, so a fitted
+  // model's params() (and its model file) name the target it was fitted on.
+  std::string target = "auto";
   static const ParamSchema<MfParams>& schema();
 };
 
@@ -30,11 +38,14 @@ class Mf final : public FactorModel<MfParams>, public RatingPredictor {
   std::vector<float> fold_in(std::span<const ItemIdx> items, std::span<const float> weights) const override;
   void save(BinaryWriter& out) const override;
   void load(BinaryReader& in) override;
-  // Predicted rating of (user, item).
+  // The score of (user, item): the predicted target (a rating, or log(1 + w)).
   float predict(UserIdx u, ItemIdx i) const;
+  float rating(float score) const override { return log_target_ ? std::expm1(score) : score; }
 
  private:
+  float target(float weight) const { return log_target_ ? std::log1p(weight) : weight; }
   float mean_ = 0;
+  bool log_target_ = false;  // params_.target == "log1p"; set by fit and by the constructor
 };
 
 }  // namespace aisle

@@ -29,8 +29,7 @@ const ParamSchema<PopularityParams>& PopularityParams::schema() {
 
 void Popularity::fit(const TrainSet& data, const FitContext&) {
   const Interactions& pairs = data.pairs;
-  Timestamp newest = 0;
-  for (Timestamp t : pairs.last_time) newest = std::max(newest, t);
+  const Timestamp newest = reference_time(pairs.last_time);
   const auto window = static_cast<Timestamp>(static_cast<double>(params_.window_days) * 86400.0);
   const bool by_users = params_.by == "users";
   item_scores_.assign(pairs.num_items, 0.0f);

@@ -1,6 +1,6 @@
 // popularity: the same list for everyone, items by their total training weight (or by their
 // number of users), optionally counting only pairs whose last event is within a time window
-// before the newest training event.
+// before the reference time (the newest training event, outliers left out: reference_time).
 #pragma once
 
 #include "aisle/models/item_score_model.h"

@@ -22,14 +22,14 @@ const ParamSchema<TrendingParams>& TrendingParams::schema() {
 
 void Trending::fit(const TrainSet& data, const FitContext&) {
   const Interactions& pairs = data.pairs;
-  Timestamp newest = 0;
-  for (Timestamp t : pairs.last_time) newest = std::max(newest, t);
+  const Timestamp newest = reference_time(pairs.last_time);
   const double half_life = static_cast<double>(params_.half_life_days) * 86400.0;
   // Sum in double: decayed weights span many orders of magnitude.
   std::vector<double> sum(pairs.num_items, 0.0);
   for (std::size_t p = 0; p < pairs.num_pairs(); ++p) {
     if (pairs.weight[p] <= 0.0f) continue;
-    const double age = static_cast<double>(newest - pairs.last_time[p]);
+    // An outlier past the reference time counts as now, not as ever more recent.
+    const double age = static_cast<double>(std::max<Timestamp>(0, newest - pairs.last_time[p]));
     sum[pairs.item[p]] += static_cast<double>(pairs.weight[p]) * std::exp2(-age / half_life);
   }
   item_scores_.assign(sum.begin(), sum.end());

@@ -1,5 +1,6 @@
 // trending: popularity with exponential time decay. A pair of weight w whose last event is
-// `age` seconds before the newest training event counts w * 2^(-age / half_life).
+// `age` seconds before the reference time (the newest training event, outliers left out: see
+// reference_time in data/interactions.h) counts w * 2^(-age / half_life); a later one counts w.
 #pragma once
 
 #include "aisle/models/item_score_model.h"

@@ -95,8 +95,16 @@ void parse_copy_row(std::string_view line, std::vector<std::optional<std::string
 }
 
 class Connection {
+  // An unreachable server fails after a few seconds instead of the operating system's TCP
+  // timeout; a connect_timeout in the URL itself wins (it is processed after this one).
+  static PGconn* connect(const std::string& url) {
+    const char* const keys[] = {"connect_timeout", "dbname", nullptr};
+    const char* const values[] = {"3", url.c_str(), nullptr};
+    return PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  }
+
  public:
-  explicit Connection(const std::string& url) : url_(url), conn_(PQconnectdb(url.c_str())) {
+  explicit Connection(const std::string& url) : url_(url), conn_(connect(url)) {
     if (PQstatus(conn_) != CONNECTION_OK) {
       const std::string msg = PQerrorMessage(conn_);
       PQfinish(conn_);

@@ -1,0 +1,71 @@
+// Requests in external ids, answers with catalog fields: the translation the CLI and the server
+// share. A request names a user, a history, a category and filters by their external ids; it is
+// resolved against a model into a Query and a Filter (models/trained_model.h), and the answer's
+// item indices are turned back into ids with the name, category and price the model file keeps.
+//
+// Unknown ids follow one policy (README, "Recommendations"): an unknown user is served by the cold-start
+// path (popular items under the same filter) and says so; unknown history and include ids are
+// dropped with a warning, an error only when none is known; unknown exclude ids are ignored;
+// an unknown category is an error that lists the closest names. `strict_ids` makes any unknown
+// user or history item an error instead.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aisle/models/trained_model.h"
+
+namespace aisle {
+
+struct ItemRequest {
+  std::string user;                // empty: no user
+  std::vector<std::string> items;  // a history, oldest first (anonymous, or added to the user's)
+  std::string category;            // id, name or dotted name path (ItemFacts::find_categories)
+  std::vector<std::string> exclude, include;
+  bool keep_seen = false, available_only = false, strict_ids = false;
+  std::size_t k = 10;  // 1..kMaxK (parse_k)
+};
+
+enum class ServedAs { kModel, kColdStart };
+std::string_view served_as_name(ServedAs s);  // "model", "cold_start"
+
+struct ResolvedRequest {
+  Query query;
+  Filter filter;
+  ServedAs served_as = ServedAs::kModel;
+  std::vector<std::string> warnings;  // ids left out, and why
+};
+
+// Throws InputError naming the flag or field and the id when the request cannot be served.
+ResolvedRequest resolve_request(const TrainedModel& model, const ItemRequest& request);
+
+struct ItemRow {
+  std::string item_id, name, category;  // name/category empty when the catalog lacks them
+  float price = kAbsent;
+  float score = 0;
+};
+
+struct Answer {
+  ServedAs served_as = ServedAs::kModel;
+  std::vector<ItemRow> items;
+  std::vector<std::string> notes;  // warnings, and why fewer than k items came back
+};
+
+// The answers to requests that differ only in their user (one batch call for all that the model
+// serves); `shared` gives everything else. Answers are in the users' order.
+std::vector<Answer> recommend_for_users(const TrainedModel& model, std::span<const std::string> users,
+                                        const ItemRequest& shared, int threads);
+Answer recommend(const TrainedModel& model, const ItemRequest& request);
+// Items similar to `item` under the request's filters (its user and history are not used).
+Answer similar(const TrainedModel& model, std::string_view item, const ItemRequest& request);
+
+// Rows for scored items: external id, catalog fields, score.
+std::vector<ItemRow> describe(const TrainedModel& model, std::span<const Scored> items);
+
+// {"user", "model", "served_as", "items": [{"item_id", "name", "category", "price", "score"}],
+// "notes"}; valid UTF-8 whatever the ids hold (core/json_text.h).
+std::string answer_json(const Answer& answer, std::string_view user, std::string_view model_spec);
+
+}  // namespace aisle
