@@ -78,7 +78,7 @@ std::string describe_data(const EvaluationReport& r) {
          std::to_string(d.items) + " items (" + std::to_string(d.catalog_items) + " ranked); " +
          std::to_string(d.evaluated_users) + " users evaluated on " + std::to_string(d.test_pairs) + " test pairs, " +
          std::to_string(d.unreachable_pairs) + " of them items never seen in training (misses); " +
-         std::to_string(d.unknown_users) + " test users without training pairs (not evaluated)";
+         describe(d.left_out);
 }
 
 // One bar chart as inline SVG: a bar per model with its interval as a whisker.
@@ -273,7 +273,10 @@ std::string to_json(const EvaluationReport& r) {
   data["evaluated_users"] = r.data.evaluated_users;
   data["test_pairs"] = r.data.test_pairs;
   data["test_items_not_in_training"] = r.data.unreachable_pairs;
-  data["test_users_not_in_training"] = r.data.unknown_users;
+  data["test_users_not_in_training"] = r.data.left_out[LeftOutReason::kNoTrainingPairs];
+  for (std::size_t reason = 0; reason < kLeftOutReasons; ++reason) {
+    data["users_not_evaluated"][left_out_key(static_cast<LeftOutReason>(reason))] = r.data.left_out.users[reason];
+  }
   j["dataset"] = data;
   j["segments"] = nlohmann::json::array();
   for (std::size_t s = 0; s < r.segment_names.size(); ++s) {
