@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "aisle/core/error.h"
+#include "aisle/eval/model_labels.h"
 #include "aisle/eval/report_format.h"
 
 namespace aisle {
@@ -13,10 +14,12 @@ namespace aisle {
 namespace {
 
 using report_format::any_rating_model;
+using report_format::baseline_label;
 using report_format::comparison;
 using report_format::describe_data;
 using report_format::fixed;
 using report_format::interval_text;
+using report_format::labels_of;
 using report_format::lift_text;
 using report_format::p_text;
 
@@ -24,6 +27,17 @@ using report_format::p_text;
 std::vector<std::string> headline(std::size_t k) {
   const std::string at = "@" + std::to_string(k);
   return {"hr" + at, "recall" + at, "ndcg" + at, "mrr" + at, "coverage" + at};
+}
+
+// "label  full spec" per model, the labels padded to one width, each line after `indent`.
+std::string legend_lines(const EvaluationReport& r, const std::vector<std::string>& labels, const std::string& indent) {
+  std::size_t width = 0;
+  for (const std::string& l : labels) width = std::max(width, l.size());
+  std::string out;
+  for (std::size_t i = 0; i < r.models.size(); ++i) {
+    out += indent + labels[i] + std::string(width - labels[i].size() + 2, ' ') + r.models[i].spec + "\n";
+  }
+  return out;
 }
 
 }  // namespace
@@ -84,21 +98,23 @@ void compare_with_baseline(EvaluationReport& report, std::size_t baseline, int r
 }
 
 std::string to_table(const EvaluationReport& r) {
+  const std::vector<std::string> labels = labels_of(r);
   std::string out = "split: " + r.split + "; " + r.ranking + "; seed " + std::to_string(r.seed) + "\n";
   out += describe_data(r) + "\n";
   for (std::size_t k : r.ks) {
     const std::vector<std::string> cols = headline(k);
     char line[512];
-    std::snprintf(line, sizeof line, "\n%-44s %8s %10s", "model", "fit s", "users/s");
+    std::snprintf(line, sizeof line, "\n%-*s %8s %10s", static_cast<int>(kMaxLabelWidth), "model", "fit s", "users/s");
     out += line;
     for (const std::string& c : cols) {
       std::snprintf(line, sizeof line, " %12s", c.c_str());
       out += line;
     }
     out += "  ndcg@" + std::to_string(k) + " 95% interval   lift (p)\n";
-    for (const ModelReport& m : r.models) {
-      std::snprintf(line, sizeof line, "%-44s %8.2f %10.0f", m.spec.substr(0, 44).c_str(), m.fit_seconds,
-                    m.users_per_second());
+    for (std::size_t i = 0; i < r.models.size(); ++i) {
+      const ModelReport& m = r.models[i];
+      std::snprintf(line, sizeof line, "%-*s %8.2f %10.0f", static_cast<int>(kMaxLabelWidth), labels[i].c_str(),
+                    m.fit_seconds, m.users_per_second());
       out += line;
       for (const std::string& c : cols) {
         const MetricValue* v = m.find(c);
@@ -119,13 +135,14 @@ std::string to_table(const EvaluationReport& r) {
   }
   if (any_rating_model(r)) {
     out += "\nrating error (models that predict ratings):\n";
-    for (const ModelReport& m : r.models) {
-      if (const MetricValue* e = m.find("rmse")) {
-        out += "  " + m.spec + ": rmse " + fixed(e->value, 4) + ", mae " + fixed(m.find("mae")->value, 4) + "\n";
+    for (std::size_t i = 0; i < r.models.size(); ++i) {
+      if (const MetricValue* e = r.models[i].find("rmse")) {
+        out += "  " + labels[i] + ": rmse " + fixed(e->value, 4) + ", mae " + fixed(r.models[i].find("mae")->value, 4) +
+               "\n";
       }
     }
   }
-  return out;
+  return out + "\nmodels (label, full spec):\n" + legend_lines(r, labels, "  ");
 }
 
 std::string to_json(const EvaluationReport& r) {
@@ -159,9 +176,12 @@ std::string to_json(const EvaluationReport& r) {
     j["segments"].push_back({{"name", r.segment_names[s]}, {"users", r.segment_users[s]}});
   }
   j["models"] = nlohmann::json::array();
-  for (const ModelReport& m : r.models) {
+  const std::vector<std::string> labels = labels_of(r);
+  for (std::size_t i = 0; i < r.models.size(); ++i) {
+    const ModelReport& m = r.models[i];
     nlohmann::json jm;
     jm["spec"] = m.spec;
+    jm["label"] = labels[i];
     jm["fit_seconds"] = m.fit_seconds;
     jm["rank_seconds"] = m.rank_seconds;
     jm["users_per_second"] = m.users_per_second();
@@ -196,12 +216,14 @@ std::string to_json(const EvaluationReport& r) {
 }
 
 std::string to_markdown(const EvaluationReport& r) {
+  const std::vector<std::string> labels = labels_of(r);
   std::string md = "# Evaluation\n\n";
   md += "- Split: " + r.split + "\n- Ranking: " + r.ranking + "\n- Data: " + r.data.source + "; " + describe_data(r) +
         "\n- Seed " + std::to_string(r.seed) + ", " + std::to_string(r.threads) + " threads, " +
         std::to_string(r.bootstrap_resamples) + " bootstrap resamples (95% intervals over users)\n";
   md += "- Command: `" + r.command + "`\n";
-  md += "- Baseline: `" + r.baseline + "`; lift and p-value: paired sign-flip permutation test on per-user values\n";
+  md += "- Baseline: `" + baseline_label(r, labels) +
+        "`; lift and p-value: paired sign-flip permutation test on per-user values\n";
   for (std::size_t k : r.ks) {
     const std::string at = "@" + std::to_string(k);
     md += "\n## K = " + std::to_string(k) + "\n\n";
@@ -209,8 +231,9 @@ std::string to_markdown(const EvaluationReport& r) {
         "| model | fit s | users/s | HR | Precision | Recall | NDCG | MRR | MAP | F1 | coverage | popularity | NDCG "
         "lift (p) |\n";
     md += "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
-    for (const ModelReport& m : r.models) {
-      md += "| `" + m.spec + "` | " + fixed(m.fit_seconds, 2) + " | " + fixed(m.users_per_second(), 0);
+    for (std::size_t i = 0; i < r.models.size(); ++i) {
+      const ModelReport& m = r.models[i];
+      md += "| `" + labels[i] + "` | " + fixed(m.fit_seconds, 2) + " | " + fixed(m.users_per_second(), 0);
       for (const char* name : {"hr", "precision", "recall", "ndcg", "mrr", "map", "f1", "coverage", "popularity"}) {
         const MetricValue* v = m.find(name + at);
         md += " | " + (v != nullptr ? interval_text(*v) : std::string("-"));
@@ -224,9 +247,10 @@ std::string to_markdown(const EvaluationReport& r) {
   md += "\n## A/B view (" + hr + " as a conversion rate, two-proportion z-test against the baseline)\n\n";
   md +=
       "| model | " + hr + " | baseline | lift | z | p | extra hits per 10,000 users |\n|---|---|---|---|---|---|---|\n";
-  for (const ModelReport& m : r.models) {
+  for (std::size_t i = 0; i < r.models.size(); ++i) {
+    const ModelReport& m = r.models[i];
     if (!m.ab) continue;
-    md += "| `" + m.spec + "` | " + fixed(m.ab->rate_b, 4) + " | " + fixed(m.ab->rate_a, 4) + " | " +
+    md += "| `" + labels[i] + "` | " + fixed(m.ab->rate_b, 4) + " | " + fixed(m.ab->rate_a, 4) + " | " +
           lift_text(m.ab->lift) + " | " + fixed(m.ab->z, 2) + " | " + p_text(m.ab->p_value) + " | " +
           fixed(m.ab->extra_per_10k, 0) + " |\n";
   }
@@ -238,20 +262,24 @@ std::string to_markdown(const EvaluationReport& r) {
     rule += "---|";
   }
   md += "\n" + rule + "\n";
-  for (const ModelReport& m : r.models) {
-    md += "| `" + m.spec + "` |";
+  for (std::size_t i = 0; i < r.models.size(); ++i) {
+    const ModelReport& m = r.models[i];
+    md += "| `" + labels[i] + "` |";
     const std::size_t idx = m.per_user.index_of(nd);
     for (const auto& s : m.segment_means) md += " " + fixed(s[idx], 4) + " |";
     md += "\n";
   }
   if (any_rating_model(r)) {
     md += "\n## Rating error\n\n| model | RMSE | MAE |\n|---|---|---|\n";
-    for (const ModelReport& m : r.models) {
-      if (const MetricValue* e = m.find("rmse")) {
-        md += "| `" + m.spec + "` | " + fixed(e->value, 4) + " | " + fixed(m.find("mae")->value, 4) + " |\n";
+    for (std::size_t i = 0; i < r.models.size(); ++i) {
+      if (const MetricValue* e = r.models[i].find("rmse")) {
+        md +=
+            "| `" + labels[i] + "` | " + fixed(e->value, 4) + " | " + fixed(r.models[i].find("mae")->value, 4) + " |\n";
       }
     }
   }
+  md += "\n## Models\n\n| label | full spec |\n|---|---|\n";
+  for (std::size_t i = 0; i < r.models.size(); ++i) md += "| `" + labels[i] + "` | `" + r.models[i].spec + "` |\n";
   return md;
 }
 

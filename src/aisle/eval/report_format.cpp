@@ -4,7 +4,23 @@
 #include <cmath>
 #include <cstdio>
 
+#include "aisle/eval/model_labels.h"
+
 namespace aisle::report_format {
+
+std::vector<std::string> labels_of(const EvaluationReport& r) {
+  std::vector<std::string> specs;
+  specs.reserve(r.models.size());
+  for (const ModelReport& m : r.models) specs.push_back(m.spec);
+  return model_labels(specs);
+}
+
+std::string baseline_label(const EvaluationReport& r, const std::vector<std::string>& labels) {
+  for (std::size_t i = 0; i < r.models.size(); ++i) {
+    if (r.models[i].spec == r.baseline) return labels[i];
+  }
+  return r.baseline;
+}
 
 std::string fixed(double v, int digits) {
   if (std::isnan(v)) return "-";

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "aisle/eval/report.h"
 
@@ -10,6 +11,12 @@ namespace aisle::report_format {
 
 // `v` with `digits` decimals; "-" for NaN.
 std::string fixed(double v, int digits);
+// The models' labels (model_labels.h), in the report's order: what every table and chart names
+// a model by; the full spec goes beside it.
+std::vector<std::string> labels_of(const EvaluationReport& r);
+// The baseline's label, or its spec when no model is the baseline.
+std::string baseline_label(const EvaluationReport& r, const std::vector<std::string>& labels);
+
 // "<0.001" or "0.123".
 std::string p_text(double p);
 // "+12.3%", "-4.0%", "+inf".
