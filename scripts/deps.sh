@@ -10,6 +10,7 @@ packages=(
   libzstd-dev zlib1g-dev libtomlplusplus-dev nlohmann-json3-dev libsimdjson-dev libcli11-dev libopenblas-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang clang-format clang-tidy libclang-rt-14-dev
+  chromium  # scripts/check-report-width.sh (the report_width test)
 )
 if [[ "${1:-}" == "bench" ]]; then packages+=(python3-pandas python3-scipy); fi
 

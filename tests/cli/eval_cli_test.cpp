@@ -90,11 +90,56 @@ TEST(EvalCli, SplitThenEvaluateEqualsEvaluatingTheSource) {
   }
 }
 
+// The "N users not evaluated: ..." clause of a command's output, up to the end of its line.
+std::string left_out_clause(const std::string& output) {
+  const std::size_t at = output.find(" not evaluated");
+  if (at == std::string::npos) return "(none)";
+  const std::size_t line = output.rfind('\n', at), clause = output.rfind("; ", at);
+  const std::size_t begin = clause != std::string::npos && (line == std::string::npos || clause > line)
+                                ? clause + 2
+                                : (line == std::string::npos ? 0 : line + 1);
+  return output.substr(begin, output.find('\n', at) - begin);
+}
+
+TEST(EvalCli, SplitAndEvaluateCountTheSameUsersLeftOut) {
+  test::TempDir dir;
+  const std::string events = dir.write("events.csv",
+                                       "user,item,weight,timestamp\n"
+                                       "u1,a,1,100\nu1,b,1,100\nu1,c,1,200\n"  // evaluated on c
+                                       "u2,a,1,100\nu2,c,1,300\n"
+                                       "u3,b,1,100\nu3,c,1,100\n"  // one basket
+                                       "u4,a,1,100\n"              // one pair
+                                       "u5,b,1,100\nu5,a,1,150\n"
+                                       "u6,c,1,100\nu6,b,1,400\n");
+  const std::pair<std::string, std::string> cases[] = {
+      {"--protocol leave-last-out",
+       "2 users not evaluated: 1 with a single pair, 1 with all pairs at one time (nothing before the last basket)"},
+      {"--protocol random --seed 7", "1 user not evaluated: 1 with a single pair"},
+  };
+  for (const auto& [protocol, expected] : cases) {
+    const Result s = test::run_aisle("split --events " + events + " " + protocol + " --out " + dir.file("split"));
+    ASSERT_EQ(s.code, 0) << s.output;
+    const Result e = test::run_aisle("evaluate --events " + events + " " + protocol +
+                                     " --models popularity --threads 1 --resamples 20 --out " + dir.file("report"));
+    ASSERT_EQ(e.code, 0) << e.output;
+    EXPECT_EQ(left_out_clause(s.output), expected) << s.output;
+    EXPECT_EQ(left_out_clause(e.output), expected) << e.output;
+    const auto j = nlohmann::json::parse(test::read_file(dir.file("report/report.json")));
+    std::uint64_t total = 0;
+    for (const auto& [reason, users] : j["dataset"]["users_not_evaluated"].items()) total += users.get<std::uint64_t>();
+    EXPECT_EQ(total, protocol.find("random") != std::string::npos ? 1u : 2u);
+    EXPECT_EQ(j["dataset"]["users_not_evaluated"]["single_pair"], 1);
+    for (const char* file : {"report/report.md", "report/report.html"}) {
+      EXPECT_TRUE(contains(test::read_file(dir.file(file)), expected)) << file;
+    }
+  }
+}
+
 TEST(EvalCli, WithoutModelsEvaluatesPopularityAndTheDefault) {
   const Result r = test::run_aisle("evaluate --train " + kTrain + " --test " + kTest + " --threads 1 --resamples 20");
   ASSERT_EQ(r.code, 0) << r.output;
-  EXPECT_TRUE(contains(r.output, "\npopularity:")) << r.output;
-  EXPECT_TRUE(contains(r.output, "\nease:")) << r.output;
+  EXPECT_TRUE(contains(r.output, "\npopularity ")) << r.output;  // labels: the specs less their defaults
+  EXPECT_TRUE(contains(r.output, "\nease ")) << r.output;
 }
 
 TEST(EvalCli, SampledProtocolIsLabelled) {

@@ -23,6 +23,18 @@ TEST(ModelSpec, ParsesTypedValuesAndFormatsThemCanonically) {
   EXPECT_EQ(create_model("als")->params(), AlsParams::schema().format(AlsParams{}));
 }
 
+TEST(ModelSpec, ShortSpecKeepsOnlyWhatDiffersFromTheDefaults) {
+  EXPECT_EQ(short_spec("als"), "als");
+  EXPECT_EQ(short_spec("als:" + create_model("als")->params()), "als");
+  EXPECT_EQ(short_spec("als:transform=none,factors=128,iterations=15"), "als:factors=128,transform=none");
+  EXPECT_EQ(short_spec("item_knn:weighting=bm25"), "item_knn:weighting=bm25");
+  EXPECT_EQ(short_spec("ease:regularization=500.0"), "ease");  // the value, not its spelling
+  for (const char* spec : {"als:factors=128,transform=none", "bpr:epochs=7", "ease:recency=0"}) {
+    EXPECT_EQ(create_model(short_spec(spec))->params(), create_model(spec)->params()) << spec;
+  }
+  EXPECT_THROW(short_spec("alss"), ConfigError);
+}
+
 TEST(ModelSpec, ErrorsNameTheModelTheKeyAndWhatIsAllowed) {
   EXPECT_EQ(error_of("alss"),
             "unknown model 'alss'; known: popularity, trending, als, bpr, item_knn, ease, category_cf, content, mf");

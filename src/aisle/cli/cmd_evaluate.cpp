@@ -93,7 +93,7 @@ void run_evaluate(const EvaluateFlags& flags, const GlobalOptions& global) {
   report.data.evaluated_users = evaluator.test().size();
   report.data.test_pairs = evaluator.test().test_pairs;
   report.data.unreachable_pairs = evaluator.test().unreachable_pairs;
-  report.data.unknown_users = evaluator.test().unknown_users;
+  report.data.left_out = left_out_users(data.without_test, evaluator.test());
   report.data.catalog_items = evaluator.catalog_size();
   const Segments segments = segment_by_history(data.train, evaluator.test(), bounds);
   report.segment_names = segments.names;

@@ -30,6 +30,7 @@ void add_split_command(CLI::App& sub, const GlobalOptions& global) {
         "wrote %s/train.csv and %s/test.csv\n",
         data.split.c_str(), std::to_string(train.written).c_str(), std::to_string(test.written).c_str(),
         std::to_string(set.size()).c_str(), std::to_string(set.unreachable_pairs).c_str(), out->c_str(), out->c_str());
+    std::printf("%s\n", describe(left_out_users(data.without_test, set)).c_str());
   });
 }
 

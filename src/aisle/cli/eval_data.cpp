@@ -60,6 +60,7 @@ EvalData load_eval_data(const DataFlags& flags, const Config& config_in) {
     data.info.file_sha256 = {{flags.train, content_sha256(flags.train)}};
     if (!flags.test.empty()) data.info.file_sha256.emplace_back(flags.test, content_sha256(flags.test));
     data.split = "given (" + data.info.source + ")";
+    data.without_test = users_without_test_pairs(data.train, data.test);
     data.users = std::move(given.train.users);
     data.items = std::move(given.train.items);
     data.catalog = std::move(given.train.catalog);
@@ -94,6 +95,7 @@ EvalData load_eval_data(const DataFlags& flags, const Config& config_in) {
     data.train = std::move(s.train);
     data.test = std::move(s.test);
     data.split = std::move(s.description);
+    data.without_test = s.left_out;
     data.users = std::move(log.users);
     data.items = std::move(log.items);
     data.catalog = std::move(log.catalog);

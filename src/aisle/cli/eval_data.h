@@ -38,6 +38,8 @@ struct EvalData {
   Catalog catalog;
   Interactions train, test;
   std::string split;  // how train and test were made
+  // Users the split left without test pairs, by reason (left_out_users adds the test set's).
+  LeftOutUsers without_test;
   DatasetInfo info;
   RunContext run;
 };

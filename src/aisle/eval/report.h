@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "aisle/eval/evaluator.h"
+#include "aisle/eval/split.h"
 #include "aisle/eval/statistics.h"
 
 namespace aisle {
@@ -40,7 +41,8 @@ struct DatasetInfo {
   std::string source;                                            // the files or store URL
   std::vector<std::pair<std::string, std::string>> file_sha256;  // of the uncompressed content
   std::uint64_t rows = 0, users = 0, items = 0, train_pairs = 0;
-  std::uint64_t evaluated_users = 0, test_pairs = 0, unreachable_pairs = 0, unknown_users = 0;
+  std::uint64_t evaluated_users = 0, test_pairs = 0, unreachable_pairs = 0;
+  LeftOutUsers left_out;            // users not evaluated, by reason (split.h left_out_users)
   std::uint64_t catalog_items = 0;  // items full ranking ranks (with training pairs)
 };
 

@@ -75,7 +75,93 @@ void random_holdout(const Interactions& pairs, double fraction, bool one_per_use
   }
 }
 
+// How a protocol picks test pairs, as far as the reasons for leaving a user out go.
+enum class Holdout { kLastBasket, kRandomPair, kCutOff };
+
+// Every user with no pair flagged in `to_test`, by why not.
+LeftOutUsers count_left_out(const Interactions& pairs, const std::vector<std::uint8_t>& to_test, Holdout holdout) {
+  LeftOutUsers out;
+  for (UserIdx u = 0; u < pairs.num_users; ++u) {
+    const std::uint64_t b = pairs.row_ptr[u], e = pairs.row_ptr[u + 1];
+    bool tested = false;
+    for (std::uint64_t p = b; p < e && !tested; ++p) tested = to_test[p] != 0;
+    if (tested) continue;
+    const auto first = pairs.last_time.begin() + static_cast<std::ptrdiff_t>(b);
+    const auto last = pairs.last_time.begin() + static_cast<std::ptrdiff_t>(e);
+    if (b == e) {
+      ++out[LeftOutReason::kNoPairs];
+    } else if (holdout == Holdout::kCutOff) {
+      ++out[LeftOutReason::kNoTestPairs];
+    } else if (e - b == 1) {
+      ++out[LeftOutReason::kSinglePair];
+    } else if (holdout == Holdout::kLastBasket && std::all_of(first, last, [&](Timestamp t) { return t == *first; })) {
+      ++out[LeftOutReason::kOneTime];
+    } else {
+      ++out[LeftOutReason::kCancelled];
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string_view left_out_key(LeftOutReason r) {
+  switch (r) {
+    case LeftOutReason::kNoPairs:
+      return "no_pairs";
+    case LeftOutReason::kSinglePair:
+      return "single_pair";
+    case LeftOutReason::kOneTime:
+      return "one_time";
+    case LeftOutReason::kCancelled:
+      return "cancelled";
+    case LeftOutReason::kNoTestPairs:
+      return "no_test_pairs";
+    case LeftOutReason::kNoTrainingPairs:
+      return "no_training_pairs";
+  }
+  return "?";
+}
+
+std::string_view left_out_text(LeftOutReason r) {
+  switch (r) {
+    case LeftOutReason::kNoPairs:
+      return "with no pairs";
+    case LeftOutReason::kSinglePair:
+      return "with a single pair";
+    case LeftOutReason::kOneTime:
+      return "with all pairs at one time (nothing before the last basket)";
+    case LeftOutReason::kCancelled:
+      return "with only cancelled pairs to hold out";
+    case LeftOutReason::kNoTestPairs:
+      return "without test pairs";
+    case LeftOutReason::kNoTrainingPairs:
+      return "without training pairs";
+  }
+  return "?";
+}
+
+std::uint64_t LeftOutUsers::total() const {
+  std::uint64_t n = 0;
+  for (std::uint64_t v : users) n += v;
+  return n;
+}
+
+LeftOutUsers& LeftOutUsers::operator+=(const LeftOutUsers& other) {
+  for (std::size_t r = 0; r < kLeftOutReasons; ++r) users[r] += other.users[r];
+  return *this;
+}
+
+std::string describe(const LeftOutUsers& left_out) {
+  std::string out = std::to_string(left_out.total()) + (left_out.total() == 1 ? " user" : " users") + " not evaluated";
+  const char* sep = ": ";
+  for (std::size_t r = 0; r < kLeftOutReasons; ++r) {
+    if (left_out.users[r] == 0) continue;
+    out += sep + std::to_string(left_out.users[r]) + " " + std::string(left_out_text(static_cast<LeftOutReason>(r)));
+    sep = ", ";
+  }
+  return out;
+}
 
 std::string_view protocol_name(SplitProtocol p) {
   switch (p) {
@@ -99,6 +185,7 @@ SplitProtocol parse_protocol(std::string_view name) {
 Split split_pairs(const Interactions& pairs, const SplitOptions& options) {
   std::vector<std::uint8_t> to_test(pairs.num_pairs(), 0);
   Split split;
+  Holdout holdout = Holdout::kRandomPair;
   switch (options.protocol) {
     case SplitProtocol::kLeaveLastOut: {
       const bool timed =
@@ -109,12 +196,13 @@ Split split_pairs(const Interactions& pairs, const SplitOptions& options) {
         break;
       }
       split.description = "leave-last-out";
+      holdout = Holdout::kLastBasket;
       for (UserIdx u = 0; u < pairs.num_users; ++u) {
         const std::uint64_t b = pairs.row_ptr[u], e = pairs.row_ptr[u + 1];
         if (b == e) continue;
         const auto [lo, hi] = std::minmax_element(pairs.last_time.begin() + static_cast<std::ptrdiff_t>(b),
                                                   pairs.last_time.begin() + static_cast<std::ptrdiff_t>(e));
-        if (*lo == *hi) continue;  // one basket only: stays in training, not evaluated
+        if (*lo == *hi) continue;  // one basket only: stays in training, not evaluated (kOneTime)
         for (std::uint64_t p = b; p < e; ++p) {
           if (pairs.last_time[p] == *hi && pairs.weight[p] > 0) to_test[p] = 1;
         }
@@ -127,6 +215,7 @@ Split split_pairs(const Interactions& pairs, const SplitOptions& options) {
         if (pairs.last_time[p] >= cutoff && pairs.weight[p] > 0) to_test[p] = 1;
       }
       split.description = "temporal (cut-off " + format_timestamp(cutoff) + ")";
+      holdout = Holdout::kCutOff;
       break;
     }
     case SplitProtocol::kRandom: {
@@ -140,6 +229,7 @@ Split split_pairs(const Interactions& pairs, const SplitOptions& options) {
       break;
     }
   }
+  split.left_out = count_left_out(pairs, to_test, holdout);
   split.train = subset(pairs, to_test, 0);
   split.test = subset(pairs, to_test, 1);
   return split;
@@ -185,6 +275,25 @@ TestSet make_test_set(const Interactions& train, const Interactions& test) {
     set.row_ptr.push_back(set.items.size());
   }
   return set;
+}
+
+LeftOutUsers users_without_test_pairs(const Interactions& train, const Interactions& test) {
+  LeftOutUsers out;
+  const std::uint32_t users = std::max(train.num_users, test.num_users);
+  for (UserIdx u = 0; u < users; ++u) {
+    bool tested = false;
+    if (u < test.num_users) {
+      for (std::uint64_t p = test.row_ptr[u]; p < test.row_ptr[u + 1] && !tested; ++p) tested = test.weight[p] > 0;
+    }
+    if (!tested) ++out[LeftOutReason::kNoTestPairs];
+  }
+  return out;
+}
+
+LeftOutUsers left_out_users(const LeftOutUsers& without_test, const TestSet& set) {
+  LeftOutUsers out = without_test;
+  out[LeftOutReason::kNoTrainingPairs] += set.unknown_users;
+  return out;
 }
 
 }  // namespace aisle

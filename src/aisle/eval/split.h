@@ -2,6 +2,7 @@
 // the evaluator ranks against.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -26,12 +27,44 @@ struct SplitOptions {
   std::uint64_t seed = 42;
 };
 
+// Why a user is not evaluated. Each user who is not has exactly one reason.
+enum class LeftOutReason : std::uint8_t {
+  kNoPairs,          // no pair at all
+  kSinglePair,       // one pair: nothing to train on beside it (leave-last-out, random)
+  kOneTime,          // several pairs, all at one time: nothing before the last basket (leave-last-out)
+  kCancelled,        // nothing positive to hold out: the latest (or every) pair was cancelled
+  kNoTestPairs,      // temporal: no pair at or after the cut-off; a given split: none in its test half
+  kNoTrainingPairs,  // test pairs but no positive training pair (a user new after the cut-off)
+};
+inline constexpr std::size_t kLeftOutReasons = 6;
+
+// "single_pair" (the JSON key) and "with a single pair" (the text after a count of users).
+std::string_view left_out_key(LeftOutReason r);
+std::string_view left_out_text(LeftOutReason r);
+
+// Users not evaluated, counted by reason.
+struct LeftOutUsers {
+  std::array<std::uint64_t, kLeftOutReasons> users{};
+
+  std::uint64_t& operator[](LeftOutReason r) { return users[static_cast<std::size_t>(r)]; }
+  std::uint64_t operator[](LeftOutReason r) const { return users[static_cast<std::size_t>(r)]; }
+  std::uint64_t total() const;
+  LeftOutUsers& operator+=(const LeftOutUsers& other);
+};
+
+// "12 users not evaluated: 5 with a single pair, 7 with all pairs at one time ..." (reasons with
+// no user are left out; "0 users not evaluated" when none is). What split and evaluate both print.
+std::string describe(const LeftOutUsers& left_out);
+
 // Both halves keep the input's user and item indices.
 struct Split {
   Interactions train, test;
   // The protocol as reports print it, with what it did: "leave-last-out", "leave-last-out (no
   // timestamps: one seeded random pair per user)", "temporal (cut-off 2011-11-09T12:00:00Z)".
   std::string description;
+  // Every user of the input without a test pair, by reason (those with test pairs but no
+  // training pair are make_test_set's to count).
+  LeftOutUsers left_out;
 };
 
 // Leave-last-out: for every user whose pairs carry at least two distinct times, all pairs at
@@ -65,6 +98,15 @@ struct TestSet {
 
 // `train` and `test` share indices; test.num_items may exceed train.num_items (new items).
 TestSet make_test_set(const Interactions& train, const Interactions& test);
+
+// A split made elsewhere (`train` and `test` share indices): its users without a positive test
+// pair, all as kNoTestPairs since the split does not say why. The counterpart of Split::left_out.
+LeftOutUsers users_without_test_pairs(const Interactions& train, const Interactions& test);
+
+// Every user not evaluated, by reason: `without_test` (Split::left_out or
+// users_without_test_pairs) and the users `set` found without training pairs. With them, every
+// user of the split is either evaluated or counted once.
+LeftOutUsers left_out_users(const LeftOutUsers& without_test, const TestSet& set);
 
 // Items with at least one positive training pair: what full ranking ranks.
 std::vector<std::uint8_t> trained_items(const Interactions& train);

@@ -1,5 +1,6 @@
 #include "aisle/models/registry.h"
 
+#include <algorithm>
 #include <array>
 
 #include "aisle/core/error.h"
@@ -82,6 +83,23 @@ std::string models_with_similar_items() {
     if (capability<SimilarItems>(*m.create({})) != nullptr) out += (out.empty() ? "" : ", ") + std::string(m.name);
   }
   return out;
+}
+
+std::string short_spec(std::string_view spec) {
+  const std::unique_ptr<Recommender> model = create_model(spec);
+  const std::vector<ParamInfo> defaults = find_model(model->kind()).params();
+  std::string args;
+  const std::string params = model->params();
+  for (std::string_view part : split(params, ",")) {
+    if (part.empty()) continue;
+    const std::size_t eq = part.find('=');
+    const std::string_view name = part.substr(0, eq), value = part.substr(eq + 1);
+    const auto field =
+        std::find_if(defaults.begin(), defaults.end(), [&](const ParamInfo& p) { return p.name == name; });
+    if (field != defaults.end() && field->default_value == value) continue;
+    args += (args.empty() ? "" : ",") + std::string(part);
+  }
+  return std::string(model->kind()) + (args.empty() ? "" : ":" + args);
 }
 
 std::string spec_with(std::string_view spec, std::string_view key, std::string_view value) {

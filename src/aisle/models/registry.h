@@ -28,6 +28,10 @@ std::span<const ModelInfo> model_table();
 const ModelInfo& find_model(std::string_view name);
 // Creates an unfitted model from "als:factors=64,iterations=15"; throws ConfigError.
 std::unique_ptr<Recommender> create_model(std::string_view spec);
+// `spec` with only the parameters that differ from the model's defaults, in schema order:
+// "als:factors=128" for "als:factors=128,iterations=15,...", "als" when every one is a default.
+// A spec for the same model as `spec`; throws ConfigError like create_model.
+std::string short_spec(std::string_view spec);
 // The canonical spec (every parameter) of `spec` with `key` set to `value`.
 std::string spec_with(std::string_view spec, std::string_view key, std::string_view value);
 // The default recommender for a catalog of `num_items` items: what `aisle train` and `aisle
