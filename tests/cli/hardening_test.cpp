@@ -220,5 +220,116 @@ TEST(Hardening, ABadStoreFailsBeforeAnyParsing) {
   EXPECT_FALSE(contains(pg.output, "read ")) << pg.output;
 }
 
+// Item 8: recommendations show what they are; many users at once.
+TEST(Hardening, RecommendationsCarryNamesPricesAndRunForManyUsers) {
+  test::TempDir dir;
+  const std::string store = " --store sqlite:" + dir.file("s.db");
+  ASSERT_EQ(run("ingest online-retail " + test::fixture("online-retail-slice.csv") + store).code, 0);
+  const std::string model = dir.file("m.bin");
+  ASSERT_EQ(run("train --model popularity --out " + model + store).code, 0);
+  const Result text = run("recommend --model " + model + " --user 17850 --k 50 --keep-seen");
+  ASSERT_EQ(text.code, 0) << text.output;
+  EXPECT_TRUE(contains(text.output, "WHITE HANGING HEART T-LIGHT HOLDER")) << text.output;
+  EXPECT_TRUE(contains(text.output, "2.55")) << text.output;
+  const nlohmann::json j = parse_json(run("recommend --model " + model + " --user 17850 --k 50 --keep-seen --json"));
+  EXPECT_EQ(j["user"], "17850");
+  EXPECT_TRUE(j["model"].get<std::string>().starts_with("popularity:")) << j;
+  bool found = false;
+  for (const auto& item : j["items"]) {
+    if (item["item_id"] != "85123A") continue;
+    found = true;
+    EXPECT_EQ(item["name"], "WHITE HANGING HEART T-LIGHT HOLDER") << item;
+    EXPECT_FLOAT_EQ(item["price"].get<float>(), 2.55f) << item;
+  }
+  EXPECT_TRUE(found) << j;
+
+  const std::string users = dir.write("users.txt", "user\n17850\nnobody\n17908\n");
+  const Result batch = run("recommend --model " + model + " --users " + users + " --k 2 --out " + dir.file("r.csv"));
+  ASSERT_EQ(batch.code, 0) << batch.output;
+  EXPECT_TRUE(contains(batch.output, "recommended for 3 users (1 unknown to the model: cold start)")) << batch.output;
+  const std::string csv = test::read_file(dir.file("r.csv"));
+  EXPECT_TRUE(csv.starts_with("user,rank,item_id,name,category,price,score,served_as\n")) << csv;
+  EXPECT_TRUE(contains(csv, "\nnobody,1,")) << csv;
+  EXPECT_TRUE(contains(csv, ",cold_start\n")) << csv;
+  EXPECT_TRUE(contains(csv, "\n17908,2,")) << csv;
+  const Result jsonl = run("recommend --model " + model + " --users " + users + " --k 2 --out " + dir.file("r.jsonl"));
+  ASSERT_EQ(jsonl.code, 0) << jsonl.output;
+  const std::string lines = test::read_file(dir.file("r.jsonl"));
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), '\n'), 3) << lines;
+  EXPECT_EQ(nlohmann::json::parse(lines.substr(0, lines.find('\n')))["user"], "17850");
+}
+
+// Item 9: unknown ids.
+TEST(Hardening, UnknownUsersGetTheColdStartPathAndUnknownIdsAreLeftOut) {
+  test::TempDir dir;
+  const std::string store = " --store sqlite:" + dir.file("s.db");
+  const std::string csv =
+      dir.write("e.csv",
+                "user,item,timestamp,category\nu1,pan,100,Kitchen\nu2,pan,101,Kitchen\n"
+                "u3,pan,102,Kitchen\nu1,pot,103,Kitchen\nu2,lamp,104,Lighting\nu3,lamp,105,Lighting\n"
+                "u4,lamp,106,Lighting\nu4,bulb,107,Lighting\n");
+  ASSERT_EQ(run("ingest csv " + csv + store).code, 0);
+  const std::string model = dir.file("m.bin");
+  ASSERT_EQ(run("train --model item_knn --out " + model + store).code, 0);
+  const Result cold = run("recommend --model " + model + " --user stranger --category kitchen --k 5 --json");
+  ASSERT_EQ(cold.code, 0) << cold.output;
+  const nlohmann::json c = parse_json(cold);
+  EXPECT_EQ(c["served_as"], "cold_start");
+  ASSERT_EQ(c["items"].size(), 2u) << cold.output;
+  EXPECT_EQ(c["items"][0]["item_id"], "pan");  // three users, the most popular in Kitchen
+  EXPECT_EQ(c["items"][0]["category"], "Kitchen");
+  EXPECT_EQ(run("recommend --model " + model + " --user stranger --strict-ids").code, 3);
+
+  const Result partial = run("recommend --model " + model + " --items lamp,ghost --exclude phantom,bulb --k 3 --json");
+  ASSERT_EQ(partial.code, 0) << partial.output;
+  const nlohmann::json p = parse_json(partial);
+  EXPECT_EQ(p["served_as"], "model");
+  EXPECT_TRUE(contains(p["notes"].dump(), "ghost")) << partial.output;
+  EXPECT_FALSE(contains(p["notes"].dump(), "phantom")) << partial.output;
+  for (const auto& item : p["items"]) EXPECT_NE(item["item_id"], "bulb");
+}
+
+// Item 10: categories by name.
+TEST(Hardening, CategoriesByNameInAnyCaseWithSuggestionsAndAListing) {
+  test::TempDir dir;
+  const std::string store = " --store sqlite:" + dir.file("s.db");
+  ASSERT_EQ(run("ingest rees46 " + test::fixture("rees46/2019-Oct-slice.csv") + store).code, 0);
+  const nlohmann::json cats = parse_json(run("categories --json" + store));
+  bool notebooks = false;
+  for (const auto& c : cats) {
+    if (c["label"] == "computers.notebook") {
+      notebooks = true;
+      EXPECT_GT(c["events"], 0) << c;
+      EXPECT_GT(c["items"], 0) << c;
+    }
+  }
+  EXPECT_TRUE(notebooks) << cats;
+  const std::string model = dir.file("m.bin");
+  ASSERT_EQ(run("train --model popularity --out " + model + store).code, 0);
+  for (const std::string& name : {"COMPUTERS", "computers.notebook", "Notebook"}) {
+    const Result r = run("recommend --model " + model + " --user nobody --category " + name + " --json");
+    ASSERT_EQ(r.code, 0) << name << ": " << r.output;
+    const nlohmann::json j = parse_json(r);
+    ASSERT_FALSE(j["items"].empty()) << r.output;
+    for (const auto& item : j["items"]) EXPECT_EQ(item["category"], "computers.notebook") << r.output;
+  }
+  const Result typo = run("recommend --model " + model + " --user nobody --category notebok");
+  EXPECT_EQ(typo.code, 3) << typo.output;
+  EXPECT_TRUE(contains(typo.output, "closest: computers.notebook")) << typo.output;
+}
+
+// Item 12: --version, and --config after the subcommand.
+TEST(Hardening, VersionAndConfigAfterTheSubcommand) {
+  const Result version = run("--version");
+  EXPECT_EQ(version.code, 0) << version.output;
+  EXPECT_TRUE(contains(version.output, "aisle 0.1.0 (commit ")) << version.output;
+  EXPECT_TRUE(contains(version.output, "build; features: sqlite, postgresql")) << version.output;
+  test::TempDir dir;
+  const std::string cfg = dir.write("a.toml", "[store]\nurl = \"sqlite:" + dir.file("elsewhere.db") + "\"\n");
+  const Result after = run("stats --config " + cfg);
+  EXPECT_EQ(after.code, 4) << after.output;
+  EXPECT_TRUE(contains(after.output, "elsewhere.db: no store there")) << after.output;
+}
+
 }  // namespace
 }  // namespace aisle

@@ -3,6 +3,7 @@
 //   fitted (it diverged).
 #include <cstdio>
 
+#include "aisle/build_info.h"
 #include "aisle/cli/command.h"
 #include "aisle/core/error.h"
 
@@ -13,8 +14,13 @@ int main(int argc, char** argv) {
   global.command_line = "aisle";
   for (int i = 1; i < argc; ++i) global.command_line += std::string(" ") + argv[i];
   app.add_option("--config", global.config_path, "configuration file (default: ./aisle.toml when present)");
+  app.set_version_flag("--version", "aisle " AISLE_VERSION " (commit " AISLE_COMMIT ", " AISLE_BUILD_TYPE
+                                    " build; features: " AISLE_FEATURES ")");
   for (const auto& cmd : aisle::cli::command_table()) {
     CLI::App* sub = app.add_subcommand(std::string(cmd.name), std::string(cmd.summary));
+    // Options the subcommand does not know go to the top level, so `aisle stats --config F`
+    // works as well as `aisle --config F stats`.
+    sub->fallthrough();
     cmd.setup(*sub, global);
   }
   try {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "aisle/core/error.h"
+#include "aisle/core/json_text.h"
 #include "aisle/eval/model_labels.h"
 #include "aisle/eval/report_format.h"
 
@@ -212,7 +213,7 @@ std::string to_json(const EvaluationReport& r) {
     }
     j["models"].push_back(jm);
   }
-  return j.dump(2) + "\n";
+  return json_text(j, 2) + "\n";
 }
 
 std::string to_markdown(const EvaluationReport& r) {

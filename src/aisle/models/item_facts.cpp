@@ -76,8 +76,14 @@ std::vector<std::string> ItemFacts::closest_categories(std::string_view query, s
   const std::string wanted = to_lower(trim(query));
   std::vector<std::pair<std::size_t, std::string>> ranked;
   for (CategoryIdx c = 0; c < parent.size(); ++c) {
+    // Closest by whichever of its names is closest: "notebok" finds "computers.notebook".
     const std::string label = category_label(c);
-    ranked.emplace_back(edit_distance(wanted, to_lower(label)), label);
+    std::size_t d =
+        std::min(edit_distance(wanted, to_lower(label)), edit_distance(wanted, to_lower(categories.name(c))));
+    if (c < category_name.size() && !category_name[c].empty()) {
+      d = std::min(d, edit_distance(wanted, to_lower(category_name[c])));
+    }
+    ranked.emplace_back(d, label);
   }
   std::sort(ranked.begin(), ranked.end());
   ranked.erase(std::unique(ranked.begin(), ranked.end()), ranked.end());
