@@ -56,8 +56,11 @@ format:
 format-check:
 	@clang-format --dry-run --Werror $(FORMAT_FILES)
 
+# clang-tidy on every source file in parallel; a naming violation is an error (.clang-tidy).
 tidy: build
-	@clang-tidy -p $(BUILD) --quiet $(shell git ls-files 'src/*.cpp')
+	@run-clang-tidy -p $(BUILD) -j $(JOBS) -quiet $(shell git ls-files 'src/*.cpp') > $(BUILD)/tidy.log 2>&1 \
+	  || { grep -E 'error:' $(BUILD)/tidy.log | sort -u; echo "tidy: failed (full output: $(BUILD)/tidy.log)"; exit 1; }
+	@echo "tidy: clean ($$(grep -c 'warning:' $(BUILD)/tidy.log || true) warnings of other checks in $(BUILD)/tidy.log)"
 
 clean:
 	rm -rf build out

@@ -1,5 +1,5 @@
 # aisle_module(NAME SOURCES ... DEPS ...): one static library per subsystem. The DEPS list is
-# the module graph of docs/STYLE (core <- data <- store <- config <- cli); a module can only
+# the module graph of docs/architecture.md; a module can only
 # include headers of what it links, so the direction is enforced by the linker lines here.
 function(aisle_module name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})

@@ -5,6 +5,9 @@
 #include <cmath>
 #include <limits>
 
+#include "aisle/core/error.h"
+#include "aisle/core/top_k.h"
+
 namespace aisle {
 namespace {
 
@@ -63,6 +66,42 @@ TEST(Text, SplitKeepsEmptyPieces) {
   ASSERT_EQ(parts.size(), 3u);
   EXPECT_EQ(parts[1], "Toy Story (1995)");
   EXPECT_EQ(parts[2], "");
+}
+
+TEST(Text, PrintableEscapesControlAndNonUtf8BytesAndCuts) {
+  EXPECT_EQ(printable("caf\xC3\xA9"), "caf\xC3\xA9");  // valid UTF-8 stays
+  EXPECT_EQ(printable("caf\xE9"), "caf\\xE9");
+  EXPECT_EQ(printable(std::string("a\0b\x1b", 4)), "a\\x00b\\x1B");
+  EXPECT_EQ(printable("abcdef", 3), "abc...");
+  EXPECT_EQ(printable("\xE2\x82"), "\\xE2\\x82");  // a truncated sequence
+}
+
+TEST(Text, Utf8OrLatin1KeepsValidTextWithoutCopying) {
+  std::string buffer;
+  const std::string_view valid = "caf\xC3\xA9";
+  EXPECT_EQ(utf8_or_latin1(valid, buffer).data(), valid.data());
+  EXPECT_EQ(utf8_or_latin1("caf\xE9", buffer), "caf\xC3\xA9");
+}
+
+TEST(Text, EditDistance) {
+  EXPECT_EQ(edit_distance("notebok", "notebook"), 1u);
+  EXPECT_EQ(edit_distance("", "abc"), 3u);
+  EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
+  EXPECT_EQ(edit_distance("same", "same"), 0u);
+}
+
+TEST(Text, KIsAWholeNumberFromOneToTheMaximum) {
+  EXPECT_EQ(parse_k("10", "--k"), 10u);
+  EXPECT_EQ(parse_k(" 10000 ", "--k"), kMaxK);
+  for (const char* bad : {"0", "-5", "10001", "99999999999999999999", "ten", "", "1.5"}) {
+    try {
+      parse_k(bad, "--k");
+      ADD_FAILURE() << bad;
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("--k: expected a whole number from 1 to 10000"), std::string::npos)
+          << e.what();
+    }
+  }
 }
 
 }  // namespace

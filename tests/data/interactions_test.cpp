@@ -59,5 +59,17 @@ TEST(Aggregate, EmptyLogGivesEmptyRows) {
   EXPECT_EQ(p.row_ptr, (std::vector<std::uint64_t>{0, 0, 0}));
 }
 
+TEST(ReferenceTime, IsTheNewestTimeLeavingOutFarOutliers) {
+  std::vector<Timestamp> times;
+  for (Timestamp t = 0; t < 10000; ++t) times.push_back(1'300'000'000 + t * 3600);  // ~14 months, hourly
+  const Timestamp newest = times.back();
+  EXPECT_EQ(reference_time(times), newest);  // no outlier: exactly the newest
+  times.push_back(4'102'444'800);            // 2100-01-01
+  times.push_back(0);                        // unknown
+  EXPECT_EQ(reference_time(times), newest);
+  EXPECT_EQ(reference_time(std::vector<Timestamp>{0, 0}), 0);
+  EXPECT_EQ(reference_time(std::vector<Timestamp>{5}), 5);
+}
+
 }  // namespace
 }  // namespace aisle

@@ -4,6 +4,7 @@
 #include "aisle/models/model_file.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -16,8 +17,9 @@
 namespace aisle {
 namespace {
 
+// Per process: test binaries of two checkouts (or ctest -j) must not share a file.
 std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / name).string();
+  return (std::filesystem::temp_directory_path() / (std::to_string(getpid()) + "-" + name)).string();
 }
 
 std::string read_bytes(const std::string& path) {

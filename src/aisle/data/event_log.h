@@ -1,5 +1,5 @@
 // EventLog: what a reader produces and a store holds. Events plus the id maps their indices refer
-// to and the catalog. Event types are an IdMap of canonical type names (see event_types.h); their
+// to and the catalog. Event types are an IdMap of canonical type names (see weighting.h); their
 // weights are not part of the log but of a Weighting, applied when pairs are aggregated.
 #pragma once
 

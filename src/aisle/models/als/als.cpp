@@ -13,7 +13,7 @@
 namespace aisle {
 
 const ParamSchema<AlsParams>& AlsParams::schema() {
-  static const ParamSchema<AlsParams> s(
+  static const ParamSchema<AlsParams> kSchema(
       "als",
       {
           {"factors", &AlsParams::factors, 1, 1024, true, {}, "latent factors"},
@@ -30,7 +30,7 @@ const ParamSchema<AlsParams>& AlsParams::schema() {
            "transform of the aggregated weight before alpha"},
       },
       {{"factors", 16, 256}, {"regularization", 1e-3, 10}, {"alpha", 0.1, 100}, {"iterations", 5, 30}, {"transform"}});
-  return s;
+  return kSchema;
 }
 
 Als::Als(AlsParams p) : FactorModel(std::move(p)) {

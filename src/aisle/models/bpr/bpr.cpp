@@ -13,7 +13,7 @@
 namespace aisle {
 
 const ParamSchema<BprParams>& BprParams::schema() {
-  static const ParamSchema<BprParams> s(
+  static const ParamSchema<BprParams> kSchema(
       "bpr",
       {
           {"factors", &BprParams::factors, 1, 1024, true, {}, "latent factors"},
@@ -22,7 +22,7 @@ const ParamSchema<BprParams>& BprParams::schema() {
           {"epochs", &BprParams::epochs, 1, 5000, false, {}, "passes of as many samples as pairs"},
       },
       {{"factors", 16, 256}, {"learning_rate", 1e-3, 0.3}, {"regularization", 1e-5, 0.1}, {"epochs", 20, 300}});
-  return s;
+  return kSchema;
 }
 
 Bpr::Bpr(BprParams p) : FactorModel(std::move(p)) {
@@ -34,8 +34,8 @@ namespace {
 
 // A uniform draw from [0, n) without a division (Lemire's multiply-shift).
 inline std::uint64_t below(std::mt19937_64& rng, std::uint64_t n) {
-  __extension__ using u128 = unsigned __int128;
-  return static_cast<std::uint64_t>((static_cast<u128>(rng()) * n) >> 64);
+  __extension__ using Uint128 = unsigned __int128;
+  return static_cast<std::uint64_t>((static_cast<Uint128>(rng()) * n) >> 64);
 }
 
 struct SgdStats {

@@ -8,18 +8,19 @@
 namespace aisle {
 
 const ParamSchema<CategoryCfParams>& CategoryCfParams::schema() {
-  static const ParamSchema<CategoryCfParams> s("category_cf",
-                                               {
-                                                   {"ancestor_weight",
-                                                    &CategoryCfParams::ancestor_weight,
-                                                    0,
-                                                    1,
-                                                    false,
-                                                    {},
-                                                    "share of a category's affinity its parent receives (per level)"},
-                                               },
-                                               {{"ancestor_weight", 0, 1}});
-  return s;
+  static const ParamSchema<CategoryCfParams> kSchema(
+      "category_cf",
+      {
+          {"ancestor_weight",
+           &CategoryCfParams::ancestor_weight,
+           0,
+           1,
+           false,
+           {},
+           "share of a category's affinity its parent receives (per level)"},
+      },
+      {{"ancestor_weight", 0, 1}});
+  return kSchema;
 }
 
 namespace {

@@ -11,7 +11,7 @@
 namespace aisle {
 
 const ParamSchema<ContentParams>& ContentParams::schema() {
-  static const ParamSchema<ContentParams> s(
+  static const ParamSchema<ContentParams> kSchema(
       "content",
       {
           {"category_weight", &ContentParams::category_weight, 0, 100, false, {}, "weight of categories"},
@@ -20,7 +20,7 @@ const ParamSchema<ContentParams>& ContentParams::schema() {
           {"text_weight", &ContentParams::text_weight, 0, 100, false, {}, "weight of name and description words"},
       },
       {{"category_weight", 0, 4}, {"brand_weight", 0, 4}, {"price_weight", 0, 4}, {"text_weight", 0, 4}});
-  return s;
+  return kSchema;
 }
 
 namespace {

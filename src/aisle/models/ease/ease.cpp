@@ -13,7 +13,7 @@
 namespace aisle {
 
 const ParamSchema<EaseParams>& EaseParams::schema() {
-  static const ParamSchema<EaseParams> s(
+  static const ParamSchema<EaseParams> kSchema(
       "ease",
       {
           {"regularization", &EaseParams::regularization, 1e-3, 1e7, true, {}, "L2 penalty (lambda)"},
@@ -40,7 +40,7 @@ const ParamSchema<EaseParams>& EaseParams::schema() {
            "half-life, in baskets back from the newest, of history weights (0: all equal)"},
       },
       {{"regularization", 10, 1e5}, {"transform"}, {"recency", 0, 10}});
-  return s;
+  return kSchema;
 }
 
 namespace {

@@ -11,7 +11,7 @@
 namespace aisle {
 
 const ParamSchema<ItemKnnParams>& ItemKnnParams::schema() {
-  static const ParamSchema<ItemKnnParams> s(
+  static const ParamSchema<ItemKnnParams> kSchema(
       "item_knn",
       {
           {"neighbors", &ItemKnnParams::neighbors, 1, 10000, true, {}, "neighbours kept per item (K)"},
@@ -25,7 +25,7 @@ const ParamSchema<ItemKnnParams>& ItemKnnParams::schema() {
            "user-item values the similarity is computed on"},
       },
       {{"neighbors", 10, 1000}, {"shrink", 0, 100}, {"weighting"}});
-  return s;
+  return kSchema;
 }
 
 namespace {

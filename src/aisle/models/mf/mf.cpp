@@ -12,7 +12,7 @@
 namespace aisle {
 
 const ParamSchema<MfParams>& MfParams::schema() {
-  static const ParamSchema<MfParams> s(
+  static const ParamSchema<MfParams> kSchema(
       "mf",
       {
           {"factors", &MfParams::factors, 1, 1024, true, {}, "latent factors"},
@@ -40,7 +40,7 @@ const ParamSchema<MfParams>& MfParams::schema() {
        {"regularization", 1e-3, 1},
        {"epochs", 5, 100},
        {"optimizer"}});
-  return s;
+  return kSchema;
 }
 
 // Layout: user row [x_u, mean + b_u, 1], item row [y_i, 1, b_i], so a dot product is the rating.

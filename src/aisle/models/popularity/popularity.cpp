@@ -5,7 +5,7 @@
 namespace aisle {
 
 const ParamSchema<PopularityParams>& PopularityParams::schema() {
-  static const ParamSchema<PopularityParams> s(
+  static const ParamSchema<PopularityParams> kSchema(
       "popularity",
       {
           {"by",
@@ -24,7 +24,7 @@ const ParamSchema<PopularityParams>& PopularityParams::schema() {
            "count only pairs whose last event lies this many days before the newest (0: all)"},
       },
       {{"by"}, {"window_days", 0, 730}});
-  return s;
+  return kSchema;
 }
 
 void Popularity::fit(const TrainSet& data, const FitContext&) {

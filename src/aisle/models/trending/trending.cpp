@@ -6,18 +6,18 @@
 namespace aisle {
 
 const ParamSchema<TrendingParams>& TrendingParams::schema() {
-  static const ParamSchema<TrendingParams> s("trending",
-                                             {
-                                                 {"half_life_days",
-                                                  &TrendingParams::half_life_days,
-                                                  0.01,
-                                                  3650,
-                                                  true,
-                                                  {},
-                                                  "days after which an interaction counts half"},
-                                             },
-                                             {{"half_life_days", 0.5, 365}});
-  return s;
+  static const ParamSchema<TrendingParams> kSchema("trending",
+                                                   {
+                                                       {"half_life_days",
+                                                        &TrendingParams::half_life_days,
+                                                        0.01,
+                                                        3650,
+                                                        true,
+                                                        {},
+                                                        "days after which an interaction counts half"},
+                                                   },
+                                                   {{"half_life_days", 0.5, 365}});
+  return kSchema;
 }
 
 void Trending::fit(const TrainSet& data, const FitContext&) {
