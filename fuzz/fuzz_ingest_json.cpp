@@ -45,7 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::vector<std::string> files = {"/proc/self/fd/" + std::to_string(fd)};
   const bool jsonl = size > 0 && data[0] == '{';
   aisle::ReadOptions options;
-  options.mapping = aisle::ColumnMapping::parse("user=u,item=i,time=t,name=n,category=c,brand=b,session=s");
+  // No mapping: columns are found by their usual names (user, item, time, name, category, brand,
+  // session, ...), so an input may have any subset of them.
   options.allow_empty = true;
   aisle::EventLog log;
   try {
