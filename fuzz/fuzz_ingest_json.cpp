@@ -2,9 +2,6 @@
 // -> the event log -> a model -> the JSON answer `aisle recommend --json` prints, and the JSON
 // summary of rejected rows `aisle ingest` stores. Findings: an id or catalog text that is not
 // valid UTF-8 after reading, JSON that does not parse back, any exception but aisle::Error.
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -15,6 +12,7 @@
 #include "aisle/core/json_text.h"
 #include "aisle/core/text.h"
 #include "aisle/data/readers/reader.h"
+#include "memory_file.h"
 
 namespace {
 
@@ -34,15 +32,9 @@ void require_parses(const std::string& text) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const int fd = memfd_create("aisle-fuzz", 0);
-  if (fd < 0) return 0;
-  std::size_t written = 0;
-  while (written < size) {
-    const ssize_t n = write(fd, data + written, size - written);
-    if (n <= 0) break;
-    written += static_cast<std::size_t>(n);
-  }
-  const std::vector<std::string> files = {"/proc/self/fd/" + std::to_string(fd)};
+  const aisle::fuzz::MemoryFile input(data, size);
+  if (!input.ok()) return 0;
+  const std::vector<std::string> files = {input.path()};
   const bool jsonl = size > 0 && data[0] == '{';
   aisle::ReadOptions options;
   // No mapping: columns are found by their usual names (user, item, time, name, category, brand,
@@ -81,6 +73,5 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       require_parses(aisle::answer_json(aisle::recommend(model, request), request.user, "popularity"));
     }
   } catch (const aisle::Error&) {}
-  close(fd);
   return 0;
 }

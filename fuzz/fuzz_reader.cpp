@@ -1,26 +1,18 @@
 // libFuzzer target for one reader format (AISLE_FUZZ_FORMAT, set per target in CMake). The
 // input is handed to the reader as a file; a typed aisle::Error is a correct answer to bad
 // input, anything else (a crash, a sanitizer report, another exception) is a finding.
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "aisle/core/error.h"
 #include "aisle/data/readers/reader.h"
+#include "memory_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const int fd = memfd_create("aisle-fuzz", 0);
-  if (fd < 0) return 0;
-  std::size_t written = 0;
-  while (written < size) {
-    const ssize_t n = write(fd, data + written, size - written);
-    if (n <= 0) break;
-    written += static_cast<std::size_t>(n);
-  }
-  const std::vector<std::string> files = {"/proc/self/fd/" + std::to_string(fd)};
+  const aisle::fuzz::MemoryFile input(data, size);
+  if (!input.ok()) return 0;
+  const std::vector<std::string> files = {input.path()};
   aisle::ReadOptions options;
   options.mapping = aisle::ColumnMapping::parse("user=u,item=i,time=t,event=e,value=v,name=n,category=c");
   aisle::EventLog log;
@@ -31,6 +23,5 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       __builtin_trap();
     }
   } catch (const aisle::Error&) {}
-  close(fd);
   return 0;
 }

@@ -41,7 +41,7 @@ Filter make_filter(const TrainedModel& m, const ItemRequest& r, std::vector<std:
     unknown.clear();
     filter.include_only = known_items(m, r.include, unknown);
     if (filter.include_only->empty()) {
-      throw InputError("include: none of " + joined(unknown) + " is in the model");
+      throw NotFound("include: none of " + joined(unknown) + " is in the model");
     }
     if (!unknown.empty()) warnings.push_back("include: not in the model, left out: " + joined(unknown));
   }
@@ -52,9 +52,9 @@ Filter make_filter(const TrainedModel& m, const ItemRequest& r, std::vector<std:
       for (const std::string& c : m.facts().closest_categories(r.category, 5)) {
         closest += (closest.empty() ? "" : ", ") + c;
       }
-      throw InputError("category: '" + printable(r.category) + "' is not in the model's catalog" +
-                       (closest.empty() ? std::string(" (it has no categories)") : "; closest: " + closest) +
-                       " (aisle categories lists them)");
+      throw NotFound("category: '" + printable(r.category) + "' is not in the model's catalog" +
+                     (closest.empty() ? std::string(" (it has no categories)") : "; closest: " + closest) +
+                     " (aisle categories lists them)");
     }
   }
   filter.available_only = r.available_only;
@@ -74,15 +74,15 @@ ResolvedRequest resolve_request(const TrainedModel& model, const ItemRequest& r)
   if (!user.empty()) {
     out.query.user = model.users().find(user);
     if (out.query.user == kNoIndex && r.strict_ids) {
-      throw InputError("user: '" + printable(user) + "' is not in the model's training data");
+      throw NotFound("user: '" + printable(user) + "' is not in the model's training data");
     }
   }
   std::vector<std::string> unknown;
   out.query.items = known_items(model, r.items, unknown);
   if (!unknown.empty()) {
-    if (r.strict_ids) throw InputError("items: " + joined(unknown) + " not in the model");
+    if (r.strict_ids) throw NotFound("items: " + joined(unknown) + " not in the model");
     if (out.query.items.empty() && user.empty())
-      throw InputError("items: none of " + joined(unknown) + " is in the model");
+      throw NotFound("items: none of " + joined(unknown) + " is in the model");
     out.warnings.push_back("items: not in the model, left out: " + joined(unknown));
   }
   const bool unknown_user = !user.empty() && out.query.user == kNoIndex;
@@ -171,7 +171,7 @@ Answer recommend(const TrainedModel& model, const ItemRequest& request) {
 
 Answer similar(const TrainedModel& model, std::string_view item, const ItemRequest& request) {
   const ItemIdx i = model.items().find(trim(item));
-  if (i == kNoIndex) throw InputError("item: '" + printable(item) + "' is not in the model");
+  if (i == kNoIndex) throw NotFound("item: '" + printable(item) + "' is not in the model");
   ResolvedRequest r;
   r.filter = make_filter(model, request, r.warnings);
   return finish(model, r, model.similar(i, r.filter, request.k), request.k);

@@ -38,7 +38,7 @@ struct ResolvedRequest {
   std::vector<std::string> warnings;  // ids left out, and why
 };
 
-// Throws InputError naming the flag or field and the id when the request cannot be served.
+// Throws NotFound naming the field and the id when the request cannot be served.
 ResolvedRequest resolve_request(const TrainedModel& model, const ItemRequest& request);
 
 struct ItemRow {

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "aisle/app/training_data.h"
 #include "aisle/cli/command.h"
 #include "aisle/cli/progress_bar.h"
 #include "aisle/core/json_text.h"
@@ -20,7 +21,7 @@ void add_categories_command(CLI::App& sub, const GlobalOptions& global) {
   sub.add_flag("--json", *json, "print JSON: [{\"id\", \"label\", \"items\", \"events\"}, ...]");
   sub.callback([store, json, &global] {
     const Config config = global.load();
-    const std::string url = store->empty() ? config.store_url : *store;
+    const std::string url = store_url(*store, config);
     const std::vector<CategoryCount> rows = category_counts(open_store(url, OpenMode::kExisting)->read());
     if (*json) {
       nlohmann::ordered_json out = nlohmann::ordered_json::array();

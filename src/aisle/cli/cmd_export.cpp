@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "aisle/app/training_data.h"
 #include "aisle/cli/command.h"
 #include "aisle/cli/progress_bar.h"
 #include "aisle/core/error.h"
@@ -39,7 +40,7 @@ void add_export_command(CLI::App& sub, const GlobalOptions& global) {
   sub.callback([store, out, weights, &global] {
     Config config = global.load();
     if (!weights->empty()) config.weighting = Weighting::parse(*weights);
-    const std::string url = store->empty() ? config.store_url : *store;
+    const std::string url = store_url(*store, config);
     export_pairs(open_store(url, OpenMode::kExisting)->read(), config.weighting, *out);
   });
 }

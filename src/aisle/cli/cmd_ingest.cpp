@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "aisle/app/training_data.h"
 #include "aisle/cli/command.h"
 #include "aisle/cli/progress_bar.h"
 #include "aisle/core/error.h"
@@ -59,7 +60,7 @@ void run_ingest(const IngestFlags& flags, const GlobalOptions& global) {
   if (config.separator.size() != 1) throw ConfigError("--sep must be one character (or \\t), got '" + flags.sep + "'");
   if (!flags.default_event.empty()) config.default_event = flags.default_event;
   if (flags.strict) config.strict = true;
-  const std::string url = flags.store.empty() ? config.store_url : flags.store;
+  const std::string url = store_url(flags.store, config);
 
   ReadOptions options = config.read_options();
   options.allow_empty = flags.allow_empty;

@@ -59,6 +59,10 @@ void print(const TrainedModel& m, const Answer& a, std::string_view user, bool j
     return;
   }
   for (const std::string& note : a.notes) std::fprintf(stderr, "note: %s\n", note.c_str());
+  std::fflush(stderr);
+  if (!a.items.empty()) {
+    std::printf("  #  %-14s %-9s %-36s %-24s %s\n", "item", "score", "name", "category", "price");
+  }
   for (std::size_t r = 0; r < a.items.size(); ++r) {
     const ItemRow& row = a.items[r];
     std::printf("%3zu  %-14s %-9.6g %-36s %-24s %s\n", r + 1, printable(row.item_id, 40).c_str(),

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "aisle/app/training_data.h"
 #include "aisle/cli/command.h"
 #include "aisle/cli/progress_bar.h"
 #include "aisle/core/json_text.h"
@@ -108,7 +109,7 @@ void add_stats_command(CLI::App& sub, const GlobalOptions& global) {
   sub.callback([store, json, weights, &global] {
     Config config = global.load();
     if (!weights->empty()) config.weighting = Weighting::parse(*weights);
-    const std::string url = store->empty() ? config.store_url : *store;
+    const std::string url = store_url(*store, config);
     const EventLog log = open_store(url, OpenMode::kExisting)->read();
     const LogStats s = compute_stats(log, config.weighting);
     if (*json)

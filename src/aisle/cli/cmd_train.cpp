@@ -8,16 +8,15 @@
 #include <cmath>
 #include <cstdio>
 
+#include "aisle/app/training_data.h"
 #include "aisle/cli/command.h"
 #include "aisle/cli/progress_bar.h"
 #include "aisle/core/error.h"
-#include "aisle/data/readers/reader.h"
 #include "aisle/eval/early_stop.h"
 #include "aisle/eval/split.h"
 #include "aisle/models/model_file.h"
 #include "aisle/models/registry.h"
 #include "aisle/models/trained_model.h"
-#include "aisle/store/event_store.h"
 
 namespace aisle::cli {
 
@@ -57,20 +56,13 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   if (!flags.model.empty()) create_model(flags.model);  // a bad spec fails before any reading
   const std::string out = flags.out.empty() ? config.model_path : flags.out;
 
-  EventLog log;
-  if (!flags.events.empty()) {
-    if (!flags.store.empty()) throw ConfigError("give --store or --events, not both");
-    const ReadReport report = read_files(flags.format, flags.events, options, log);
-    if (report.issues.rejected_rows() > 0) {
-      std::fprintf(stderr, "warning: %llu rows rejected while reading (aisle ingest shows why)\n",
-                   static_cast<unsigned long long>(report.issues.rejected_rows()));
-    }
-  } else {
-    log = open_store(flags.store.empty() ? config.store_url : flags.store, OpenMode::kExisting)->read();
+  LoadedEvents loaded = load_events({flags.store, flags.events, flags.format}, config, options);
+  if (loaded.rejected_rows > 0) {
+    std::fprintf(stderr, "warning: %llu rows rejected while reading (aisle ingest shows why)\n",
+                 static_cast<unsigned long long>(loaded.rejected_rows));
   }
-  if (log.events.empty()) throw InputError("no interactions to train on");
-  const Interactions pairs =
-      aggregate(log.events, config.weighting.resolve(log.event_types), log.users.size(), log.items.size());
+  EventLog& log = loaded.log;
+  const Interactions pairs = pairs_of(log, config);
   std::string spec = flags.model.empty() ? std::string(default_model_spec(pairs.num_items)) : flags.model;
   if (!flags.early_stop.empty()) spec = choose_steps(spec, pairs, log.catalog, flags, options.context);
   std::printf("training %s on %u users, %u items, %zu pairs (weights %s)\n", spec.c_str(), pairs.num_users,

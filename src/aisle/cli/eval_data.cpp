@@ -3,25 +3,15 @@
 #include <cstdio>
 #include <memory>
 
+#include "aisle/app/training_data.h"
 #include "aisle/core/error.h"
 #include "aisle/core/text.h"
 #include "aisle/core/timestamp.h"
 #include "aisle/data/exchange.h"
 #include "aisle/data/readers/input_stream.h"
 #include "aisle/data/readers/reader.h"
-#include "aisle/store/event_store.h"
 
 namespace aisle::cli {
-
-namespace {
-
-std::string joined(const std::vector<std::string>& files) {
-  std::string out;
-  for (const std::string& f : files) out += (out.empty() ? "" : " ") + f;
-  return out;
-}
-
-}  // namespace
 
 void add_data_flags(CLI::App& sub, DataFlags& flags, bool with_given_split) {
   sub.add_option("--store", flags.store, "store URL to read (default: store.url of the config)");
@@ -65,22 +55,13 @@ EvalData load_eval_data(const DataFlags& flags, const Config& config_in) {
     data.items = std::move(given.train.items);
     data.catalog = std::move(given.train.catalog);
   } else {
-    EventLog log;
-    if (!flags.events.empty()) {
-      if (!flags.store.empty()) throw ConfigError("give --store or --events, not both");
-      // Strict: an evaluation on part of the data would be a silent partial result.
-      options.strict = true;
-      read_files(flags.format, flags.events, options, log);
-      data.info.source = joined(flags.events);
-      for (const std::string& f : flags.events) data.info.file_sha256.emplace_back(f, content_sha256(f));
-    } else {
-      const std::string url = flags.store.empty() ? config.store_url : flags.store;
-      log = open_store(url, OpenMode::kExisting)->read();
-      data.info.source = url;
-    }
-    if (log.events.empty()) throw InputError("no interactions in " + data.info.source);
-    const Interactions pairs =
-        aggregate(log.events, config.weighting.resolve(log.event_types), log.users.size(), log.items.size());
+    // Strict for files: an evaluation on part of the data would be a silent partial result.
+    options.strict = !flags.events.empty();
+    LoadedEvents loaded = load_events({flags.store, flags.events, flags.format}, config, options, /*fingerprint=*/true);
+    EventLog& log = loaded.log;
+    data.info.source = loaded.description;
+    data.info.file_sha256 = std::move(loaded.file_sha256);
+    const Interactions pairs = pairs_of(log, config);
     SplitOptions split;
     split.protocol = parse_protocol(flags.protocol);
     split.seed = data.run.seed;

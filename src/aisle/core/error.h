@@ -20,6 +20,13 @@ class InputError : public Error {
   using Error::Error;
 };
 
+// An id the request names that the model or store does not know (a user, an item, a category).
+// An InputError (exit 3 on the command line); the server answers it with 404.
+class NotFound : public InputError {
+ public:
+  using InputError::InputError;
+};
+
 // A bad parameter, spec string, command-line value or configuration key.
 class ConfigError : public Error {
  public:

@@ -1,0 +1,36 @@
+#include "aisle/app/training_data.h"
+
+#include "aisle/core/error.h"
+#include "aisle/data/readers/input_stream.h"
+#include "aisle/data/readers/reader.h"
+#include "aisle/store/event_store.h"
+
+namespace aisle {
+
+std::string store_url(const std::string& given, const Config& config) {
+  return given.empty() ? config.store_url : given;
+}
+
+LoadedEvents load_events(const DataSource& source, const Config& config, const ReadOptions& options, bool fingerprint) {
+  LoadedEvents out;
+  if (!source.events.empty()) {
+    if (!source.store.empty()) throw ConfigError("give --store or --events, not both");
+    const ReadReport report = read_files(source.format, source.events, options, out.log);
+    out.rejected_rows = report.issues.rejected_rows();
+    for (const std::string& f : source.events) {
+      out.description += (out.description.empty() ? "" : " ") + f;
+      if (fingerprint) out.file_sha256.emplace_back(f, content_sha256(f));
+    }
+  } else {
+    out.description = store_url(source.store, config);
+    out.log = open_store(out.description, OpenMode::kExisting)->read();
+  }
+  if (out.log.events.empty()) throw InputError("no interactions in " + out.description);
+  return out;
+}
+
+Interactions pairs_of(const EventLog& log, const Config& config) {
+  return aggregate(log.events, config.weighting.resolve(log.event_types), log.users.size(), log.items.size());
+}
+
+}  // namespace aisle
