@@ -80,6 +80,11 @@ std::string_view normalize_integer_id(std::string_view id) {
 }
 
 bool is_valid_utf8(std::string_view s) {
+  // ASCII, the common case, in one branch-free pass (it vectorizes): readers check every id
+  // and name they keep.
+  unsigned char high = 0;
+  for (const char ch : s) high |= static_cast<unsigned char>(ch);
+  if (high < 0x80) return true;
   size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
@@ -133,6 +138,14 @@ std::string latin1_to_utf8(std::string_view s) {
 
 std::string utf8_or_latin1(std::string_view s) {
   return is_valid_utf8(s) ? std::string(s) : latin1_to_utf8(s);
+}
+
+void assign_utf8_or_latin1(std::string& out, std::string_view s) {
+  if (is_valid_utf8(s)) {
+    out.assign(s);
+  } else {
+    out = latin1_to_utf8(s);
+  }
 }
 
 std::string_view utf8_or_latin1(std::string_view s, std::string& buffer) {

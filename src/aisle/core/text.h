@@ -28,6 +28,8 @@ bool is_valid_utf8(std::string_view s);
 std::string latin1_to_utf8(std::string_view s);
 // s unchanged when it is valid UTF-8, else decoded as Latin-1 (MovieLens 1M titles).
 std::string utf8_or_latin1(std::string_view s);
+// The same into an existing string, reusing its storage (readers assign names row after row).
+void assign_utf8_or_latin1(std::string& out, std::string_view s);
 // The same without copying valid text: returns s itself when it is valid UTF-8, else decodes it
 // into `buffer` and returns a view of that (valid until buffer changes).
 std::string_view utf8_or_latin1(std::string_view s, std::string& buffer);

@@ -138,9 +138,9 @@ void MappedRowBuilder::add(RowLocation where, const MappedValues& values,
                            available.has_value();
   if (has_catalog && latest_.newer(row_.item_index(), e.time)) {
     ItemInfo& info = log_.catalog.item(e.item);
-    if (!text(Field::kName).empty()) info.name = utf8_or_latin1(text(Field::kName));
-    if (!text(Field::kBrand).empty()) info.brand = utf8_or_latin1(text(Field::kBrand));
-    if (!text(Field::kImageUrl).empty()) info.image_url = utf8_or_latin1(text(Field::kImageUrl));
+    if (!text(Field::kName).empty()) assign_utf8_or_latin1(info.name, text(Field::kName));
+    if (!text(Field::kBrand).empty()) assign_utf8_or_latin1(info.brand, text(Field::kBrand));
+    if (!text(Field::kImageUrl).empty()) assign_utf8_or_latin1(info.image_url, text(Field::kImageUrl));
     if (available) info.available = *available;
     if (is_present(price) && price > 0) info.price = price;
     const std::string_view cat = get(Field::kCategory) ? clean_id(*get(Field::kCategory)) : std::string_view();

@@ -123,7 +123,7 @@ void read_online_retail(std::span<const std::string> files, const ReadOptions& o
 
       const std::string_view desc = trim(rows.field(c_desc));
       const ItemIdx item = row.item_index();
-      if (!desc.empty() && latest_name.newer(item, e.time)) log.catalog.item(item).name = utf8_or_latin1(desc);
+      if (!desc.empty() && latest_name.newer(item, e.time)) assign_utf8_or_latin1(log.catalog.item(item).name, desc);
       if (is_present(e.value) && e.value > 0 && latest_price.newer(item, e.time)) {
         log.catalog.item(item).price = e.value;
       }

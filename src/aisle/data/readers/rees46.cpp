@@ -74,7 +74,7 @@ void read_rees46(std::span<const std::string> files, const ReadOptions& options,
         ItemInfo& info = log.catalog.item(item);
         if (is_present(e.value) && e.value > 0) info.price = e.value;
         const std::string_view brand = trim(rows.field(c_brand));
-        if (!brand.empty()) info.brand = utf8_or_latin1(brand);
+        if (!brand.empty()) assign_utf8_or_latin1(info.brand, brand);
         const CategoryIdx c = category_of(log.catalog, clean_id(rows.field(c_cat)), trim(rows.field(c_code)));
         if (c != kNoIndex) info.categories = {c};
       }

@@ -147,14 +147,18 @@ bool EventRow::id(std::string_view raw, std::string_view column, std::string_vie
     reject(reason, column, "a non-empty id", raw);
     return false;
   }
-  out.text = utf8_or_latin1(id, out.decoded);
+  out.text = id;
   out.set = true;
   return true;
 }
 
 std::uint32_t EventRow::intern(PendingId& id, IdMap& map) {
   AISLE_CHECK_MSG(id.set, "a row is kept before its id was read");
-  return map.intern(id.text);
+  // Every stored id is valid UTF-8, so text that is found needs no check: only a new id is
+  // checked (and decoded from Latin-1 when it is not UTF-8). Most rows name known ids.
+  const std::uint32_t known = map.find(id.text);
+  if (known != kNoIndex) return known;
+  return map.intern(utf8_or_latin1(id.text, id.decoded));
 }
 
 bool EventRow::user(std::string_view raw, std::string_view column) {

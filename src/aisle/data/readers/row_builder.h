@@ -116,10 +116,10 @@ class EventRow {
   EventLog& log() { return log_; }
 
  private:
-  // A checked id waiting for the row to be kept; text points into the row or into `decoded`.
+  // An id waiting for the row to be kept: its text in the row (valid until the next row).
   struct PendingId {
     std::string_view text;
-    std::string decoded;  // Latin-1 text decoded to UTF-8
+    std::string decoded;  // scratch for Latin-1 text decoded to UTF-8 when it is interned
     bool set = false;
   };
   bool id(std::string_view raw, std::string_view column, std::string_view reason, PendingId& out);
