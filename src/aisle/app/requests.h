@@ -1,6 +1,6 @@
 // Requests in external ids, answers with catalog fields: the translation the CLI and the server
 // share. A request names a user, a history, a category and filters by their external ids; it is
-// resolved against a model into a Query and a Filter (models/trained_model.h), and the answer's
+// resolved against a model into a Query and a Filter (models/request.h), and the answer's
 // item indices are turned back into ids with the name, category and price the model file keeps.
 //
 // Unknown ids follow one policy (README, "Recommendations"): an unknown user is served by the cold-start

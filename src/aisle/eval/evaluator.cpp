@@ -69,15 +69,12 @@ Evaluator::Evaluator(const Interactions& train, TestSet test, EvalOptions option
   catalog_size_ = train.num_items - untrained_.size();
 }
 
-Evaluation Evaluator::evaluate(const TrainedModel& model) const {
-  return evaluate(model.model(), model.history(), model.facts());
-}
-
-std::vector<std::vector<ItemIdx>> Evaluator::rank_sampled(const Recommender& model, const History& history,
-                                                          const ItemFacts& facts) const {
+std::vector<std::vector<ItemIdx>> Evaluator::rank_sampled(const Ranker& ranker) const {
   const std::size_t k = *std::max_element(options_.ks.begin(), options_.ks.end());
-  std::vector<std::vector<ItemIdx>> lists(test_.size());
-  std::vector<std::uint8_t> blocked(model.num_items(), 0);
+  const History& history = ranker.history();
+  // Every user's request carries its own candidates (include_only); one batch call ranks all.
+  std::vector<Request> requests(test_.size());
+  std::vector<std::uint8_t> blocked(ranker.num_items(), 0);
   for (ItemIdx i : untrained_) blocked[i] = 1;
   const std::size_t available = catalog_size_;
   parallel_for(test_.size(), options_.threads, 16, [&](std::size_t begin, std::size_t end, int) {
@@ -90,7 +87,7 @@ std::vector<std::vector<ItemIdx>> Evaluator::rank_sampled(const Recommender& mod
       const std::size_t can_sample = available - std::min(available, seen.size() + tests.size());
       const std::size_t want = std::min(options_.sample_size, can_sample);
       std::mt19937_64 rng(options_.seed * 0x9E3779B97F4A7C15ull + user);
-      std::uniform_int_distribution<ItemIdx> any(0, model.num_items() - 1);
+      std::uniform_int_distribution<ItemIdx> any(0, ranker.num_items() - 1);
       while (candidates.size() < tests.size() + want) {
         const ItemIdx i = any(rng);
         if (blocked[i] != 0 || std::binary_search(seen.begin(), seen.end(), i) ||
@@ -99,31 +96,34 @@ std::vector<std::vector<ItemIdx>> Evaluator::rank_sampled(const Recommender& mod
         }
         candidates.push_back(i);
       }
-      Filter filter;
-      filter.exclude_seen = !options_.repeats_allowed;
+      Request& r = requests[u];
+      r.query.user = user;
+      r.filter.exclude_seen = !options_.repeats_allowed;
       std::sort(candidates.begin(), candidates.end());
-      filter.include_only = candidates;
-      const Query query{user, {}, {}};
-      lists[u] = ids_of(recommend_with(model, history, facts, std::span(&query, 1), filter, k, 1).front());
+      r.filter.include_only = candidates;
+      r.k = k;
     }
   });
+  std::vector<std::vector<ItemIdx>> lists;
+  lists.reserve(test_.size());
+  for (const auto& list : ranker.recommend(requests, options_.threads)) lists.push_back(ids_of(list));
   return lists;
 }
 
-Evaluation Evaluator::evaluate(const Recommender& model, const History& history, const ItemFacts& facts) const {
+Evaluation Evaluator::evaluate(const Ranker& ranker) const {
   const std::size_t k_max = *std::max_element(options_.ks.begin(), options_.ks.end());
   Evaluation result;
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::vector<ItemIdx>> lists;
   if (options_.sampled) {
-    lists = rank_sampled(model, history, facts);
+    lists = rank_sampled(ranker);
   } else {
     std::vector<Query> queries(test_.size());
     for (std::size_t u = 0; u < test_.size(); ++u) queries[u].user = test_.users[u];
     Filter filter;
     filter.exclude_seen = !options_.repeats_allowed;
     filter.exclude = untrained_;
-    const auto ranked = recommend_with(model, history, facts, queries, filter, k_max, options_.threads);
+    const auto ranked = ranker.recommend(queries, filter, k_max, options_.threads);
     lists.reserve(ranked.size());
     for (const auto& list : ranked) lists.push_back(ids_of(list));
   }
@@ -145,23 +145,31 @@ Evaluation Evaluator::evaluate(const Recommender& model, const History& history,
     result.totals.emplace_back("coverage" + at, metrics::coverage(lists, k, catalog_size_));
     result.totals.emplace_back("popularity" + at, metrics::mean_popularity(lists, k, popularity_));
   }
-  if (const auto* predictor = capability<RatingPredictor>(model); predictor != nullptr && !test_.items.empty()) {
+  const auto* predictor = capability<RatingPredictor>(ranker.model());
+  if (predictor != nullptr && !test_.items.empty()) {
+    // Each user's test items scored as one request restricted to them; one batch call for all.
+    std::vector<Request> requests;
+    std::vector<std::size_t> user_of;
+    for (std::size_t u = 0; u < test_.size(); ++u) {
+      const auto tests = test_.items_of(u);
+      if (tests.empty()) continue;
+      Request& r = requests.emplace_back();
+      r.query.user = test_.users[u];
+      r.filter.exclude_seen = false;
+      r.filter.include_only = std::vector<ItemIdx>(tests.begin(), tests.end());
+      r.k = tests.size();
+      user_of.push_back(u);
+    }
     std::vector<double> predicted(test_.items.size()), actual(test_.values.begin(), test_.values.end());
-    parallel_for(test_.size(), options_.threads, 16, [&](std::size_t begin, std::size_t end, int) {
-      for (std::size_t u = begin; u < end; ++u) {
-        const auto tests = test_.items_of(u);
-        if (tests.empty()) continue;
-        Filter filter;
-        filter.exclude_seen = false;
-        filter.include_only = std::vector<ItemIdx>(tests.begin(), tests.end());
-        const Query query{test_.users[u], {}, {}};
-        const auto lists = recommend_with(model, history, facts, std::span(&query, 1), filter, tests.size(), 1);
-        for (const Scored& s : lists.front()) {
-          const auto at = std::lower_bound(tests.begin(), tests.end(), s.item) - tests.begin();
-          predicted[test_.row_ptr[u] + static_cast<std::size_t>(at)] = predictor->rating(s.score);
-        }
+    const auto scored = ranker.recommend(requests, options_.threads);
+    for (std::size_t r = 0; r < scored.size(); ++r) {
+      const std::size_t u = user_of[r];
+      const auto tests = test_.items_of(u);
+      for (const Scored& s : scored[r]) {
+        const auto at = std::lower_bound(tests.begin(), tests.end(), s.item) - tests.begin();
+        predicted[test_.row_ptr[u] + static_cast<std::size_t>(at)] = predictor->rating(s.score);
       }
-    });
+    }
     result.totals.emplace_back("rmse", metrics::rmse(predicted, actual));
     result.totals.emplace_back("mae", metrics::mae(predicted, actual));
   }

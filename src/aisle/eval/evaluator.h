@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "aisle/eval/split.h"
-#include "aisle/models/trained_model.h"
+#include "aisle/models/ranker.h"
 
 namespace aisle {
 
@@ -51,17 +51,15 @@ class Evaluator {
   // `train` is what the model was fitted on; test shares its indices.
   Evaluator(const Interactions& train, TestSet test, EvalOptions options);
 
-  Evaluation evaluate(const TrainedModel& model) const;
-  // For a model that is not wrapped (a checkpoint in the middle of a fit).
-  Evaluation evaluate(const Recommender& model, const History& history, const ItemFacts& facts) const;
+  // Any Ranker: a trained model, or a model at a checkpoint of its fit (RankerView).
+  Evaluation evaluate(const Ranker& ranker) const;
 
   const TestSet& test() const { return test_; }
   const EvalOptions& options() const { return options_; }
   std::size_t catalog_size() const { return catalog_size_; }  // items full ranking ranks
 
  private:
-  std::vector<std::vector<ItemIdx>> rank_sampled(const Recommender& model, const History& history,
-                                                 const ItemFacts& facts) const;
+  std::vector<std::vector<ItemIdx>> rank_sampled(const Ranker& ranker) const;
 
   TestSet test_;
   EvalOptions options_;

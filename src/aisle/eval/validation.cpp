@@ -38,7 +38,7 @@ ValidationScore::ValidationScore(const Interactions& fit, const Interactions& va
 }
 
 double ValidationScore::operator()(const Recommender& model) const {
-  return evaluator_.evaluate(model, history_, facts_).per_user.mean(metric_);
+  return evaluator_.evaluate(RankerView(model, history_, facts_)).per_user.mean(metric_);
 }
 
 }  // namespace aisle

@@ -2,7 +2,7 @@
 // the training data's id maps; scores are floats, higher is better; factor matrices are
 // row-major float, one row per user or item. Models never see external string ids, files, SQL
 // or HTTP: TrainedModel (trained_model.h) wraps a model with its id maps, the training history
-// and the item facts, applies filters and selects the top k.
+// and the item facts; the Ranker interface (ranker.h) applies filters and selects the top k.
 //
 // A model implements fit, score and save/load. Optional abilities are separate interfaces a
 // model also derives from; a caller asks with capability<T>(model), which is null when the

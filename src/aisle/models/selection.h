@@ -8,8 +8,9 @@
 #include <vector>
 
 #include "aisle/core/top_k.h"
+#include "aisle/models/item_facts.h"
 #include "aisle/models/recommender.h"
-#include "aisle/models/trained_model.h"
+#include "aisle/models/request.h"
 
 namespace aisle {
 

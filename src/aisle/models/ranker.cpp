@@ -1,0 +1,190 @@
+#include "aisle/models/ranker.h"
+
+#include <algorithm>
+
+#include "aisle/core/error.h"
+#include "aisle/core/parallel.h"
+#include "aisle/models/selection.h"
+
+namespace aisle {
+
+namespace {
+
+// Requests scored together: many for models that score item ranges (the item side is read once
+// per block), fewer for models that score whole rows (a block holds requests x items floats).
+constexpr std::size_t kQueriesPerBlock = 256;
+constexpr std::size_t kQueriesPerFullRowBlock = 32;
+
+// A Query made into what a model reads; merged histories live in the buffers.
+struct QueryBuffers {
+  std::vector<ItemIdx> items;
+  std::vector<float> weights;
+  std::vector<Timestamp> times;
+  std::vector<ItemIdx> excluded;  // the history's items, ascending, when it is not already sorted
+};
+
+// The query's history items in ascending order (training rows already are).
+std::span<const ItemIdx> sorted_history(const Query& q, const UserQuery& uq, QueryBuffers& buf) {
+  if (q.items.empty()) return uq.items;
+  buf.excluded.assign(uq.items.begin(), uq.items.end());
+  std::sort(buf.excluded.begin(), buf.excluded.end());
+  return buf.excluded;
+}
+
+UserQuery resolve(const Query& q, const History& h, std::uint32_t num_items, QueryBuffers& buf) {
+  AISLE_CHECK_MSG(q.user == kNoIndex || q.user < h.num_users(), "query user out of range");
+  AISLE_CHECK_MSG(q.times.empty() || q.times.size() == q.items.size(), "query times must match its items");
+  UserQuery uq;
+  uq.user = q.user;
+  const std::uint64_t begin = q.user == kNoIndex ? 0 : h.row_ptr[q.user];
+  const std::uint64_t end = q.user == kNoIndex ? 0 : h.row_ptr[q.user + 1];
+  if (q.items.empty()) {
+    uq.items = {h.item.data() + begin, h.item.data() + end};
+    uq.weights = {h.weight.data() + begin, h.weight.data() + end};
+    uq.times = {h.last_time.data() + begin, h.last_time.data() + end};
+    uq.only_training_history = q.user != kNoIndex;
+    return uq;
+  }
+  buf.items.assign(h.item.begin() + static_cast<std::ptrdiff_t>(begin),
+                   h.item.begin() + static_cast<std::ptrdiff_t>(end));
+  buf.weights.assign(h.weight.begin() + static_cast<std::ptrdiff_t>(begin),
+                     h.weight.begin() + static_cast<std::ptrdiff_t>(end));
+  buf.times.assign(h.last_time.begin() + static_cast<std::ptrdiff_t>(begin),
+                   h.last_time.begin() + static_cast<std::ptrdiff_t>(end));
+  // Added items without times are one basket, newer than anything in training.
+  const Timestamp now = buf.times.empty() ? 1 : *std::max_element(buf.times.begin(), buf.times.end()) + 1;
+  for (std::size_t i = 0; i < q.items.size(); ++i) {
+    AISLE_CHECK_MSG(q.items[i] < num_items, "query item out of range");
+    buf.items.push_back(q.items[i]);
+    buf.weights.push_back(1.0f);
+    buf.times.push_back(q.times.empty() ? now : q.times[i]);
+  }
+  uq.items = buf.items;
+  uq.weights = buf.weights;
+  uq.times = buf.times;
+  return uq;
+}
+
+// Consecutive requests with the same filter and k: one compiled filter for all of them.
+struct Run {
+  std::size_t first = 0, count = 0;
+  Eligibility eligibility;
+};
+
+// A block of one run's requests, scored together.
+struct Block {
+  std::size_t run = 0, first = 0, count = 0;
+};
+
+}  // namespace
+
+std::vector<std::vector<Scored>> rank_requests(const Recommender& model, const History& history, const ItemFacts& facts,
+                                               std::span<const Request> requests, int threads) {
+  const std::uint32_t n = model.num_items();
+  const auto* ranged = capability<ItemRangeScorer>(model);
+  const auto* norm_bounded = ranged != nullptr ? capability<NormBoundedScorer>(model) : nullptr;
+  // Items per tile for models that score item ranges: a block's tile of scores stays in cache.
+  const std::uint32_t tile = ranged != nullptr ? std::min<std::uint32_t>(n, kItemsPerTile) : n;
+  const std::size_t per_block = ranged != nullptr ? kQueriesPerBlock : kQueriesPerFullRowBlock;
+
+  std::vector<Run> runs;
+  std::vector<Block> blocks;
+  for (std::size_t r = 0; r < requests.size();) {
+    std::size_t end = r + 1;
+    while (end < requests.size() && requests[end].k == requests[r].k && requests[end].filter == requests[r].filter) {
+      ++end;
+    }
+    runs.push_back({r, end - r, compile_filter(requests[r].filter, facts, n)});
+    for (std::size_t b = r; b < end; b += per_block)
+      blocks.push_back({runs.size() - 1, b, std::min(per_block, end - b)});
+    r = end;
+  }
+
+  std::vector<std::vector<Scored>> results(requests.size());
+  struct Scratch {
+    std::vector<QueryBuffers> buffers{kQueriesPerBlock};
+    std::vector<UserQuery> resolved;
+    std::vector<std::span<const ItemIdx>> excluded;
+    std::vector<TopK> tops;
+    std::vector<float> state, scores, open_vectors;
+  };
+  std::vector<Scratch> scratch(static_cast<std::size_t>(std::max(threads, 1)));
+  parallel_for(blocks.size(), threads, 1, [&](std::size_t b_begin, std::size_t b_end, int worker) {
+    Scratch& w = scratch[static_cast<std::size_t>(worker)];
+    for (std::size_t b = b_begin; b < b_end; ++b) {
+      const Block& block = blocks[b];
+      const Eligibility& eligibility = runs[block.run].eligibility;
+      const Filter& filter = requests[block.first].filter;
+      // Norm bounds prune only what the filter leaves to a blocked list; restrictive filters scan.
+      const NormBoundedScorer* bounded = eligibility.restrictive ? nullptr : norm_bounded;
+      const std::size_t count = block.count;
+      w.resolved.clear();
+      w.excluded.clear();
+      w.tops.assign(count, TopK(requests[block.first].k));
+      for (std::size_t q = 0; q < count; ++q) {
+        const Query& query = requests[block.first + q].query;
+        w.resolved.push_back(resolve(query, history, n, w.buffers[q]));
+        w.excluded.push_back(filter.exclude_seen ? sorted_history(query, w.resolved[q], w.buffers[q])
+                                                 : std::span<const ItemIdx>{});
+      }
+      if (ranged != nullptr) ranged->prepare(w.resolved, w.state);
+      if (bounded != nullptr) {
+        select_by_norm(*bounded, w.state, count, w.excluded, eligibility, w.tops, w.scores, w.open_vectors);
+      }
+      for (ItemIdx t0 = 0; bounded == nullptr && t0 < n; t0 += tile) {
+        const ItemIdx t1 = std::min<ItemIdx>(n, t0 + tile);
+        const std::size_t width = t1 - t0;
+        w.scores.resize(count * width);
+        if (ranged != nullptr) {
+          ranged->score_range(w.state, count, t0, t1, w.scores.data());
+        } else {
+          model.score(w.resolved, w.scores, 1);
+        }
+        for (std::size_t q = 0; q < count; ++q) {
+          offer({w.scores.data() + q * width, width}, t0, w.excluded[q], eligibility, w.tops[q]);
+        }
+      }
+      for (std::size_t q = 0; q < count; ++q) results[block.first + q] = w.tops[q].take_sorted();
+    }
+  });
+  return results;
+}
+
+std::vector<std::vector<Scored>> Ranker::recommend(std::span<const Request> requests, int threads) const {
+  return rank_requests(model(), history(), facts(), requests, threads);
+}
+
+std::vector<std::vector<Scored>> Ranker::recommend(std::span<const Query> queries, const Filter& filter, std::size_t k,
+                                                   int threads) const {
+  std::vector<Request> requests;
+  requests.reserve(queries.size());
+  for (const Query& q : queries) requests.push_back({q, filter, k});
+  return recommend(requests, threads);
+}
+
+std::vector<float> Ranker::score_candidates(const Query& query, std::span<const ItemIdx> candidates) const {
+  QueryBuffers buffer;
+  const UserQuery uq = resolve(query, history(), num_items(), buffer);
+  std::vector<float> row(num_items());
+  model().score_one(uq, row);
+  std::vector<float> out;
+  out.reserve(candidates.size());
+  for (ItemIdx i : candidates) {
+    AISLE_CHECK(i < num_items());
+    out.push_back(row[i]);
+  }
+  return out;
+}
+
+std::vector<std::vector<float>> Ranker::score_candidates(std::span<const Query> queries,
+                                                         std::span<const std::vector<ItemIdx>> candidates,
+                                                         int threads) const {
+  AISLE_CHECK(queries.size() == candidates.size());
+  std::vector<std::vector<float>> out(queries.size());
+  parallel_for(queries.size(), threads, 1, [&](std::size_t begin, std::size_t end, int) {
+    for (std::size_t q = begin; q < end; ++q) out[q] = score_candidates(queries[q], candidates[q]);
+  });
+  return out;
+}
+
+}  // namespace aisle

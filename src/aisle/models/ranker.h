@@ -1,0 +1,66 @@
+// The one recommend interface. A Ranker answers batches of requests, each with its own query,
+// filter and k, through one batch path (rank_requests below): the CLI, the evaluator, tuning
+// checkpoints and the server all call it, whatever the Ranker holds (a trained model's snapshot,
+// a model in the middle of its fit, later a blend).
+//
+// Thread safety: a Ranker is immutable once built; every const method may be called from many
+// threads at once (tested under ThreadSanitizer).
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "aisle/core/top_k.h"
+#include "aisle/models/history.h"
+#include "aisle/models/item_facts.h"
+#include "aisle/models/recommender.h"
+#include "aisle/models/request.h"
+
+namespace aisle {
+
+class Ranker {
+ public:
+  virtual ~Ranker() = default;
+
+  virtual const Recommender& model() const = 0;
+  virtual const History& history() const = 0;
+  virtual const ItemFacts& facts() const = 0;
+  std::uint32_t num_items() const { return model().num_items(); }
+
+  // The top k of each request under its own filter, best first: exactly min(k, eligible items)
+  // results. Requests are scored in blocks on `threads` threads; the output does not depend on
+  // the thread count or on how requests are batched.
+  std::vector<std::vector<Scored>> recommend(std::span<const Request> requests, int threads) const;
+  // The same for queries that share one filter and k.
+  std::vector<std::vector<Scored>> recommend(std::span<const Query> queries, const Filter& filter, std::size_t k,
+                                             int threads) const;
+  // Scores of the given candidates for one query (any model), in the candidates' order.
+  std::vector<float> score_candidates(const Query& query, std::span<const ItemIdx> candidates) const;
+  // The same for a batch: queries[i] with candidates[i], on `threads` threads.
+  std::vector<std::vector<float>> score_candidates(std::span<const Query> queries,
+                                                   std::span<const std::vector<ItemIdx>> candidates, int threads) const;
+};
+
+// A Ranker over a model, history and facts held elsewhere (a model at a checkpoint of its fit).
+// Holds references: they must outlive it.
+class RankerView final : public Ranker {
+ public:
+  RankerView(const Recommender& model, const History& history, const ItemFacts& facts)
+      : model_(model), history_(history), facts_(facts) {}
+  const Recommender& model() const override { return model_; }
+  const History& history() const override { return history_; }
+  const ItemFacts& facts() const override { return facts_; }
+
+ private:
+  const Recommender& model_;
+  const History& history_;
+  const ItemFacts& facts_;
+};
+
+// The batch path behind Ranker::recommend. Consecutive requests with the same filter and k share
+// one compiled filter; blocks of requests are scored together (factor models: one matrix product
+// per block and item tile, pruned by norm bounds; others: whole rows), in parallel over blocks.
+std::vector<std::vector<Scored>> rank_requests(const Recommender& model, const History& history, const ItemFacts& facts,
+                                               std::span<const Request> requests, int threads);
+
+}  // namespace aisle
