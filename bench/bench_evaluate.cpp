@@ -13,6 +13,7 @@
 #include "aisle/eval/evaluator.h"
 #include "aisle/eval/report.h"
 #include "aisle/models/registry.h"
+#include "aisle/models/trained_model.h"
 
 namespace {
 

@@ -156,7 +156,9 @@ TEST(Study, ResumesFromItsJournalAsIfUninterrupted) {
     const TrialRecord &a = resumed.trials()[i], &b = straight.trials()[i];
     EXPECT_EQ(a.state, b.state);
     EXPECT_EQ(a.checkpoints, b.checkpoints);
-    if (a.state == TrialState::kComplete) EXPECT_DOUBLE_EQ(a.score, b.score);
+    if (a.state == TrialState::kComplete) {
+      EXPECT_DOUBLE_EQ(a.score, b.score);
+    }
   }
 
   TuneOptions other = o;

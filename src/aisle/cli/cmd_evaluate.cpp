@@ -15,6 +15,7 @@
 #include "aisle/eval/evaluator.h"
 #include "aisle/eval/report.h"
 #include "aisle/models/registry.h"
+#include "aisle/models/trained_model.h"
 
 namespace aisle::cli {
 

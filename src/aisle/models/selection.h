@@ -1,6 +1,7 @@
-// Top-k selection with filters, shared by every batch path of TrainedModel: the filter is
-// compiled once per call, and items are offered to a TopK per query while they are scored, so
-// k results come back whenever k items are eligible.
+// Top-k selection with filters, shared by every batch path (rank_requests in ranker.h, and
+// TrainedModel's similar and popular): the filter is compiled once per run of requests, and
+// items are offered to a TopK per query while they are scored, so k results come back whenever
+// k items are eligible.
 #pragma once
 
 #include <cstdint>
