@@ -72,6 +72,8 @@ TEST_P(RankerTest, ConstMethodsAreSafeFromManyThreads) {
   const std::vector<Request> requests = mixed_requests();
   const auto expected = m.recommend(requests, 1);
   const auto expected_popular = m.popular(Filter{}, 5);
+  const std::vector<ItemIdx> candidates = {1, 2};
+  const auto expected_scores = m.score_candidates(requests[0].query, candidates);
   constexpr int kThreads = 4;
   std::vector<int> mismatches(kThreads, 0);
   std::vector<std::thread> pool;
@@ -80,7 +82,7 @@ TEST_P(RankerTest, ConstMethodsAreSafeFromManyThreads) {
       for (int round = 0; round < 5; ++round) {
         mismatches[t] += m.recommend(requests, 1 + t % 2) != expected;
         mismatches[t] += m.popular(Filter{}, 5) != expected_popular;
-        mismatches[t] += m.score_candidates(requests[0].query, std::vector<ItemIdx>{1, 2}).size() != 2;
+        mismatches[t] += m.score_candidates(requests[0].query, candidates) != expected_scores;
       }
     });
   }

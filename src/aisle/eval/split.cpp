@@ -147,11 +147,6 @@ std::uint64_t LeftOutUsers::total() const {
   return n;
 }
 
-LeftOutUsers& LeftOutUsers::operator+=(const LeftOutUsers& other) {
-  for (std::size_t r = 0; r < kLeftOutReasons; ++r) users[r] += other.users[r];
-  return *this;
-}
-
 std::string describe(const LeftOutUsers& left_out) {
   std::string out = std::to_string(left_out.total()) + (left_out.total() == 1 ? " user" : " users") + " not evaluated";
   const char* sep = ": ";

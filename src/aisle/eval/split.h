@@ -49,7 +49,6 @@ struct LeftOutUsers {
   std::uint64_t& operator[](LeftOutReason r) { return users[static_cast<std::size_t>(r)]; }
   std::uint64_t operator[](LeftOutReason r) const { return users[static_cast<std::size_t>(r)]; }
   std::uint64_t total() const;
-  LeftOutUsers& operator+=(const LeftOutUsers& other);
 };
 
 // "12 users not evaluated: 5 with a single pair, 7 with all pairs at one time ..." (reasons with

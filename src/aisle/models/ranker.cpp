@@ -94,11 +94,17 @@ std::vector<std::vector<Scored>> rank_requests(const Recommender& model, const H
     while (end < requests.size() && requests[end].k == requests[r].k && requests[end].filter == requests[r].filter) {
       ++end;
     }
-    runs.push_back({r, end - r, compile_filter(requests[r].filter, facts, n)});
+    runs.push_back({r, end - r, {}});
     for (std::size_t b = r; b < end; b += per_block)
       blocks.push_back({runs.size() - 1, b, std::min(per_block, end - b)});
     r = end;
   }
+
+  // O(items) each; many runs of one request (per-user candidate lists) compile on every thread.
+  parallel_for(runs.size(), threads, 1, [&](std::size_t begin, std::size_t end, int) {
+    for (std::size_t r = begin; r < end; ++r)
+      runs[r].eligibility = compile_filter(requests[runs[r].first].filter, facts, n);
+  });
 
   std::vector<std::vector<Scored>> results(requests.size());
   struct Scratch {

@@ -19,6 +19,8 @@ std::size_t initial_buffer(const InputStream& in) {
   return std::max<std::size_t>(kMinInitialBuffer, static_cast<std::size_t>(total) * 2);
 }
 constexpr std::size_t kMaxRecord = std::size_t{256} << 20;
+// The first bytes read are checked to be text (check_text).
+constexpr std::size_t kTextCheckBytes = 8192;
 }  // namespace
 
 RecordReader::RecordReader(std::unique_ptr<InputStream> input, std::string separator, bool quoted)
@@ -51,7 +53,7 @@ bool RecordReader::refill() {
     return false;
   }
   end_ += got;
-  if (!checked_text_) check_text(got);
+  if (text_checked_ < kTextCheckBytes) check_text(got);
   return true;
 }
 
@@ -59,7 +61,6 @@ void RecordReader::check_text(std::size_t got) {
   // Text has no NUL bytes and few control characters; a binary file (a database, an image, an
   // archive of another kind) is refused before any of its bytes reach a message. The first
   // kTextCheckBytes are checked, over as many reads as they take.
-  constexpr std::size_t kTextCheckBytes = 8192;
   const std::size_t first = end_ - got;
   const std::size_t n = std::min(got, kTextCheckBytes - text_checked_);
   for (std::size_t i = first; i < first + n; ++i) {
@@ -71,7 +72,6 @@ void RecordReader::check_text(std::size_t got) {
     if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') ++control_bytes_;
   }
   text_checked_ += n;
-  checked_text_ = text_checked_ == kTextCheckBytes;
   if (control_bytes_ * 10 > text_checked_ && text_checked_ >= 16) {
     throw InputError(input_->name() + ": not a text file (" + std::to_string(control_bytes_) +
                      " control bytes in the first " + std::to_string(text_checked_) +

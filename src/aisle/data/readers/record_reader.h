@@ -53,8 +53,7 @@ class RecordReader {
   std::size_t begin_ = 0;  // start of unparsed data in buf_
   std::size_t end_ = 0;    // end of valid data in buf_
   bool eof_ = false;
-  bool checked_text_ = false;
-  std::size_t text_checked_ = 0, control_bytes_ = 0;
+  std::size_t text_checked_ = 0, control_bytes_ = 0;  // check_text's progress
   std::string scratch_;         // unescaped quoted fields; capacity >= buf_.size(), so never moves
   std::vector<Record> single_;  // next() is a batch of one
   std::uint64_t line_ = 1;

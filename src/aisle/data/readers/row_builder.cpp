@@ -127,7 +127,7 @@ void EventRow::begin(RowLocation where) {
   user_.set = false;
   item_.set = false;
   item_interned_ = false;
-  session_ = {};
+  session_.set = false;
 }
 
 bool EventRow::has_width(std::size_t have, std::size_t need) {
@@ -242,13 +242,14 @@ bool EventRow::number(std::string_view raw, std::string_view column, float& out)
 
 void EventRow::session(std::string_view raw) {
   const std::string_view s = trim(raw);
-  session_ = s.empty() ? std::string_view() : utf8_or_latin1(s, session_decoded_);
+  session_.text = s;
+  session_.set = !s.empty();
 }
 
 void EventRow::commit() {
   event_.user = intern(user_, log_.users);
   item_index();
-  event_.session = session_.empty() ? kNoIndex : log_.sessions.intern(session_);
+  event_.session = session_.set ? intern(session_, log_.sessions) : kNoIndex;
   log_.events.push_back(event_);
   ++report_.rows_kept;
 }

@@ -125,10 +125,8 @@ class EventRow {
   bool id(std::string_view raw, std::string_view column, std::string_view reason, PendingId& out);
   static std::uint32_t intern(PendingId& id, IdMap& map);
 
-  PendingId user_, item_;
+  PendingId user_, item_, session_;  // session_ not set: the row has none
   bool item_interned_ = false;
-  std::string_view session_;  // empty: none
-  std::string session_decoded_;
 
   EventLog& log_;
   ReadReport& report_;
