@@ -1,81 +1,20 @@
-// The same contract checks against both backends. PostgreSQL runs against the real server that
-// scripts/with-postgres.sh starts (AISLE_TEST_POSTGRES_URL); each test gets its own database.
+// The same contract checks against both backends (store_fixture.h): loading, reading back,
+// failures. Appends are tested in append_test.cpp.
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
-#include <sqlite3.h>
-
-#include <random>
 
 #include "aisle/core/error.h"
-#include "aisle/data/readers/reader.h"
 #include "aisle/store/event_store.h"
+#include "store/store_fixture.h"
 #include "test_util.h"
 
 namespace aisle {
 namespace {
 
-// Runs one SQL statement outside aisle (to set up failures the way an operator could).
-void raw_sql(const std::string& url, const std::string& sql) {
-  if (url.starts_with("sqlite:")) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(url.substr(7).c_str(), &db), SQLITE_OK);
-    char* err = nullptr;
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-    sqlite3_close(db);
-    ASSERT_EQ(rc, SQLITE_OK) << (err ? err : "");
-    return;
-  }
-  PGconn* c = PQconnectdb(url.c_str());
-  ASSERT_EQ(PQstatus(c), CONNECTION_OK) << PQerrorMessage(c);
-  PGresult* r = PQexec(c, sql.c_str());
-  const auto st = PQresultStatus(r);
-  const std::string msg = PQresultErrorMessage(r);
-  PQclear(r);
-  PQfinish(c);
-  ASSERT_TRUE(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) << msg;
-}
-
-class StoreTest : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    if (GetParam() == "sqlite") {
-      url_ = "sqlite:" + dir_.file("store.db");
-      return;
-    }
-    const char* admin = std::getenv("AISLE_TEST_POSTGRES_URL");
-    if (admin == nullptr) GTEST_SKIP() << "AISLE_TEST_POSTGRES_URL not set (make test starts a server)";
-    admin_ = admin;
-    std::random_device rd;
-    db_ = "aisle_test_" + std::to_string(rd()) + std::to_string(rd());
-    raw_sql(admin_, "CREATE DATABASE " + db_);
-    url_ = admin_.substr(0, admin_.rfind('/') + 1) + db_;
-  }
-  void TearDown() override {
-    if (!db_.empty()) raw_sql(admin_, "DROP DATABASE IF EXISTS " + db_ + " WITH (FORCE)");
-  }
-
-  test::TempDir dir_;
-  std::string url_, admin_, db_;
-};
-
-EventLog read_fixture(const std::string& format, const std::vector<std::string>& files) {
-  EventLog log;
-  read_files(format, files, ReadOptions{}, log);
-  return log;
-}
-
-EventLog online_retail() {
-  return read_fixture("online-retail", {test::fixture("online-retail-slice.csv")});
-}
-
-IngestionRun run_of(const std::string& format) {
-  IngestionRun r;
-  r.format = format;
-  r.files = {"a.csv", "b.csv"};
-  r.rows_read = 28;
-  r.issues = "{\"rejected\":{}}";
-  return r;
-}
+using test::online_retail;
+using test::raw_sql;
+using test::read_fixture;
+using test::run_of;
+using test::StoreTest;
 
 TEST_P(StoreTest, ReadBackIsBitForBitWithIdsAndCatalog) {
   EventLog log = read_fixture("retailrocket", {test::fixture("retailrocket/category_tree.csv"),
@@ -150,17 +89,7 @@ TEST_P(StoreTest, AFailedLoadLeavesTheStoreAsItWas) {
   auto store = open_store(url_);
   store->load(read_fixture("rees46", {test::fixture("rees46/2019-Oct-slice.csv")}), run_of("rees46"));
   const EventLog before = store->read();
-  // Fail at the very end of the next load, after users, items, catalog and events are written.
-  if (GetParam() == "sqlite") {
-    raw_sql(
-        url_,
-        "CREATE TRIGGER fail_run BEFORE UPDATE ON ingestion_runs BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
-  } else {
-    raw_sql(url_,
-            "CREATE FUNCTION fail_run() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$ "
-            "LANGUAGE plpgsql");
-    raw_sql(url_, "CREATE TRIGGER fail_run BEFORE UPDATE ON ingestion_runs FOR EACH ROW EXECUTE FUNCTION fail_run()");
-  }
+  inject_failure();  // at the very end of the next load, after users, items, catalog and events
   try {
     store->load(online_retail(), run_of("online-retail"));
     FAIL() << "the load should have failed";

@@ -12,11 +12,18 @@
 //   while genuinely repeated rows of one file are all kept.
 // - read() gives back the stored events bit for bit (floats exactly, absent as absent) in
 //   canonical order (time, user, item, type, occurrence), with the id maps and the catalog.
-// - Indices are the store's own: external ids get dense indices in order of first load.
+// - Indices are the store's own: external ids get dense indices in order of first load (or
+//   append); an id keeps its index forever.
+// - append() writes live events (one transaction per call, each event its own new row); see
+//   there. Loads and appends may run at the same time, from other processes too: each takes
+//   the store's write lock (SQLite's, or a PostgreSQL advisory lock) for its transaction.
+// - An EventStore object is used from one thread at a time: it holds one connection and, once
+//   append() was called, a cache of the id maps. Open one per thread.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -40,6 +47,21 @@ struct LoadResult {
   std::uint32_t new_users = 0, new_items = 0;
 };
 
+// One live event in external ids, as a feedback request carries it.
+struct LiveEvent {
+  std::string user, item;
+  std::string type;     // canonical event-type name (canonical_event_type in weighting.h)
+  std::string session;  // "" when the event has none
+  Timestamp time = 0;   // UTC seconds
+  float quantity = kAbsent, value = kAbsent, weight = kAbsent;  // as in Event; NaN = absent
+};
+
+struct AppendResult {
+  std::int64_t run_id = 0;         // the ingestion_runs row of this store object's appends
+  std::uint64_t events_added = 0;  // always the number of events given
+  std::uint32_t new_users = 0, new_items = 0, new_sessions = 0, new_event_types = 0;
+};
+
 struct StoredRun {
   std::int64_t id = 0;
   Timestamp finished_at = 0;
@@ -52,6 +74,35 @@ class EventStore {
   virtual ~EventStore() = default;
   // `context.progress`, when set, hears of the events written (stage "store").
   virtual LoadResult load(const EventLog& log, const IngestionRun& run, const RunContext& context = {}) = 0;
+  // Live feedback. Writes events as new rows in ONE transaction: all of them are committed when
+  // it returns, or none is (it throws and the store is as it was). Every event becomes its own
+  // row, never merged with an identical stored one: its occurrence is 1 + the largest stored
+  // for its (user, item, type, time) (0 for the first), so equal events in one call or in
+  // several are all kept. A later load() keeps its rule: a file's k-th copy of an event is taken
+  // as stored when the store holds at least k copies, appended or loaded. New external ids get the next
+  // indices, as in load(). Event types are stored as given (the caller canonicalizes them).
+  //
+  // Durability on return: SQLite (WAL, synchronous=NORMAL) survives a crash or kill -9 of the
+  // process, but the last commits before a power loss or OS crash may be lost (the store stays
+  // consistent); PostgreSQL (synchronous_commit on by default) survives both. A StoreError
+  // from a PostgreSQL connection lost during COMMIT cannot tell whether the commit happened.
+  //
+  // The first call reads the user, item, session and event-type tables into a cache kept by
+  // this object; each call then reads only the ids other writers (a concurrent `aisle ingest`,
+  // another store object) added since, inside its transaction under the write lock, and
+  // inserts only its new ids. So a call costs O(its events + ids added by others), and waits
+  // while another load or append holds the lock (SQLite: up to its 10 s busy timeout, then
+  // StoreError; PostgreSQL: until that one ends). A failed call drops the cache (it is read
+  // again on the next call).
+  //
+  // The appends of one store object share one ingestion_runs row (format "feedback", no
+  // files), created by its first append; each append adds its events to the row's counts and
+  // sets finished_at, in the same transaction.
+  //
+  // Throws InputError (before touching the store) when an event has an empty user, item or
+  // type, an id that is not valid UTF-8 or holds a NUL byte, or an infinite float; StoreError
+  // when the store refuses the write.
+  virtual AppendResult append(std::span<const LiveEvent> events) = 0;
   virtual EventLog read() = 0;
   virtual std::vector<StoredRun> runs() = 0;
   const std::string& url() const { return url_; }

@@ -4,9 +4,12 @@
 
 #include <ctime>
 #include <functional>
+#include <optional>
+#include <utility>
 
 #include "aisle/core/error.h"
 #include "aisle/core/text.h"
+#include "aisle/store/append_plan.h"
 #include "aisle/store/load_plan.h"
 #include "aisle/store/schema.h"
 
@@ -15,6 +18,34 @@ namespace aisle {
 namespace {
 
 constexpr std::size_t kCopyChunk = 1 << 22;
+// Held (transaction-scoped) by every transaction that writes ids or events: loads and appends
+// queue instead of interleaving.
+constexpr const char* kLockWriters = "SELECT pg_advisory_xact_lock(7311901)";
+
+// A query's result, cleared when it goes out of scope.
+class Result {
+ public:
+  explicit Result(PGresult* r) : r_(r) {}
+  ~Result() { PQclear(r_); }
+  Result(Result&& other) noexcept : r_(std::exchange(other.r_, nullptr)) {}
+  Result(const Result&) = delete;
+  Result& operator=(const Result&) = delete;
+  Result& operator=(Result&&) = delete;
+  PGresult* raw() const { return r_; }
+  int rows() const { return PQntuples(r_); }
+  std::string_view at(int row, int col) const {
+    return {PQgetvalue(r_, row, col), static_cast<std::size_t>(PQgetlength(r_, row, col))};
+  }
+
+ private:
+  PGresult* r_;
+};
+
+// A present float as PostgreSQL text. -0 is written as 0: SQLite keeps no sign on a zero REAL,
+// and both backends read back the same.
+std::string real_text(float v) {
+  return format_float(v == 0.0f ? 0.0f : v);
+}
 
 // One row of COPY text format: fields separated by tabs, \N for NULL, backslash escapes.
 class CopyRow {
@@ -56,7 +87,7 @@ class CopyRow {
   CopyRow& real(float v) {
     if (!is_present(v)) return null();
     sep();
-    out_ += format_float(v);
+    out_ += real_text(v);
     return *this;
   }
   CopyRow& text_or_null(std::string_view s) { return s.empty() ? null() : text(s); }
@@ -131,6 +162,24 @@ class Connection {
     return out;
   }
 
+  // Runs sql (one statement or several separated by ';'); the rows of the last one.
+  Result query(const std::string& sql) {
+    Result r(PQexec(conn_, sql.c_str()));
+    if (PQresultStatus(r.raw()) != PGRES_TUPLES_OK) {
+      throw StoreError(url_ + ": " + std::string(trim(PQresultErrorMessage(r.raw()))));
+    }
+    return r;
+  }
+
+  // s as an SQL string literal, quoted for this connection's settings.
+  std::string literal(std::string_view s) {
+    char* q = PQescapeLiteral(conn_, s.data(), s.size());
+    if (q == nullptr) throw StoreError(url_ + ": " + std::string(trim(PQerrorMessage(conn_))));
+    std::string out(q);
+    PQfreemem(q);
+    return out;
+  }
+
   // COPY table FROM STDIN with rows produced by `fill` (called with a buffer to append to;
   // returns false when there are no more rows).
   void copy_in(const std::string& copy_sql, const std::function<bool(std::string&)>& fill) {
@@ -201,6 +250,11 @@ class Transaction {
     c_.exec("COMMIT");
     done_ = true;
   }
+  // Runs sql (statements separated by ';') and commits, in one round trip.
+  void commit_after(const std::string& sql) {
+    c_.exec(sql + ";\nCOMMIT");
+    done_ = true;
+  }
 
  private:
   Connection& c_;
@@ -260,7 +314,7 @@ class PostgresStore final : public EventStore {
  public:
   explicit PostgresStore(const std::string& url) : EventStore(url), c_(url) {
     Transaction tx(c_);
-    c_.exec("SELECT pg_advisory_xact_lock(7311901)");
+    c_.exec(kLockWriters);
     for (std::string_view stmt : split(schema::kPostgres, ";\n")) c_.exec(std::string(stmt));
     const std::string version = c_.exec("SELECT value FROM meta WHERE key = 'schema_version'");
     if (version.empty()) {
@@ -273,6 +327,7 @@ class PostgresStore final : public EventStore {
   }
 
   LoadResult load(const EventLog& log, const IngestionRun& run, const RunContext& context) override;
+  AppendResult append(std::span<const LiveEvent> events) override;
   EventLog read() override;
   std::vector<StoredRun> runs() override;
 
@@ -294,8 +349,13 @@ class PostgresStore final : public EventStore {
     bulk.rebuild();
   }
   void write_catalog(const LoadPlan& plan);
+  AppendResult append_in_transaction(std::span<const LiveEvent> events);
+  void catch_up_ids();
+  std::string insert_events_sql(const std::vector<Event>& events, std::int64_t run_id);
 
   Connection c_;
+  std::optional<IdCache> ids_;      // append()'s cache of the id tables
+  std::int64_t append_run_id_ = 0;  // 0 until an append committed
 };
 
 void PostgresStore::write_catalog(const LoadPlan& plan) {
@@ -346,7 +406,7 @@ void PostgresStore::write_catalog(const LoadPlan& plan) {
 
 LoadResult PostgresStore::load(const EventLog& log, const IngestionRun& run, const RunContext& context) {
   Transaction tx(c_);
-  c_.exec("SELECT pg_advisory_xact_lock(7311901)");
+  c_.exec(kLockWriters);
   StoreIds ids = read_all_ids();
   const LoadPlan plan = plan_load(log, ids);
   insert_ids("users", plan.new_users);
@@ -392,6 +452,99 @@ LoadResult PostgresStore::load(const EventLog& log, const IngestionRun& run, con
   tx.commit();
   progress.finish();
   return result;
+}
+
+AppendResult PostgresStore::append(std::span<const LiveEvent> events) {
+  check_live_events(events);
+  if (events.empty()) return {append_run_id_, 0, 0, 0, 0, 0};
+  try {
+    if (!ids_) ids_.emplace();
+    return append_in_transaction(events);
+  } catch (...) {
+    ids_.reset();  // the cache may hold ids the rollback removed
+    throw;
+  }
+}
+
+// Takes the writers' lock and reads the id rows added since the cache was filled. One round
+// trip asks for each table's largest idx (an index probe whatever the planner knows of the
+// table); only a table that grew is read, from the cache's size on.
+void PostgresStore::catch_up_ids() {
+  std::string sql = std::string(kLockWriters) + ";\nSELECT ";
+  for (std::size_t t = 0; t < std::size(kCachedTables); ++t) {
+    sql +=
+        (t > 0 ? ", " : "") + ("(SELECT COALESCE(max(idx) + 1, 0) FROM " + std::string(kCachedTables[t].table) + ")");
+  }
+  const Result sizes = c_.query(sql);
+  for (std::size_t t = 0; t < std::size(kCachedTables); ++t) {
+    IdMap& map = *ids_.*kCachedTables[t].map;
+    if (std::stoull(std::string(sizes.at(0, static_cast<int>(t)))) <= map.size()) continue;
+    const Result rows = c_.query("SELECT idx, external_id FROM " + std::string(kCachedTables[t].table) +
+                                 " WHERE idx >= " + std::to_string(map.size()) + " ORDER BY idx");
+    for (int r = 0; r < rows.rows(); ++r) {
+      catch_up(map, std::stoull(std::string(rows.at(r, 0))), rows.at(r, 1), url(), kCachedTables[t].table);
+    }
+  }
+}
+
+// One INSERT for all events. Each event's occurrence is the next free one for its key: the
+// stored maximum (the statement does not see its own rows) plus its rank among the call's
+// events of that key, in call order.
+std::string PostgresStore::insert_events_sql(const std::vector<Event>& events, std::int64_t run_id) {
+  const auto real = [](float v) { return is_present(v) ? "'" + real_text(v) + "'::real" : std::string("NULL::real"); };
+  std::string values;
+  for (std::size_t k = 0; k < events.size(); ++k) {
+    const Event& e = events[k];
+    values += k == 0 ? "(" : ",\n(";
+    values += std::to_string(k) + ", " + std::to_string(e.user) + "::bigint, " + std::to_string(e.item) + "::bigint, " +
+              std::to_string(e.type) + "::bigint, " + std::to_string(e.time) + "::bigint, " + real(e.quantity) + ", " +
+              real(e.value) + ", " + real(e.weight) + ", " +
+              (e.session == kNoIndex ? std::string("NULL") : std::to_string(e.session)) + "::bigint)";
+  }
+  return "INSERT INTO events(user_idx, item_idx, type_idx, ts, occurrence, quantity, value, weight, session_idx, "
+         "run_id) SELECT n.u, n.i, n.t, n.ts, COALESCE((SELECT max(e.occurrence) + 1 FROM events e WHERE "
+         "e.user_idx = n.u AND e.item_idx = n.i AND e.type_idx = n.t AND e.ts = n.ts), 0) + "
+         "row_number() OVER (PARTITION BY n.u, n.i, n.t, n.ts ORDER BY n.k) - 1, n.q, n.v, n.w, n.s, " +
+         std::to_string(run_id) + " FROM (VALUES " + values + ") AS n(k, u, i, t, ts, q, v, w, s)";
+}
+
+// Three round trips (more on a store object's first append, or when another writer added ids):
+// BEGIN; the lock and the id tables' sizes; the writes and COMMIT.
+AppendResult PostgresStore::append_in_transaction(std::span<const LiveEvent> events) {
+  Transaction tx(c_);
+  catch_up_ids();
+  const AppendPlan plan = plan_append(events, *ids_);
+  const auto now = std::to_string(std::time(nullptr));
+  std::int64_t run_id = append_run_id_;
+  if (run_id == 0) {
+    run_id =
+        std::stoll(c_.exec("INSERT INTO ingestion_runs(finished_at, format, files, rows_read, rows_kept, rows_skipped, "
+                           "rows_rejected, events_added, issues) VALUES(" +
+                           now + ", 'feedback', '', 0, 0, 0, 0, 0, '') RETURNING id"));
+  }
+  std::string sql;
+  const std::vector<NewId>* new_ids[] = {&plan.new_users, &plan.new_items, &plan.new_sessions, &plan.new_event_types};
+  for (std::size_t t = 0; t < std::size(kCachedTables); ++t) {
+    if (new_ids[t]->empty()) continue;
+    sql += "INSERT INTO " + std::string(kCachedTables[t].table) + "(idx, external_id) VALUES ";
+    for (const NewId& n : *new_ids[t]) {
+      sql += (&n == new_ids[t]->data() ? "(" : ", (") + std::to_string(n.idx) + ", " + c_.literal(n.external_id) + ")";
+    }
+    sql += ";\n";
+  }
+  sql += insert_events_sql(plan.events, run_id) + ";\n";
+  const std::string added = std::to_string(plan.events.size());
+  sql += "UPDATE ingestion_runs SET finished_at = " + now + ", rows_read = rows_read + " + added +
+         ", rows_kept = rows_kept + " + added + ", events_added = events_added + " + added +
+         " WHERE id = " + std::to_string(run_id);
+  tx.commit_after(sql);
+  append_run_id_ = run_id;
+  return {run_id,
+          plan.events.size(),
+          static_cast<std::uint32_t>(plan.new_users.size()),
+          static_cast<std::uint32_t>(plan.new_items.size()),
+          static_cast<std::uint32_t>(plan.new_sessions.size()),
+          static_cast<std::uint32_t>(plan.new_event_types.size())};
 }
 
 float parse_real(const std::optional<std::string>& f) {
@@ -470,7 +623,9 @@ std::vector<StoredRun> PostgresStore::runs() {
         r.id = std::stoll(*f[0]);
         r.finished_at = std::stoll(*f[1]);
         r.run.format = *f[2];
-        for (std::string_view file : split(*f[3], "\n")) r.run.files.emplace_back(file);
+        if (!f[3]->empty()) {
+          for (std::string_view file : split(*f[3], "\n")) r.run.files.emplace_back(file);
+        }
         r.run.rows_read = std::stoull(*f[4]);
         r.run.rows_kept = std::stoull(*f[5]);
         r.run.rows_skipped = std::stoull(*f[6]);

@@ -1,0 +1,75 @@
+#include "aisle/store/append_plan.h"
+
+#include <cmath>
+
+#include "aisle/core/error.h"
+#include "aisle/core/text.h"
+
+namespace aisle {
+
+namespace {
+
+void check_id(std::size_t k, const char* field, std::string_view id, bool required) {
+  const auto fail = [&](const std::string& what) {
+    throw InputError("feedback event " + std::to_string(k) + ": " + field + " " + what);
+  };
+  if (id.empty()) {
+    if (required) fail("is empty");
+    return;
+  }
+  if (id.find('\0') != std::string_view::npos) fail("'" + printable(id) + "' holds a NUL byte");
+  if (!is_valid_utf8(id)) fail("'" + printable(id) + "' is not valid UTF-8");
+}
+
+void check_float(std::size_t k, const char* field, float v) {
+  if (std::isinf(v)) throw InputError("feedback event " + std::to_string(k) + ": " + field + " is infinite");
+}
+
+std::uint32_t intern_new(IdMap& map, std::string_view id, std::vector<NewId>& added) {
+  const std::uint32_t before = map.size();
+  const std::uint32_t idx = map.intern(id);
+  if (idx == before) added.push_back({idx, std::string(id)});
+  return idx;
+}
+
+}  // namespace
+
+void catch_up(IdMap& map, std::uint64_t idx, std::string_view external_id, const std::string& url,
+              std::string_view table) {
+  if (idx != map.size() || map.intern(external_id) != idx) {
+    throw StoreError(url + ": table " + std::string(table) + " has gaps or repeats in idx at " + std::to_string(idx));
+  }
+}
+
+void check_live_events(std::span<const LiveEvent> events) {
+  for (std::size_t k = 0; k < events.size(); ++k) {
+    const LiveEvent& e = events[k];
+    check_id(k, "user", e.user, true);
+    check_id(k, "item", e.item, true);
+    check_id(k, "type", e.type, true);
+    check_id(k, "session", e.session, false);
+    check_float(k, "quantity", e.quantity);
+    check_float(k, "value", e.value);
+    check_float(k, "weight", e.weight);
+  }
+}
+
+AppendPlan plan_append(std::span<const LiveEvent> events, IdCache& ids) {
+  AppendPlan plan;
+  plan.events.reserve(events.size());
+  for (const LiveEvent& e : events) {
+    Event s;
+    s.user = intern_new(ids.users, e.user, plan.new_users);
+    s.item = intern_new(ids.items, e.item, plan.new_items);
+    s.type = intern_new(ids.event_types, e.type, plan.new_event_types);
+    if (!e.session.empty()) s.session = intern_new(ids.sessions, e.session, plan.new_sessions);
+    s.time = e.time;
+    s.quantity = e.quantity;
+    s.value = e.value;
+    s.weight = e.weight;
+    plan.events.push_back(s);
+  }
+  return plan;
+}
+
+}  // namespace aisle

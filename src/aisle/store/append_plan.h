@@ -1,0 +1,52 @@
+// The backend-independent part of an append: checking live events, resolving their external ids
+// through the id cache a store object keeps between appends, and laying out the rows both
+// backends write. Pure computation.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aisle/store/event_store.h"
+#include "aisle/store/load_plan.h"
+
+namespace aisle {
+
+// The user, item, session and event-type maps of a store, as a store object caches them for
+// append(). Always a prefix of the id tables (ids are never renumbered or removed), so it is
+// brought up to date by reading the rows with idx >= size() (catch_up).
+struct IdCache {
+  IdMap users, items, sessions, event_types;
+};
+
+// The id tables behind IdCache's members, with a pointer to each member.
+struct CachedTable {
+  std::string_view table;
+  IdMap IdCache::*map;
+};
+inline constexpr CachedTable kCachedTables[] = {{"users", &IdCache::users},
+                                                {"items", &IdCache::items},
+                                                {"sessions", &IdCache::sessions},
+                                                {"event_types", &IdCache::event_types}};
+
+// Adds one stored row (idx, external_id) of `table` to `map`; rows come in idx order from
+// map.size() on. Throws StoreError naming url and table when idx is not the next index.
+void catch_up(IdMap& map, std::uint64_t idx, std::string_view external_id, const std::string& url,
+              std::string_view table);
+
+struct AppendPlan {
+  std::vector<NewId> new_users, new_items, new_sessions, new_event_types;
+  std::vector<Event> events;  // store indices, in call order
+};
+
+// Throws InputError naming the event (its position in the call) and field when an event has an
+// empty user, item or type, an id that is not valid UTF-8 or holds a NUL byte, or an infinite
+// quantity, value or weight.
+void check_live_events(std::span<const LiveEvent> events);
+
+// `ids` is extended in place with the events' new external ids (checked events only).
+AppendPlan plan_append(std::span<const LiveEvent> events, IdCache& ids);
+
+}  // namespace aisle
