@@ -76,16 +76,21 @@ TEST_F(ModelFile, OtherKindNewerFormatAndOtherFilesAreRefused) {
   newer[8] = 99;  // the format version follows the 8-byte magic
   write_bytes(path_, newer);
   EXPECT_EQ(load_error(path_),
-            path_ + ": model format version 99 is not one this aisle reads (1..2); it was written by a newer aisle");
+            path_ + ": model format version 99 is not one this aisle reads (1..3); it was written by a newer aisle");
   write_bytes(path_, "user,item\n1,2\n");
   EXPECT_EQ(load_error(path_), path_ + ": not an aisle model file (no AISLEMDL header)");
   EXPECT_EQ(load_error(temp_path("no-such-model.bin")),
             temp_path("no-such-model.bin") + ": cannot open the model file");
 }
 
-TEST(ModelFileFormat1, OldFileStaysReadable) {
+// Files written by earlier formats (1: ids, history, categories; 2: + names and prices) load and
+// recommend exactly as a fresh fit on the same events.
+class OldModelFile : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(OldModelFile, StaysReadable) {
   const std::string fixtures = AISLE_FIXTURES;
-  const TrainedModel old = load_model(fixtures + "/models/item_knn-format1.aislemodel");
+  const TrainedModel old = load_model(fixtures + "/models/" + GetParam());
+  EXPECT_EQ(old.provenance().trained_at, 0);  // older formats do not record it
   ReadOptions options;
   EventLog log;
   const std::string events = fixtures + "/models/tiny-events.csv";
@@ -103,6 +108,35 @@ TEST(ModelFileFormat1, OldFileStaysReadable) {
   const auto expected = fresh.recommend(qs, Filter{}, 3, 1);
   EXPECT_EQ(old.recommend(qs, Filter{}, 3, 1), expected);
   EXPECT_FALSE(expected.front().empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, OldModelFile,
+                         ::testing::Values("item_knn-format1.aislemodel", "item_knn-format2.aislemodel"));
+
+TEST(ModelFileFormat3, RecordsProvenanceAndImageUrls) {
+  const std::string fixtures = AISLE_FIXTURES;
+  ReadOptions options;
+  EventLog log;
+  const std::string events = fixtures + "/models/tiny-events.csv";
+  read_files("csv", std::span<const std::string>(&events, 1), options, log);
+  log.catalog.item(0).image_url = "https://shop.example/0.jpg";
+  const Interactions pairs =
+      aggregate(log.events, options.weighting.resolve(log.event_types), log.users.size(), log.items.size());
+  FitContext c;
+  c.run.threads = 1;
+  const TrainedModel m = train_model("popularity", pairs, log.catalog, std::move(log.users), std::move(log.items), c);
+  EXPECT_GT(m.provenance().trained_at, 1'700'000'000);
+  EXPECT_EQ(m.provenance().data_fingerprint, fingerprint_pairs(pairs));
+  EXPECT_EQ(m.provenance().data_fingerprint.size(), 16u);
+  const std::string path = ::testing::TempDir() + "/provenance.aislemodel";
+  save_model(m, path);
+  const TrainedModel loaded = load_model(path);
+  EXPECT_EQ(loaded.provenance().trained_at, m.provenance().trained_at);
+  EXPECT_EQ(loaded.provenance().data_fingerprint, m.provenance().data_fingerprint);
+  EXPECT_EQ(loaded.provenance().aisle_version, m.provenance().aisle_version);
+  EXPECT_FALSE(loaded.provenance().aisle_version.empty());
+  EXPECT_EQ(loaded.facts().image_url.at(0), "https://shop.example/0.jpg");
+  EXPECT_EQ(loaded.facts().image_url.at(1), "");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include "aisle/core/text.h"
 
@@ -148,6 +149,33 @@ std::string format_timestamp(Timestamp t) {
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<int>(rest / 3600),
                 static_cast<int>(rest / 60 % 60), static_cast<int>(rest % 60));
   return buf;
+}
+
+std::optional<std::int64_t> parse_duration_seconds(std::string_view s) {
+  s = trim(s);
+  if (s.empty()) return std::nullopt;
+  std::int64_t unit = 1;
+  switch (s.back()) {
+    case 's':
+      unit = 1;
+      break;
+    case 'm':
+      unit = 60;
+      break;
+    case 'h':
+      unit = 3600;
+      break;
+    case 'd':
+      unit = 86400;
+      break;
+    default:
+      unit = 0;
+  }
+  if (unit != 0) s.remove_suffix(1);
+  if (unit == 0) unit = 1;
+  const auto n = parse_int(s);
+  if (!n || *n <= 0 || *n > std::numeric_limits<std::int64_t>::max() / unit) return std::nullopt;
+  return *n * unit;
 }
 
 }  // namespace aisle

@@ -23,6 +23,10 @@ const char* time_format_name(TimeFormat f);
 // nullopt when s is not a valid time of that format (including 2011-02-30).
 std::optional<Timestamp> parse_timestamp(std::string_view s, TimeFormat format);
 
+// A duration as written in configuration and flags: a whole number with a unit, "90s", "30m",
+// "1h", "2d" (or plain seconds, "3600"); nullopt for anything else or a value not above 0.
+std::optional<std::int64_t> parse_duration_seconds(std::string_view s);
+
 // "2011-12-09 12:50:00" (UTC).
 std::string format_timestamp(Timestamp t);
 

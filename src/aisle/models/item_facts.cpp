@@ -16,6 +16,7 @@ ItemFacts ItemFacts::from_catalog(const Catalog& catalog, std::uint32_t num_item
   f.available.assign(num_items, static_cast<std::int8_t>(Availability::kUnknown));
   f.item_name.assign(num_items, std::string());
   f.price.assign(num_items, kAbsent);
+  f.image_url.assign(num_items, std::string());
   f.item_ptr.reserve(num_items + 1);
   for (ItemIdx i = 0; i < num_items; ++i) {
     if (const ItemInfo* info = catalog.find_item(i)) {
@@ -23,6 +24,7 @@ ItemFacts ItemFacts::from_catalog(const Catalog& catalog, std::uint32_t num_item
       f.available[i] = static_cast<std::int8_t>(info->available);
       f.item_name[i] = info->name;
       f.price[i] = info->price;
+      f.image_url[i] = info->image_url;
     }
     f.item_ptr.push_back(f.item_category.size());
   }
@@ -103,6 +105,8 @@ void ItemFacts::save(BinaryWriter& out) const {
   out.put<std::uint64_t>(item_name.size());
   for (const std::string& name : item_name) out.put_string(name);
   out.put_vector(price);
+  out.put<std::uint64_t>(image_url.size());
+  for (const std::string& url : image_url) out.put_string(url);
 }
 
 void ItemFacts::load(BinaryReader& in, std::uint32_t format) {
@@ -114,16 +118,18 @@ void ItemFacts::load(BinaryReader& in, std::uint32_t format) {
   category_name.assign(parent.size(), std::string());
   item_name.assign(available.size(), std::string());
   price.assign(available.size(), kAbsent);
+  image_url.assign(available.size(), std::string());
+  const auto strings = [&](std::vector<std::string>& out, std::string_view what) {
+    if (in.get<std::uint64_t>(what) != out.size()) in.fail(what, "count differs from the ids");
+    for (std::string& s : out) s = in.get_string(what);
+  };
   if (format >= 2) {
-    const auto strings = [&](std::vector<std::string>& out, std::string_view what) {
-      if (in.get<std::uint64_t>(what) != out.size()) in.fail(what, "count differs from the ids");
-      for (std::string& s : out) s = in.get_string(what);
-    };
     strings(category_name, "category names");
     strings(item_name, "item names");
     price = in.get_vector<float>("item prices");
     if (price.size() != available.size()) in.fail("item prices", "count differs from the item ids");
   }
+  if (format >= 3) strings(image_url, "item image URLs");
   if (parent.size() != categories.size()) in.fail("category parents", "count differs from the category ids");
   for (CategoryIdx p : parent) {
     if (p != kNoIndex && p >= parent.size()) in.fail("category parents", "index out of range");

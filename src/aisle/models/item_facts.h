@@ -25,6 +25,7 @@ struct ItemFacts {
   std::vector<std::string> category_name;  // per category; empty: unnamed
   std::vector<std::string> item_name;      // per item; empty: unknown
   std::vector<float> price;                // per item; kAbsent: unknown
+  std::vector<std::string> image_url;      // per item; empty: unknown (model format 3)
 
   static ItemFacts from_catalog(const Catalog& catalog, std::uint32_t num_items);
 
@@ -47,7 +48,7 @@ struct ItemFacts {
   std::vector<std::string> closest_categories(std::string_view query, std::size_t n) const;
 
   void save(BinaryWriter& out) const;
-  // `format`: the model file's format version (1 has no display fields).
+  // `format`: the model file's format version (1 has no display fields, 2 no image URLs).
   void load(BinaryReader& in, std::uint32_t format);
 };
 

@@ -33,6 +33,9 @@ void save_model(const TrainedModel& model, const std::string& path) {
   out.put<std::uint32_t>(kModelFormatVersion);
   out.put_string(model.model().kind());
   out.put_string(model.model().params());
+  out.put<std::int64_t>(model.provenance().trained_at);
+  out.put_string(model.provenance().data_fingerprint);
+  out.put_string(model.provenance().aisle_version);
   save_id_map(model.users(), out);
   save_id_map(model.items(), out);
   model.history().save(out);
@@ -89,6 +92,12 @@ TrainedModel load_model(const std::string& path, std::string_view expected_kind)
   } catch (const ConfigError& e) {
     throw InputError(path + ": cannot read the model's kind and parameters: " + e.what());
   }
+  Provenance provenance;
+  if (version >= 3) {
+    provenance.trained_at = in.get<std::int64_t>("provenance");
+    provenance.data_fingerprint = in.get_string("provenance");
+    provenance.aisle_version = in.get_string("provenance");
+  }
   IdMap users = load_id_map(in, "user ids");
   IdMap items = load_id_map(in, "item ids");
   History history;
@@ -100,7 +109,8 @@ TrainedModel load_model(const std::string& path, std::string_view expected_kind)
   model->load(in);
   if (model->num_items() != items.size()) in.fail("model payload", "item count differs from the item ids");
   if (in.remaining() != 0) in.fail("model payload", std::to_string(in.remaining()) + " unexpected bytes at the end");
-  return TrainedModel(std::move(model), std::move(users), std::move(items), std::move(history), std::move(facts));
+  return TrainedModel(std::move(model), std::move(users), std::move(items), std::move(history), std::move(facts),
+                      std::move(provenance));
 }
 
 }  // namespace aisle

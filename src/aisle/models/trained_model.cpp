@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <ctime>
 #include <limits>
 
 #include "aisle/core/error.h"
@@ -12,12 +14,13 @@
 namespace aisle {
 
 TrainedModel::TrainedModel(std::unique_ptr<Recommender> model, IdMap users, IdMap items, History history,
-                           ItemFacts facts)
+                           ItemFacts facts, Provenance provenance)
     : model_(std::move(model)),
       users_(std::move(users)),
       items_(std::move(items)),
       history_(std::move(history)),
-      facts_(std::move(facts)) {
+      facts_(std::move(facts)),
+      provenance_(std::move(provenance)) {
   AISLE_CHECK(model_->num_items() == items_.size());
   AISLE_CHECK(history_.num_users() == users_.size());
   AISLE_CHECK(facts_.num_items() == items_.size());
@@ -27,6 +30,17 @@ TrainedModel::TrainedModel(std::unique_ptr<Recommender> model, IdMap users, IdMa
 
 std::vector<Scored> TrainedModel::popular(const Filter& filter, std::size_t k) const {
   std::vector<float> row = item_users_;
+  return select_top(row, {}, compile_filter(filter, facts_, num_items()), k);
+}
+
+std::vector<Scored> TrainedModel::trending(const Filter& filter, std::size_t k, float half_life_days) const {
+  const Timestamp now = reference_time(history_.last_time);
+  const double half_life = std::max(1.0, static_cast<double>(half_life_days) * 86400.0);
+  std::vector<float> row(num_items(), 0.0f);
+  for (std::size_t p = 0; p < history_.item.size(); ++p) {
+    const double age = std::max<double>(0.0, static_cast<double>(now - history_.last_time[p]));
+    row[history_.item[p]] += static_cast<float>(std::exp2(-age / half_life));
+  }
   return select_top(row, {}, compile_filter(filter, facts_, num_items()), k);
 }
 
@@ -72,6 +86,23 @@ void check_scores_finite(const Recommender& model, const History& history, int t
 
 }  // namespace
 
+std::string fingerprint_pairs(const Interactions& pairs) {
+  // FNV-1a over the CSR arrays: cheap, stable across runs and builds (not a security digest).
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  const auto mix = [&h](const void* data, std::size_t bytes) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < bytes; ++i) h = (h ^ p[i]) * 0x100000001b3ULL;
+  };
+  mix(&pairs.num_users, sizeof pairs.num_users);
+  mix(&pairs.num_items, sizeof pairs.num_items);
+  mix(pairs.row_ptr.data(), pairs.row_ptr.size() * sizeof(std::uint64_t));
+  mix(pairs.item.data(), pairs.item.size() * sizeof(ItemIdx));
+  mix(pairs.weight.data(), pairs.weight.size() * sizeof(float));
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
+}
+
 TrainedModel train_model(std::string_view spec, const Interactions& pairs, const Catalog& catalog, IdMap users,
                          IdMap items, const FitContext& context) {
   AISLE_CHECK(pairs.num_users == users.size() && pairs.num_items == items.size());
@@ -80,7 +111,9 @@ TrainedModel train_model(std::string_view spec, const Interactions& pairs, const
   model->fit(TrainSet{pairs, facts, catalog}, context);
   History history = History::from_pairs(pairs);
   check_scores_finite(*model, history, context.run.threads);
-  return TrainedModel(std::move(model), std::move(users), std::move(items), std::move(history), std::move(facts));
+  Provenance provenance{static_cast<Timestamp>(std::time(nullptr)), fingerprint_pairs(pairs), AISLE_VERSION_TEXT};
+  return TrainedModel(std::move(model), std::move(users), std::move(items), std::move(history), std::move(facts),
+                      std::move(provenance));
 }
 
 void FitContext::end_step(const StepEnd& s) const {

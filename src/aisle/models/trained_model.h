@@ -17,16 +17,27 @@
 
 namespace aisle {
 
+// Where a model came from (model format 3; empty in older files).
+struct Provenance {
+  Timestamp trained_at = 0;      // unix seconds; 0: unknown
+  std::string data_fingerprint;  // hex digest of the training pairs (users, items, weights); same data, same digest
+  std::string aisle_version;     // of the build that fitted it
+};
+
 class TrainedModel final : public Ranker {
  public:
   TrainedModel() = default;
-  TrainedModel(std::unique_ptr<Recommender> model, IdMap users, IdMap items, History history, ItemFacts facts);
+  TrainedModel(std::unique_ptr<Recommender> model, IdMap users, IdMap items, History history, ItemFacts facts,
+               Provenance provenance = {});
 
   const Recommender& model() const override { return *model_; }
   const History& history() const override { return history_; }
   const ItemFacts& facts() const override { return facts_; }
   const IdMap& users() const { return users_; }
   const IdMap& items() const { return items_; }
+  const Provenance& provenance() const { return provenance_; }
+  // Training users with a positive weight on the item (what popular() ranks by).
+  float training_users(ItemIdx item) const { return item_users_[item]; }
 
   // Items like `item` by the model's own similarity (SimilarItems capability); the item itself
   // and the filter's exclusions are left out. Throws ConfigError when the model cannot do it.
@@ -36,16 +47,24 @@ class TrainedModel final : public Ranker {
   // training users who had them, best first, with the filter applied (exclude_seen has no
   // history to act on).
   std::vector<Scored> popular(const Filter& filter, std::size_t k) const;
+  // Items by recent popularity: each training user's pair counts 2^(-age / half_life), age
+  // measured from the newest training time (reference_time); the filter applies as in popular().
+  std::vector<Scored> trending(const Filter& filter, std::size_t k, float half_life_days = 7) const;
 
  private:
   std::unique_ptr<Recommender> model_;
   IdMap users_, items_;
   History history_;
   ItemFacts facts_;
+  Provenance provenance_;
   std::vector<float> item_users_;  // per item: training users with a positive weight
 };
 
+// A digest of the pairs' users, items and weights (hex), for Provenance::data_fingerprint.
+std::string fingerprint_pairs(const Interactions& pairs);
+
 // Fits the model of `spec` ("als:factors=64") on pairs whose indices come from users/items.
+// The result's provenance says when, on what data and by which aisle version.
 // Throws FitError when the fitted model does not score every item with a finite number.
 TrainedModel train_model(std::string_view spec, const Interactions& pairs, const Catalog& catalog, IdMap users,
                          IdMap items, const FitContext& context);
