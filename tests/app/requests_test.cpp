@@ -82,7 +82,7 @@ TEST(Requests, UnknownIdsAreLeftOutAndNoneKnownIsNotFound) {
 
 TEST(Requests, JsonAnswerIsValidUtf8WhateverTheIds) {
   Answer a;
-  a.items.push_back({"caf\xE9", "", "", kAbsent, 1.5f});
+  a.items.push_back({"caf\xE9", "", "", "", kAbsent, 1.5f});
   const auto j = nlohmann::json::parse(answer_json(a, "\xFFuser", "popularity:by=weight"));
   EXPECT_EQ(j["items"][0]["item_id"], "caf\xEF\xBF\xBD");  // the bad byte became U+FFFD
   EXPECT_TRUE(j["items"][0]["name"].is_null());

@@ -1,5 +1,8 @@
 #include "aisle/app/requests.h"
 
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "aisle/core/error.h"
@@ -32,7 +35,9 @@ std::string joined(const std::vector<std::string>& ids) {
   return out;
 }
 
-Filter make_filter(const TrainedModel& m, const ItemRequest& r, std::vector<std::string>& warnings) {
+}  // namespace
+
+Filter resolve_filter(const TrainedModel& m, const ItemRequest& r, std::vector<std::string>& warnings) {
   Filter filter;
   filter.exclude_seen = !r.keep_seen;
   std::vector<std::string> unknown;
@@ -61,8 +66,6 @@ Filter make_filter(const TrainedModel& m, const ItemRequest& r, std::vector<std:
   return filter;
 }
 
-}  // namespace
-
 std::string_view served_as_name(ServedAs s) {
   return s == ServedAs::kModel ? "model" : "cold_start";
 }
@@ -81,8 +84,10 @@ ResolvedRequest resolve_request(const TrainedModel& model, const ItemRequest& r)
   out.query.items = known_items(model, r.items, unknown);
   if (!unknown.empty()) {
     if (r.strict_ids) throw NotFound("items: " + joined(unknown) + " not in the model");
-    if (out.query.items.empty() && user.empty())
-      throw NotFound("items: none of " + joined(unknown) + " is in the model");
+    if (out.query.items.empty() && user.empty()) {
+      if (!r.unknown_history_is_cold) throw NotFound("items: none of " + joined(unknown) + " is in the model");
+      out.served_as = ServedAs::kColdStart;
+    }
     out.warnings.push_back("items: not in the model, left out: " + joined(unknown));
   }
   const bool unknown_user = !user.empty() && out.query.user == kNoIndex;
@@ -94,7 +99,8 @@ ResolvedRequest resolve_request(const TrainedModel& model, const ItemRequest& r)
       out.warnings.push_back("user '" + printable(user) + "' is not in the model: served from the given items");
     }
   }
-  out.filter = make_filter(model, r, out.warnings);
+  out.filter = resolve_filter(model, r, out.warnings);
+  out.k = r.k;
   return out;
 }
 
@@ -107,6 +113,7 @@ std::vector<ItemRow> describe(const TrainedModel& model, std::span<const Scored>
     row.item_id = std::string(model.items().name(s.item));
     if (s.item < facts.item_name.size()) row.name = facts.item_name[s.item];
     if (s.item < facts.price.size()) row.price = facts.price[s.item];
+    if (s.item < facts.image_url.size()) row.image_url = facts.image_url[s.item];
     if (const auto cats = facts.categories_of(s.item); !cats.empty()) row.category = facts.category_label(cats.front());
     row.score = s.score;
     rows.push_back(std::move(row));
@@ -131,50 +138,90 @@ Answer finish(const TrainedModel& model, const ResolvedRequest& resolved, std::v
 
 }  // namespace
 
-std::vector<Answer> recommend_for_users(const TrainedModel& model, std::span<const std::string> users,
-                                        const ItemRequest& shared, int threads) {
-  std::vector<ResolvedRequest> resolved;
-  std::vector<Query> queries;
-  std::vector<std::size_t> query_of(users.size(), static_cast<std::size_t>(-1));
-  for (std::size_t u = 0; u < users.size(); ++u) {
-    ItemRequest r = shared;
-    r.user = users[u];
-    resolved.push_back(resolve_request(model, r));
-    if (resolved.back().served_as == ServedAs::kModel) {
-      query_of[u] = queries.size();
-      queries.push_back(resolved.back().query);
-    }
+std::vector<Answer> answer_resolved(const TrainedModel& model, std::span<const ResolvedRequest> requests, int threads) {
+  std::vector<Request> batch;
+  std::vector<std::size_t> batch_of(requests.size(), static_cast<std::size_t>(-1));
+  for (std::size_t r = 0; r < requests.size(); ++r) {
+    if (requests[r].served_as != ServedAs::kModel) continue;
+    batch_of[r] = batch.size();
+    batch.push_back({requests[r].query, requests[r].filter, requests[r].k});
   }
-  // Every request shares the filter: only the user differs.
-  const Filter& filter = resolved.empty() ? Filter{} : resolved.front().filter;
-  std::vector<std::vector<Scored>> lists = model.recommend(queries, filter, shared.k, threads);
-  std::vector<Scored> cold;
-  bool cold_done = false;
+  std::vector<std::vector<Scored>> lists = model.recommend(batch, threads);
   std::vector<Answer> answers;
-  answers.reserve(users.size());
-  for (std::size_t u = 0; u < users.size(); ++u) {
-    if (query_of[u] != static_cast<std::size_t>(-1)) {
-      answers.push_back(finish(model, resolved[u], std::move(lists[query_of[u]]), shared.k));
+  answers.reserve(requests.size());
+  const ResolvedRequest* last_cold = nullptr;  // consecutive cold starts with one filter share a list
+  std::vector<Scored> cold;
+  for (std::size_t r = 0; r < requests.size(); ++r) {
+    const ResolvedRequest& req = requests[r];
+    if (batch_of[r] != static_cast<std::size_t>(-1)) {
+      answers.push_back(finish(model, req, std::move(lists[batch_of[r]]), req.k));
       continue;
     }
-    if (!cold_done) cold = model.popular(filter, shared.k), cold_done = true;
-    answers.push_back(finish(model, resolved[u], cold, shared.k));
+    if (last_cold == nullptr || !(last_cold->filter == req.filter) || last_cold->k != req.k) {
+      cold = model.popular(req.filter, req.k);
+      last_cold = &req;
+    }
+    answers.push_back(finish(model, req, cold, req.k));
   }
   return answers;
 }
 
+std::vector<Answer> recommend_for_users(const TrainedModel& model, std::span<const std::string> users,
+                                        const ItemRequest& shared, int threads) {
+  std::vector<ResolvedRequest> resolved;
+  resolved.reserve(users.size());
+  for (const std::string& user : users) {
+    ItemRequest r = shared;
+    r.user = user;
+    resolved.push_back(resolve_request(model, r));
+  }
+  return answer_resolved(model, resolved, threads);
+}
+
 Answer recommend(const TrainedModel& model, const ItemRequest& request) {
   const ResolvedRequest r = resolve_request(model, request);
-  if (r.served_as == ServedAs::kColdStart) return finish(model, r, model.popular(r.filter, request.k), request.k);
-  return finish(model, r, model.recommend(std::span(&r.query, 1), r.filter, request.k, 1).front(), request.k);
+  return answer_resolved(model, std::span(&r, 1), 1).front();
 }
 
 Answer similar(const TrainedModel& model, std::string_view item, const ItemRequest& request) {
   const ItemIdx i = model.items().find(trim(item));
   if (i == kNoIndex) throw NotFound("item: '" + printable(item) + "' is not in the model");
   ResolvedRequest r;
-  r.filter = make_filter(model, request, r.warnings);
+  r.filter = resolve_filter(model, request, r.warnings);
   return finish(model, r, model.similar(i, r.filter, request.k), request.k);
+}
+
+namespace {
+
+// A float as the shortest decimal that reads back as the same float (2.1, not 2.0999999046325684).
+double shortest(float v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(v));
+  for (int digits = 6; digits < 9; ++digits) {
+    char shorter[32];
+    std::snprintf(shorter, sizeof shorter, "%.*g", digits, static_cast<double>(v));
+    if (std::strtof(shorter, nullptr) == v) return std::strtod(shorter, nullptr);
+  }
+  return std::strtod(buf, nullptr);
+}
+
+}  // namespace
+
+nlohmann::ordered_json item_rows_json(std::span<const ItemRow> rows) {
+  const auto text_or_null = [](const std::string& s) {
+    return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
+  };
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const ItemRow& row : rows) {
+    out.push_back({{"item_id", row.item_id},
+                   {"name", text_or_null(row.name)},
+                   {"category", text_or_null(row.category)},
+                   {"price", is_present(row.price) ? nlohmann::ordered_json(shortest(row.price))
+                                                   : nlohmann::ordered_json(nullptr)},
+                   {"image_url", text_or_null(row.image_url)},
+                   {"score", shortest(row.score)}});
+  }
+  return out;
 }
 
 std::string answer_json(const Answer& answer, std::string_view user, std::string_view model_spec) {
@@ -182,15 +229,7 @@ std::string answer_json(const Answer& answer, std::string_view user, std::string
   j["user"] = user.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(std::string(user));
   j["model"] = model_spec;
   j["served_as"] = served_as_name(answer.served_as);
-  j["items"] = nlohmann::ordered_json::array();
-  for (const ItemRow& row : answer.items) {
-    j["items"].push_back(
-        {{"item_id", row.item_id},
-         {"name", row.name.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(row.name)},
-         {"category", row.category.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(row.category)},
-         {"price", is_present(row.price) ? nlohmann::ordered_json(row.price) : nlohmann::ordered_json(nullptr)},
-         {"score", row.score}});
-  }
+  j["items"] = item_rows_json(answer.items);
   j["notes"] = answer.notes;
   return json_text(j);
 }

@@ -10,6 +10,7 @@
 // user or history item an error instead.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,6 +26,9 @@ struct ItemRequest {
   std::string category;            // id, name or dotted name path (ItemFacts::find_categories)
   std::vector<std::string> exclude, include;
   bool keep_seen = false, available_only = false, strict_ids = false;
+  // An anonymous history of only unknown items is a cold start (popular items) with a warning,
+  // not an error: the server's rule, where unknown ids are never errors.
+  bool unknown_history_is_cold = false;
   std::size_t k = 10;  // 1..kMaxK (parse_k)
 };
 
@@ -34,15 +38,20 @@ std::string_view served_as_name(ServedAs s);  // "model", "cold_start"
 struct ResolvedRequest {
   Query query;
   Filter filter;
+  std::size_t k = 10;
   ServedAs served_as = ServedAs::kModel;
   std::vector<std::string> warnings;  // ids left out, and why
 };
+
+// The request's filter alone (exclude, include, category, available_only, keep_seen); unknown
+// include ids are listed in `warnings`. Throws NotFound for an unknown category or include list.
+Filter resolve_filter(const TrainedModel& model, const ItemRequest& request, std::vector<std::string>& warnings);
 
 // Throws NotFound naming the field and the id when the request cannot be served.
 ResolvedRequest resolve_request(const TrainedModel& model, const ItemRequest& request);
 
 struct ItemRow {
-  std::string item_id, name, category;  // name/category empty when the catalog lacks them
+  std::string item_id, name, category, image_url;  // empty when the catalog lacks them
   float price = kAbsent;
   float score = 0;
 };
@@ -52,6 +61,10 @@ struct Answer {
   std::vector<ItemRow> items;
   std::vector<std::string> notes;  // warnings, and why fewer than k items came back
 };
+
+// The answers to resolved requests, in their order: those the model serves through one batch
+// call (each with its own filter and k), cold-start ones from popular items under their filter.
+std::vector<Answer> answer_resolved(const TrainedModel& model, std::span<const ResolvedRequest> requests, int threads);
 
 // The answers to requests that differ only in their user (one batch call for all that the model
 // serves); `shared` gives everything else. Answers are in the users' order.
@@ -64,8 +77,11 @@ Answer similar(const TrainedModel& model, std::string_view item, const ItemReque
 // Rows for scored items: external id, catalog fields, score.
 std::vector<ItemRow> describe(const TrainedModel& model, std::span<const Scored> items);
 
-// {"user", "model", "served_as", "items": [{"item_id", "name", "category", "price", "score"}],
-// "notes"}; valid UTF-8 whatever the ids hold (core/json_text.h).
+// [{"item_id", "name", "category", "price", "image_url", "score"}]; null for what the catalog lacks.
+nlohmann::ordered_json item_rows_json(std::span<const ItemRow> rows);
+
+// {"user", "model", "served_as", "items": [...item_rows_json], "notes"}; valid UTF-8 whatever
+// the ids hold (core/json_text.h).
 std::string answer_json(const Answer& answer, std::string_view user, std::string_view model_spec);
 
 }  // namespace aisle
