@@ -3,6 +3,7 @@ PRESET ?= release
 BUILD := build/$(PRESET)
 AISLE := $(BUILD)/aisle
 DEMO_STORE := out/demo.db
+DEMO_PORT ?= 8080
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 
@@ -18,7 +19,8 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 # Ingest the bundled UCI Online Retail sample into a fresh store, describe it, fit the default
-# recommender, ask it, and evaluate four models on a leave-last-out split (out/demo-report).
+# recommender, ask it, evaluate four models on a leave-last-out split (out/demo-report), then
+# start the server on the store and model, call each endpoint once, and stop it.
 demo: build
 	@mkdir -p out && rm -f $(DEMO_STORE) $(DEMO_STORE)-wal $(DEMO_STORE)-shm
 	$(AISLE) ingest online-retail data/sample/online-retail.csv.zst --store sqlite:$(DEMO_STORE)
@@ -27,6 +29,7 @@ demo: build
 	$(AISLE) recommend --model out/demo.aislemodel --user 17850 --k 5
 	$(AISLE) similar --model out/demo.aislemodel --item 85123A --k 5
 	$(AISLE) evaluate --store sqlite:$(DEMO_STORE) --models popularity,item_knn,als,ease --out out/demo-report
+	scripts/demo-serve.sh $(AISLE) sqlite:$(DEMO_STORE) out/demo.aislemodel $(DEMO_PORT)
 
 # The whole suite; PostgreSQL tests run against a throwaway server started for them.
 test: build

@@ -12,7 +12,7 @@ Config GlobalOptions::load() const {
 }
 
 std::span<const Command> command_table() {
-  static const std::array<Command, 13> kCommands = {{
+  static const std::array<Command, 14> kCommands = {{
       {"ingest", "read interaction logs of a known format into the store", add_ingest_command},
       {"stats", "describe what the store holds", add_stats_command},
       {"categories", "list the catalog's categories with their item and event counts", add_categories_command},
@@ -29,6 +29,8 @@ std::span<const Command> command_table() {
        add_evaluate_command},
       {"tune", "search a model's parameters on a validation split (TPE with median pruning, resumable)",
        add_tune_command},
+      {"serve", "answer recommendation requests over HTTP, learn from feedback, swap models without downtime",
+       add_serve_command},
   }};
   return kCommands;
 }

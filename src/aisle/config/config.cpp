@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <thread>
 
@@ -36,6 +37,24 @@ std::int64_t need_int(const toml::node& n, std::string_view what, std::int64_t l
                       "]");
   }
   return i->get();
+}
+
+double need_number(const toml::node& n, std::string_view what) {
+  if (const auto* f = n.as_floating_point()) return f->get();
+  if (const auto* i = n.as_integer()) return static_cast<double>(i->get());
+  throw ConfigError(std::string(what) + " must be a number");
+}
+
+double need_fraction(const toml::node& n, std::string_view what) {
+  const double v = need_number(n, what);
+  if (!(v >= 0 && v <= 1)) throw ConfigError(std::string(what) + " must be a number from 0 to 1");
+  return v;
+}
+
+double need_positive(const toml::node& n, std::string_view what) {
+  const double v = need_number(n, what);
+  if (!(v > 0) || !std::isfinite(v)) throw ConfigError(std::string(what) + " must be a number above 0");
+  return v;
 }
 
 bool need_bool(const toml::node& n, std::string_view what) {
@@ -128,6 +147,70 @@ const std::vector<Key>& keys() {
        [](const toml::node& n, Config& c) {
          c.seed = static_cast<std::uint64_t>(need_int(n, "run.seed", 0, INT64_MAX));
        }},
+      {"serve", "listen", "string", "\"127.0.0.1:8080\"",
+       "Address `aisle serve` listens on, host:port (loopback by default; 0.0.0.0:8080 for every interface).",
+       [](const toml::node& n, Config& c) { c.serve.listen = need_string(n, "serve.listen"); }},
+      {"serve", "http_threads", "integer", "32",
+       "Connections the server answers at once (each keep-alive connection holds one thread while open).",
+       [](const toml::node& n, Config& c) {
+         c.serve.http_threads = static_cast<int>(need_int(n, "serve.http_threads", 1, 4096));
+       }},
+      {"serve", "api_token", "string", "\"\"",
+       "Bearer token that writes (feedback) and admin routes require; the environment variable AISLE_API_TOKEN "
+       "overrides it. Without one, writes are accepted only while the server listens on loopback.",
+       [](const toml::node& n, Config& c) { c.serve.api_token = need_string(n, "serve.api_token"); }},
+      {"serve", "open_reads", "boolean", "true", "Reads (recommendations, items, model) need no token.",
+       [](const toml::node& n, Config& c) { c.serve.open_reads = need_bool(n, "serve.open_reads"); }},
+      {"serve", "max_k", "integer", "1000", "Largest k a request may ask for; above it the answer is 400.",
+       [](const toml::node& n, Config& c) {
+         c.serve.max_k = static_cast<std::size_t>(need_int(n, "serve.max_k", 1, 10000));
+       }},
+      {"serve", "max_body_bytes", "integer", "1048576", "Largest request body; a larger one is answered 413.",
+       [](const toml::node& n, Config& c) {
+         c.serve.max_body_bytes = static_cast<std::size_t>(need_int(n, "serve.max_body_bytes", 1024, 1LL << 30));
+       }},
+      {"serve", "read_timeout_seconds", "integer", "5", "A client that sends nothing for this long is disconnected.",
+       [](const toml::node& n, Config& c) {
+         c.serve.read_timeout_seconds = static_cast<int>(need_int(n, "serve.read_timeout_seconds", 1, 3600));
+       }},
+      {"serve", "keep_alive_max_requests", "integer", "10000", "Requests one keep-alive connection may carry.",
+       [](const toml::node& n, Config& c) {
+         c.serve.keep_alive_max_requests =
+             static_cast<std::size_t>(need_int(n, "serve.keep_alive_max_requests", 1, 1LL << 40));
+       }},
+      {"serve", "retrain_every", "string", "\"\"",
+       "Retrain from the store in the background this often (\"30m\", \"1h\", \"1d\"); empty: never.",
+       [](const toml::node& n, Config& c) {
+         const std::string text = need_string(n, "serve.retrain_every");
+         if (text.empty()) {
+           c.serve.retrain_every_seconds = 0;
+           return;
+         }
+         const auto secs = parse_duration_seconds(text);
+         if (!secs) throw ConfigError("serve.retrain_every must be a duration like \"30m\", \"1h\" or \"1d\"");
+         c.serve.retrain_every_seconds = *secs;
+       }},
+      {"serve", "retrain_max_drop", "float", "0.1",
+       "A retrained model whose validation NDCG@10 is lower than the serving model's by more than this share is "
+       "refused and logged.",
+       [](const toml::node& n, Config& c) { c.serve.retrain_max_drop = need_fraction(n, "serve.retrain_max_drop"); }},
+      {"serve", "cache_depth", "integer", "100",
+       "Top list precomputed per known user after each load (answers k up to it; a user's feedback bypasses it); "
+       "0: none.",
+       [](const toml::node& n, Config& c) {
+         c.serve.cache_depth = static_cast<std::size_t>(need_int(n, "serve.cache_depth", 0, 10000));
+       }},
+      {"serve", "feedback_max_batch", "integer", "5000",
+       "Feedback events committed to the store in one transaction at most.",
+       [](const toml::node& n, Config& c) {
+         c.serve.feedback_max_batch = static_cast<std::size_t>(need_int(n, "serve.feedback_max_batch", 1, 1000000));
+       }},
+      {"serve", "trending_half_life_days", "float", "7", "Half-life of /api/trending's time decay, in days.",
+       [](const toml::node& n, Config& c) {
+         c.serve.trending_half_life_days = static_cast<float>(need_positive(n, "serve.trending_half_life_days"));
+       }},
+      {"serve", "log_requests", "boolean", "false", "One line per request on stderr (method, path, status, time).",
+       [](const toml::node& n, Config& c) { c.serve.log_requests = need_bool(n, "serve.log_requests"); }},
   };
   return kKeys;
 }

@@ -10,6 +10,24 @@
 
 namespace aisle {
 
+// `aisle serve`: every setting of the server ([serve] in aisle.toml; flags override some).
+struct ServeSettings {
+  std::string listen = "127.0.0.1:8080";  // host:port; loopback by default
+  int http_threads = 32;                  // connections served at once (keep-alive holds one each)
+  std::string api_token;                  // AISLE_API_TOKEN overrides; empty: see open_writes
+  bool open_reads = true;                 // reads need no token
+  std::size_t max_k = 1000;
+  std::size_t max_body_bytes = 1 << 20;
+  int read_timeout_seconds = 5;  // a client slower than this is dropped
+  std::size_t keep_alive_max_requests = 10000;
+  std::int64_t retrain_every_seconds = 0;  // 0: never (POST /api/admin/retrain still works)
+  double retrain_max_drop = 0.1;           // a retrained model this much worse (relative) is refused
+  std::size_t cache_depth = 100;           // top list kept per known user; 0: no cache
+  std::size_t feedback_max_batch = 5000;   // events per store commit at most
+  float trending_half_life_days = 7;
+  bool log_requests = false;  // one line per request on stderr
+};
+
 struct Config {
   std::string source = "(built-in defaults)";  // the file it came from
   std::string store_url = "sqlite:aisle.db";
@@ -27,6 +45,7 @@ struct Config {
   OnlineRetailRules online_retail;
   int threads = 0;  // 0: one per core
   std::uint64_t seed = 42;
+  ServeSettings serve;
 
   // ReadOptions for a reader, from these settings.
   ReadOptions read_options() const;

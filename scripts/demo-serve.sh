@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The end of `make demo`: starts `aisle serve` on the demo store and model in the background,
+# calls each endpoint once with curl (printing the answers), and stops it with SIGTERM.
+# Usage: scripts/demo-serve.sh AISLE STORE_URL MODEL_FILE [PORT]
+set -euo pipefail
+aisle=$1 store=$2 model=$3 port=${4:-8080}
+base="http://127.0.0.1:$port"
+log=$(mktemp)
+
+"$aisle" serve --store "$store" --model "$model" --listen "127.0.0.1:$port" 2>"$log" &
+pid=$!
+trap 'kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -f "$log"' EXIT
+for _ in $(seq 1 100); do
+  curl -sf "$base/readyz" >/dev/null 2>&1 && break
+  if ! kill -0 $pid 2>/dev/null; then cat "$log"; echo "demo: aisle serve did not start" >&2; exit 1; fi
+  sleep 0.1
+done
+
+call() {  # METHOD PATH [BODY]
+  echo "\$ curl -X $1 $base$2${3:+ -d '$3'}"
+  if [[ $# -ge 3 ]]; then
+    curl -sS -X "$1" "$base$2" -H 'Content-Type: application/json' -d "$3" | head -c 600
+  else
+    curl -sS -X "$1" "$base$2" | head -c 600
+  fi
+  echo
+}
+call GET "/api/recommendations?user_id=17850&k=3"
+call POST /recommend '{"user_id": "17850", "num_recommendations": 3}'
+call POST /api/recommend '{"requests": [{"user_id": "17850", "k": 2}, {"items": ["85123A"], "k": 2}]}'
+call POST /api/session/recommend '{"items": ["85123A", "71053"], "k": 3}'
+call GET /api/items/85123A
+call GET "/api/items/85123A/similar?k=3"
+call GET /api/users/17850/history
+call GET "/api/popular?k=3"
+call GET "/api/trending?k=3"
+call POST /api/feedback '{"user_id": "17850", "item_id": "22752", "event": "purchase"}'
+call GET "/api/recommendations?user_id=17850&k=3"
+call GET "/api/recommendations?user_id=new-visitor&k=3"
+call GET /api/model
+call GET /healthz
+call GET /readyz
+echo "\$ curl $base/metrics | grep aisle_http_requests_total"
+curl -sS "$base/metrics" | grep '^aisle_http_requests_total' | head -20
+
+kill -TERM $pid
+wait $pid
+trap 'rm -f "$log"' EXIT
+echo "demo: aisle serve stopped cleanly (SIGTERM)"

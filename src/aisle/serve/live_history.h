@@ -1,0 +1,57 @@
+// Feedback that arrived while serving, by user, so that a user's next request reflects it at
+// once without retraining: committed events are added here (after the store has them) and a
+// request adds the user's items to the query (fold-in for factor models, the history itself for
+// item models; seen items are then excluded).
+//
+// Each event carries the sequence number the feedback writer gave it; a snapshot trained from
+// the store records the last sequence its data holds, and forget_through() drops what the model
+// has learnt. Thread safety: every method may be called from any thread (sharded locks).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "aisle/core/types.h"
+
+namespace aisle::serve {
+
+class LiveHistory {
+ public:
+  // Records a committed event. `weight` is the event's weight under the configured weighting
+  // (negative for a removal or a low rating).
+  void add(std::string_view user, std::string_view item, float weight, Timestamp time, std::uint64_t seq);
+
+  // The user's items with a positive total weight over events after `after_seq`, in the order
+  // of their last event (oldest first); `removed` gets those whose total is not positive.
+  std::vector<std::string> items_of(std::string_view user, std::uint64_t after_seq,
+                                    std::vector<std::string>* removed = nullptr) const;
+  bool has(std::string_view user, std::uint64_t after_seq) const;
+
+  // Forgets events with seq <= `seq` (a new snapshot's data holds them).
+  void forget_through(std::uint64_t seq);
+
+  std::size_t users() const;
+
+ private:
+  struct Entry {
+    std::string item;
+    float weight;
+    Timestamp time;
+    std::uint64_t seq;
+  };
+  struct Shard {
+    mutable std::shared_mutex mutex;
+    std::unordered_map<std::string, std::vector<Entry>> by_user;
+  };
+  Shard& shard_of(std::string_view user);
+  const Shard& shard_of(std::string_view user) const;
+
+  std::array<Shard, 16> shards_;
+};
+
+}  // namespace aisle::serve

@@ -1,0 +1,33 @@
+#include "aisle/serve/routes.h"
+
+#include <array>
+
+#include "aisle/serve/handlers/handlers.h"
+
+namespace aisle::serve {
+
+std::span<const Route> route_table() {
+  static const std::array<Route, 18> kRoutes = {{
+      {"GET", "/api/recommendations", "/api/recommendations", Access::kRead, handlers::get_recommendations},
+      {"POST", "/recommend", "/recommend", Access::kRead, handlers::post_recommend_compat},
+      {"POST", "/api/recommend", "/api/recommend", Access::kRead, handlers::post_recommend_batch},
+      {"POST", "/api/session/recommend", "/api/session/recommend", Access::kRead, handlers::post_session_recommend},
+      {"GET", R"(/api/items/([^/]+))", "/api/items/{id}", Access::kRead, handlers::get_item},
+      {"GET", R"(/api/items/([^/]+)/similar)", "/api/items/{id}/similar", Access::kRead, handlers::get_similar},
+      {"GET", R"(/api/users/([^/]+)/history)", "/api/users/{id}/history", Access::kRead, handlers::get_user_history},
+      {"GET", "/api/popular", "/api/popular", Access::kRead, handlers::get_popular},
+      {"GET", "/api/trending", "/api/trending", Access::kRead, handlers::get_trending},
+      {"POST", "/api/feedback", "/api/feedback", Access::kWrite, handlers::post_feedback},
+      {"GET", "/api/model", "/api/model", Access::kRead, handlers::get_model},
+      {"POST", "/api/admin/reload", "/api/admin/reload", Access::kAdmin, handlers::post_admin_reload},
+      {"POST", "/api/admin/retrain", "/api/admin/retrain", Access::kAdmin, handlers::post_admin_retrain},
+      {"GET", "/healthz", "/healthz", Access::kOpen, handlers::get_healthz},
+      {"GET", "/readyz", "/readyz", Access::kOpen, handlers::get_readyz},
+      {"GET", "/metrics", "/metrics", Access::kOpen, handlers::get_metrics},
+      {"GET", "/", "/", Access::kOpen, handlers::get_index},
+      {"GET", "/api", "/api", Access::kOpen, handlers::get_index},
+  }};
+  return kRoutes;
+}
+
+}  // namespace aisle::serve

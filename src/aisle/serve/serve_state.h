@@ -1,0 +1,32 @@
+// Everything a request handler may use, owned by the Server and shared by its request threads.
+// Members are either immutable after start (settings, config) or thread-safe themselves (the
+// snapshot holder, live history, telemetry, feedback writer, model manager).
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "aisle/config/config.h"
+#include "aisle/serve/live_history.h"
+#include "aisle/serve/snapshot.h"
+#include "aisle/serve/telemetry.h"
+
+namespace aisle::serve {
+
+class FeedbackWriter;
+class ModelManager;
+
+struct ServeState {
+  Config config;          // config.serve holds the server's settings
+  std::string api_token;  // resolved: AISLE_API_TOKEN or serve.api_token
+  bool loopback_only = true;
+  int compute_threads = 1;  // for batch requests and retraining
+  SnapshotHolder snapshots;
+  LiveHistory live;
+  Telemetry telemetry;
+  FeedbackWriter* feedback = nullptr;  // null without a store
+  ModelManager* models = nullptr;
+  std::atomic<bool> stopping{false};
+};
+
+}  // namespace aisle::serve

@@ -1,0 +1,39 @@
+#include "aisle/serve/snapshot.h"
+
+#include <ctime>
+
+namespace aisle::serve {
+
+std::uint64_t SnapshotHolder::publish(std::shared_ptr<Snapshot> next) {
+  std::lock_guard lock(mutex_);
+  next->version = ++version_;
+  next->loaded_at = static_cast<std::int64_t>(std::time(nullptr));
+  current_ = std::move(next);
+  return version_;
+}
+
+bool SnapshotHolder::attach_cache(std::uint64_t version, TopListCache cache) {
+  std::lock_guard lock(mutex_);
+  if (!current_ || current_->version != version) return false;
+  auto next = std::make_shared<Snapshot>(*current_);
+  next->cache = std::move(cache);
+  current_ = std::move(next);
+  return true;
+}
+
+std::string spec_of(const TrainedModel& model) {
+  const std::string params = model.model().params();
+  return std::string(model.model().kind()) + (params.empty() ? "" : ":" + params);
+}
+
+TopListCache build_top_list_cache(const TrainedModel& model, std::size_t depth, int threads) {
+  TopListCache cache;
+  const History& history = model.history();
+  std::vector<Query> queries(history.num_users());
+  for (UserIdx u = 0; u < history.num_users(); ++u) queries[u].user = u;
+  cache.lists = model.recommend(queries, Filter{}, depth, threads);
+  cache.depth = depth;
+  return cache;
+}
+
+}  // namespace aisle::serve

@@ -1,0 +1,167 @@
+// Durability of feedback against a crash: a client sends events one by one as fast as it can and
+// records every 2xx; the `aisle serve` process gets SIGKILL mid-stream; every acknowledged event
+// is then in the store, none twice; the server restarts on that store and stops cleanly on
+// SIGTERM. Against SQLite, and PostgreSQL when AISLE_TEST_POSTGRES_URL is set (make test).
+#include <libpq-fe.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <random>
+#include <set>
+
+#include "serve/serve_fixture.h"
+
+namespace aisle::testing {
+namespace {
+
+void raw_sql(const std::string& url, const std::string& sql) {
+  PGconn* c = PQconnectdb(url.c_str());
+  PGresult* r = PQexec(c, sql.c_str());
+  const auto st = PQresultStatus(r);
+  const std::string msg = PQresultErrorMessage(r);
+  PQclear(r);
+  PQfinish(c);
+  ASSERT_TRUE(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) << msg;
+}
+
+// `aisle serve` as a child process; the port is read from its "listening on" line.
+struct ServeProcess {
+  pid_t pid = -1;
+  int port = 0;
+  FILE* err = nullptr;
+
+  ServeProcess(const std::string& store, const std::string& model) {
+    int fds[2];
+    EXPECT_EQ(pipe(fds), 0);
+    pid = fork();
+    if (pid == 0) {
+      dup2(fds[1], STDERR_FILENO);
+      close(fds[0]);
+      // As a user runs it: OpenBLAS starts its threads before main, so a signal may land on one.
+      unsetenv("OPENBLAS_NUM_THREADS");
+      unsetenv("OMP_NUM_THREADS");
+      execl(AISLE_BINARY, AISLE_BINARY, "serve", "--store", store.c_str(), "--model", model.c_str(), "--listen",
+            "127.0.0.1:0", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(fds[1]);
+    err = fdopen(fds[0], "r");
+    char line[4096];
+    while (fgets(line, sizeof line, err) != nullptr) {
+      if (const char* p = std::strstr(line, "(port ")) {
+        port = std::atoi(p + 6);
+        break;
+      }
+    }
+  }
+  ~ServeProcess() {
+    if (pid > 0) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+    if (err != nullptr) fclose(err);
+  }
+  int kill_with(int sig) {
+    kill(pid, sig);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    pid = -1;
+    return status;
+  }
+};
+
+class Durability : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) / ("aisle-durability-" + std::to_string(::getpid()) + GetParam());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    if (GetParam() == "sqlite") {
+      url_ = "sqlite:" + (dir_ / "store.db").string();
+    } else {
+      const char* admin = std::getenv("AISLE_TEST_POSTGRES_URL");
+      if (admin == nullptr) GTEST_SKIP() << "AISLE_TEST_POSTGRES_URL not set (make test starts a server)";
+      admin_ = admin;
+      std::random_device rd;
+      db_ = "aisle_durability_" + std::to_string(rd());
+      raw_sql(admin_, "CREATE DATABASE " + db_);
+      url_ = admin_.substr(0, admin_.rfind('/') + 1) + db_;
+    }
+    EventLog log = checkerboard_log();
+    open_store(url_)->load(log, IngestionRun{"test", {}, 0, 0, 0, 0, ""});
+    Config config;
+    LoadedEvents loaded = load_events({url_, {}, "csv"}, config, config.read_options());
+    FitContext context;
+    context.run.threads = 1;
+    model_ = (dir_ / "model.aislemodel").string();
+    save_model(train_model("popularity", pairs_of(loaded.log, config), loaded.log.catalog, loaded.log.users,
+                           loaded.log.items, context),
+               model_);
+  }
+  void TearDown() override {
+    if (!db_.empty()) raw_sql(admin_, "DROP DATABASE IF EXISTS " + db_ + " WITH (FORCE)");
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::filesystem::path dir_;
+  std::string url_, admin_, db_, model_;
+};
+
+TEST_P(Durability, EveryAcknowledgedEventSurvivesSigkillAndNoneIsStoredTwice) {
+  std::set<int> acknowledged;
+  int sent = 0;
+  {
+    ServeProcess server(url_, model_);
+    ASSERT_GT(server.port, 0) << "the server did not start";
+    std::atomic<bool> killed{false};
+    std::thread killer([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+      killed = true;
+      server.kill_with(SIGKILL);
+    });
+    httplib::Client client("127.0.0.1", server.port);
+    client.set_read_timeout(5, 0);
+    // Bounded: at most 20,000 events or until requests fail after the kill.
+    for (int n = 0; n < 20000; ++n) {
+      const std::string body = R"({"user_id": "d)" + std::to_string(n) + R"(", "item_id": "i)" +
+                               std::to_string(n % 16) + R"(", "event": "view"})";
+      ++sent;
+      auto res = client.Post("/api/feedback", body, "application/json");
+      if (res && res->status == 200) {
+        acknowledged.insert(n);
+      } else if (killed) {
+        break;
+      }
+    }
+    killer.join();
+  }
+  ASSERT_GT(acknowledged.size(), 20u) << "too few events acknowledged before the kill to test anything";
+  ASSERT_LT(acknowledged.size(), static_cast<std::size_t>(sent)) << "the kill did not interrupt the stream";
+
+  const EventLog stored = open_store(url_)->read();
+  std::map<std::string, int> per_user;
+  for (const Event& e : stored.events) ++per_user[std::string(stored.users.name(e.user))];
+  for (const int n : acknowledged) EXPECT_EQ(per_user["d" + std::to_string(n)], 1) << "event " << n;
+  for (const auto& [user, count] : per_user) EXPECT_LE(count, user[0] == 'd' ? 1 : 8) << user;
+
+  // The server starts again on the same store, takes feedback, and stops cleanly on SIGTERM.
+  ServeProcess again(url_, model_);
+  ASSERT_GT(again.port, 0);
+  httplib::Client client("127.0.0.1", again.port);
+  auto res = client.Post("/api/feedback", R"({"user_id": "after", "item_id": "i1", "event": "view"})",
+                         "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  const int status = again.kill_with(SIGTERM);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
+  EXPECT_NE(open_store(url_)->read().users.find("after"), kNoIndex);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, Durability, ::testing::Values("sqlite", "postgresql"));
+
+}  // namespace
+}  // namespace aisle::testing
