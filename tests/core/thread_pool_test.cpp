@@ -13,6 +13,9 @@
 #include <thread>
 #include <vector>
 
+#include "aisle/core/parallel.h"
+#include "aisle/core/run_context.h"
+
 namespace aisle {
 namespace {
 
@@ -188,6 +191,45 @@ TEST(ThreadPool, StartsItsWorkersOnceForAllCalls) {
   for (std::thread& t : callers) t.join();
   // The callers and the pool's two workers; a thread started per call would count anew.
   EXPECT_LE(counter.count(), kCallers + pool.size() - 1);
+}
+
+TEST(RunContext, CopiesShareOnePoolSizedToTheBudget) {
+  const RunContext serial;
+  EXPECT_EQ(serial.threads(), 1);
+  EXPECT_EQ(serial.pool(), nullptr);
+  EXPECT_EQ(RunContext(1).pool(), nullptr);
+  const RunContext run(3, 7);
+  ASSERT_NE(run.pool(), nullptr);
+  EXPECT_EQ(run.pool()->size(), 3);
+  EXPECT_EQ(run.seed, 7u);
+  RunContext copy = run;
+  copy.seed = 8;
+  EXPECT_EQ(copy.pool(), run.pool());
+  EXPECT_EQ(RunContext(0).threads(), resolve_threads(0));
+  EXPECT_GE(resolve_threads(0), 1);
+  EXPECT_EQ(resolve_threads(5), 5);
+}
+
+TEST(RunContext, ParallelForRunsOnTheContextsPool) {
+  for (int threads : {1, 2, 4}) {
+    const RunContext run(threads);
+    std::vector<std::size_t> out(1000, 0);
+    std::atomic<int> bad_worker{0};
+    parallel_for(run, out.size(), 9, [&](std::size_t begin, std::size_t end, int worker) {
+      bad_worker += worker < 0 || worker >= run.threads();
+      for (std::size_t i = begin; i < end; ++i) out[i] = i * i;
+    });
+    EXPECT_EQ(out, serial_squares(out.size())) << "threads " << threads;
+    EXPECT_EQ(bad_worker.load(), 0);
+  }
+  int calls = 0;
+  parallel_for(RunContext{}, 10, 1, [&](std::size_t begin, std::size_t end, int worker) {
+    ++calls;
+    EXPECT_EQ(begin, 0u);
+    EXPECT_EQ(end, 10u);
+    EXPECT_EQ(worker, 0);
+  });
+  EXPECT_EQ(calls, 1);
 }
 
 }  // namespace

@@ -47,7 +47,7 @@ class ModelFile : public ::testing::Test {
   void SetUp() override {
     const testing::Checkerboard data;
     FitContext c;
-    c.run.threads = 1;
+    c.run = RunContext(1);
     save_model(train_model("item_knn", data.pairs, data.catalog, data.users, data.items, c), path_);
     bytes_ = read_bytes(path_);
   }
@@ -93,15 +93,15 @@ TEST(ModelFileFormat1, OldFileStaysReadable) {
   const Interactions pairs =
       aggregate(log.events, options.weighting.resolve(log.event_types), log.users.size(), log.items.size());
   FitContext c;
-  c.run.threads = 1;
+  c.run = RunContext(1);
   const TrainedModel fresh = train_model(std::string(old.model().kind()) + ":" + old.model().params(), pairs,
                                          log.catalog, std::move(log.users), std::move(log.items), c);
   ASSERT_EQ(old.users(), fresh.users());
   ASSERT_EQ(old.items(), fresh.items());
   std::vector<Query> qs(old.users().size());
   for (UserIdx u = 0; u < qs.size(); ++u) qs[u].user = u;
-  const auto expected = fresh.recommend(qs, Filter{}, 3, 1);
-  EXPECT_EQ(old.recommend(qs, Filter{}, 3, 1), expected);
+  const auto expected = fresh.recommend(qs, Filter{}, 3, RunContext{});
+  EXPECT_EQ(old.recommend(qs, Filter{}, 3, RunContext{}), expected);
   EXPECT_FALSE(expected.front().empty());
 }
 

@@ -132,7 +132,7 @@ Answer finish(const TrainedModel& model, const ResolvedRequest& resolved, std::v
 }  // namespace
 
 std::vector<Answer> recommend_for_users(const TrainedModel& model, std::span<const std::string> users,
-                                        const ItemRequest& shared, int threads) {
+                                        const ItemRequest& shared, const RunContext& run) {
   std::vector<ResolvedRequest> resolved;
   std::vector<Query> queries;
   std::vector<std::size_t> query_of(users.size(), static_cast<std::size_t>(-1));
@@ -147,7 +147,7 @@ std::vector<Answer> recommend_for_users(const TrainedModel& model, std::span<con
   }
   // Every request shares the filter: only the user differs.
   const Filter& filter = resolved.empty() ? Filter{} : resolved.front().filter;
-  std::vector<std::vector<Scored>> lists = model.recommend(queries, filter, shared.k, threads);
+  std::vector<std::vector<Scored>> lists = model.recommend(queries, filter, shared.k, run);
   std::vector<Scored> cold;
   bool cold_done = false;
   std::vector<Answer> answers;
@@ -166,7 +166,8 @@ std::vector<Answer> recommend_for_users(const TrainedModel& model, std::span<con
 Answer recommend(const TrainedModel& model, const ItemRequest& request) {
   const ResolvedRequest r = resolve_request(model, request);
   if (r.served_as == ServedAs::kColdStart) return finish(model, r, model.popular(r.filter, request.k), request.k);
-  return finish(model, r, model.recommend(std::span(&r.query, 1), r.filter, request.k, 1).front(), request.k);
+  return finish(model, r, model.recommend(std::span(&r.query, 1), r.filter, request.k, RunContext{}).front(),
+                request.k);
 }
 
 Answer similar(const TrainedModel& model, std::string_view item, const ItemRequest& request) {

@@ -1,5 +1,6 @@
 // The threads aisle computes on: a fixed set of workers, started once and kept for the pool's
-// life, that parallel_for calls borrow.
+// life, that parallel_for calls borrow. A RunContext owns one (run_context.h); code reaches it
+// through parallel_for(run, ...) in parallel.h.
 #pragma once
 
 #include <condition_variable>
