@@ -78,9 +78,11 @@ void Ease::fit(const TrainSet& data, const FitContext& context) {
       gi[i] += params_.regularization;
     }
   });
-  linalg::set_blas_threads(context.run.threads());
-  const bool ok = linalg::invert_spd(g.data(), n_);
-  linalg::set_blas_threads(1);
+  bool ok = false;
+  {
+    const linalg::WholeBudgetBlas whole_budget(context.run);  // the one large call of the fit
+    ok = linalg::invert_spd(g.data(), n_);
+  }
   AISLE_CHECK_MSG(ok, "X^T X + lambda I must be positive definite for lambda > 0");
   b_.assign(static_cast<std::size_t>(n_) * n_, 0.0f);
   for (std::size_t i = 0; i < n_; ++i) {
