@@ -30,27 +30,27 @@ int main(int argc, char** argv) {
     return 2;
   }
   const char* t = std::getenv("AISLE_THREADS");
-  const int threads = t != nullptr ? std::atoi(t) : 2;
+  const RunContext run(t != nullptr ? std::atoi(t) : 2);  // one pool for reading, fits and ranking
   const auto start = std::chrono::steady_clock::now();
   ReadOptions options;
-  options.context.threads = threads;
+  options.context = run;
   const ExchangeSplit given = read_exchange_split("csv", argv[1], argv[2], options);
   const Interactions& train_pairs = given.train_pairs;
   const EventLog& train = given.train;
   EvalOptions eval;
-  eval.threads = threads;
+  eval.run = run;
   const Evaluator evaluator(train_pairs, make_test_set(train_pairs, given.test_pairs), eval);
   const std::uint32_t bounds[] = {3, 10};
   const Segments segments = segment_by_history(train_pairs, evaluator.test(), bounds);
   std::printf("read + split: %.2f s; %u users, %u items, %zu training pairs, %zu evaluated users; %d threads\n",
               seconds_since(start), train_pairs.num_users, train_pairs.num_items, train_pairs.num_pairs(),
-              evaluator.test().size(), threads);
+              evaluator.test().size(), run.threads());
   std::printf("%-12s %8s %8s %8s %9s\n", "model", "fit s", "rank s", "stats s", "ndcg@10");
   EvaluationReport report;
   report.ks = eval.ks;
   for (const ModelInfo& info : model_table()) {
     FitContext context;
-    context.run.threads = threads;
+    context.run = run;
     auto t0 = std::chrono::steady_clock::now();
     const TrainedModel model = train_model(info.name, train_pairs, train.catalog, train.users, train.items, context);
     const double fit = seconds_since(t0);

@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
   }
   const std::vector<std::string> files(argv + 2, argv + argc);
   aisle::ReadOptions options;
-  if (const char* t = std::getenv("AISLE_THREADS")) options.context.threads = std::atoi(t);
+  if (const char* t = std::getenv("AISLE_THREADS")) options.context = aisle::RunContext(std::atoi(t));
   aisle::EventLog log;
   const auto t0 = std::chrono::steady_clock::now();
   const aisle::ReadReport report = aisle::read_files(argv[1], files, options, log);
@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   const double rows = static_cast<double>(report.rows_read);
-  std::printf("threads %d; ", options.context.threads);
+  std::printf("threads %d; ", options.context.threads());
   std::printf("format %s: %llu rows, %.1f MB, %zu events, %u users, %u items, %zu pairs, %zu nonzeros\n", argv[1],
               static_cast<unsigned long long>(report.rows_read), static_cast<double>(report.bytes_read) / 1e6,
               log.events.size(), log.users.size(), log.items.size(), pairs.num_pairs(), m.nnz());

@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: bench_models FORMAT FILE...\n");
     return 2;
   }
-  const int threads = env_int("AISLE_THREADS", 2);
+  const RunContext run(env_int("AISLE_THREADS", 2));  // one pool for every fit and batch
   const int iterations = env_int("AISLE_BENCH_ITERATIONS", 4);
   const auto recommend_users =
       static_cast<std::uint32_t>(env_int("AISLE_BENCH_USERS", 1 << 30));  // users asked for top-10
@@ -57,12 +57,12 @@ int main(int argc, char** argv) {
       aggregate(log.events, options.weighting.resolve(log.event_types), log.users.size(), log.items.size());
   log.events = {};
   std::printf("matrix: %u users x %u items, %zu nonzeros; threads %d\n", pairs.num_users, pairs.num_items,
-              pairs.num_pairs(), threads);
+              pairs.num_pairs(), run.threads());
   std::fflush(stdout);
 
   const auto fit_seconds = [&](const std::string& spec, TrainedModel* keep) {
     FitContext context;
-    context.run.threads = threads;
+    context.run = run;
     const auto start = std::chrono::steady_clock::now();
     TrainedModel model = train_model(spec, pairs, log.catalog, log.users, log.items, context);
     const double secs = seconds_since(start);
@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
     std::vector<Query> queries(std::min<std::uint32_t>(pairs.num_users, recommend_users));
     for (UserIdx u = 0; u < queries.size(); ++u) queries[u].user = u;
     const auto rec_start = std::chrono::steady_clock::now();
-    const auto lists = model.recommend(queries, Filter{}, 10, threads);
+    const auto lists = model.recommend(queries, Filter{}, 10, run);
     const double rec = seconds_since(rec_start);
     std::printf("  recommend top-10 for %zu users %.3f s = %.0f users/s  peak RSS %.0f MB\n", lists.size(), rec,
                 static_cast<double>(lists.size()) / rec, peak_rss_mb());

@@ -61,7 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const aisle::Interactions pairs =
           aisle::aggregate(log.events, options.weighting.resolve(log.event_types), log.users.size(), log.items.size());
       aisle::FitContext context;
-      context.run.threads = 1;
+      context.run = aisle::RunContext(1);
       const std::string first_user(log.users.name(0));
       const aisle::TrainedModel model =
           aisle::train_model("popularity", pairs, log.catalog, std::move(log.users), std::move(log.items), context);

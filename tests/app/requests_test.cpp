@@ -18,7 +18,7 @@ namespace {
 TrainedModel checkerboard_model(const std::string& spec = "popularity") {
   const testing::Checkerboard data;
   FitContext context;
-  context.run.threads = 1;
+  context.run = RunContext(1);
   return train_model(spec, data.pairs, data.catalog, data.users, data.items, context);
 }
 

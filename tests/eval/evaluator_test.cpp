@@ -121,6 +121,32 @@ TEST(Evaluator, RatingModelsGetRatingErrors) {
   EXPECT_NE(to_markdown(report).find("## Rating error"), std::string::npos);
 }
 
+TEST(Evaluator, TheThreadBudgetChangesNoResult) {
+  // Enough users for many blocks and sampling chunks, so that a budget of 3 runs on the pool.
+  constexpr std::uint32_t kUsers = 600, kItems = 50;
+  std::vector<test::P> train_rows, test_rows;
+  for (UserIdx u = 0; u < kUsers; ++u) {
+    for (ItemIdx k = 0; k < 6; ++k) train_rows.push_back({u, (u + 8 * k) % kItems, 1, 1});
+    test_rows.push_back({u, (u + 45) % kItems, 1, 2});
+  }
+  const Interactions train = pairs_of(train_rows, kUsers, kItems), held = pairs_of(test_rows, kUsers, kItems);
+  const TrainedModel model =
+      train_model("item_knn", train, Catalog{}, numbered(kUsers, "u"), numbered(kItems, "i"), {});
+  for (bool sampled : {false, true}) {
+    std::vector<Evaluation> runs;
+    for (int threads : {1, 3}) {
+      EvalOptions options;
+      options.ks = {5, 10};
+      options.sampled = sampled;
+      options.sample_size = 10;
+      options.run = RunContext(threads, 11);
+      runs.push_back(Evaluator(train, make_test_set(train, held), options).evaluate(model));
+    }
+    EXPECT_EQ(runs[0].per_user.values, runs[1].per_user.values) << (sampled ? "sampled" : "full ranking");
+    EXPECT_EQ(runs[0].totals, runs[1].totals) << (sampled ? "sampled" : "full ranking");
+  }
+}
+
 TEST(Evaluator, SegmentsByTrainingPairs) {
   Fixture f;
   const TestSet t = make_test_set(f.train, f.test);

@@ -36,8 +36,7 @@ bool is_global(std::string_view name) {
 
 FitContext one_thread() {
   FitContext c;
-  c.run.threads = 1;
-  c.run.seed = 7;
+  c.run = RunContext(1, 7);
   return c;
 }
 
@@ -60,7 +59,7 @@ Checkerboard rating_board() {
 }
 
 std::vector<Scored> recommend_one(const TrainedModel& m, const Query& q, const Filter& f, std::size_t k) {
-  return m.recommend(std::span<const Query>(&q, 1), f, k, 1).front();
+  return m.recommend(std::span<const Query>(&q, 1), f, k, RunContext{}).front();
 }
 
 class ModelContract : public ::testing::TestWithParam<std::string> {};
@@ -174,7 +173,7 @@ std::vector<std::vector<Scored>> all_users(const TrainedModel& m, int threads) {
   std::vector<Query> qs(Checkerboard::kUsers);
   for (UserIdx u = 0; u < Checkerboard::kUsers; ++u) qs[u].user = u;
   qs.push_back(Query{kNoIndex, {3, 5}, {}});
-  return m.recommend(qs, Filter{}, 6, threads);
+  return m.recommend(qs, Filter{}, 6, RunContext(threads));
 }
 
 TEST_P(ModelContract, SameSeedSameResults) {

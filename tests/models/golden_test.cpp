@@ -32,7 +32,7 @@ M fit(const std::string& args, const Interactions& pairs, int threads = 1) {
   Catalog catalog;
   const ItemFacts facts = ItemFacts::from_catalog(catalog, pairs.num_items);
   FitContext c;
-  c.run.threads = threads;
+  c.run = RunContext(threads);
   model.fit(TrainSet{pairs, facts, catalog}, c);
   return model;
 }

@@ -47,7 +47,7 @@ class ModelFile : public ::testing::Test {
   void SetUp() override {
     const testing::Checkerboard data;
     FitContext c;
-    c.run.threads = 1;
+    c.run = RunContext(1);
     save_model(train_model("item_knn", data.pairs, data.catalog, data.users, data.items, c), path_);
     bytes_ = read_bytes(path_);
   }
@@ -98,15 +98,15 @@ TEST_P(OldModelFile, StaysReadable) {
   const Interactions pairs =
       aggregate(log.events, options.weighting.resolve(log.event_types), log.users.size(), log.items.size());
   FitContext c;
-  c.run.threads = 1;
+  c.run = RunContext(1);
   const TrainedModel fresh = train_model(std::string(old.model().kind()) + ":" + old.model().params(), pairs,
                                          log.catalog, std::move(log.users), std::move(log.items), c);
   ASSERT_EQ(old.users(), fresh.users());
   ASSERT_EQ(old.items(), fresh.items());
   std::vector<Query> qs(old.users().size());
   for (UserIdx u = 0; u < qs.size(); ++u) qs[u].user = u;
-  const auto expected = fresh.recommend(qs, Filter{}, 3, 1);
-  EXPECT_EQ(old.recommend(qs, Filter{}, 3, 1), expected);
+  const auto expected = fresh.recommend(qs, Filter{}, 3, RunContext{});
+  EXPECT_EQ(old.recommend(qs, Filter{}, 3, RunContext{}), expected);
   EXPECT_FALSE(expected.front().empty());
 }
 
@@ -123,7 +123,7 @@ TEST(ModelFileFormat3, RecordsProvenanceAndImageUrls) {
   const Interactions pairs =
       aggregate(log.events, options.weighting.resolve(log.event_types), log.users.size(), log.items.size());
   FitContext c;
-  c.run.threads = 1;
+  c.run = RunContext(1);
   const TrainedModel m = train_model("popularity", pairs, log.catalog, std::move(log.users), std::move(log.items), c);
   EXPECT_GT(m.provenance().trained_at, 1'700'000'000);
   EXPECT_EQ(m.provenance().data_fingerprint, fingerprint_pairs(pairs));

@@ -55,7 +55,7 @@ class ExactTopK : public ::testing::TestWithParam<std::string> {};
 TEST_P(ExactTopK, RecommendEqualsSortingEveryScore) {
   const SkewedData data;
   FitContext c;
-  c.run.threads = 1;
+  c.run = RunContext(1);
   const TrainedModel m = train_model(GetParam(), data.pairs, data.catalog, testing::make_ids("u", SkewedData::kUsers),
                                      testing::make_ids("i", SkewedData::kItems), c);
   std::vector<Query> qs;
@@ -63,7 +63,7 @@ TEST_P(ExactTopK, RecommendEqualsSortingEveryScore) {
   Filter f;
   f.exclude = {0, 1, 2, 3, 5, 8, 13, 21};  // among the most popular items
   for (std::size_t k : {1u, 10u, 50u}) {
-    const auto got = m.recommend(qs, f, k, 2);
+    const auto got = m.recommend(qs, f, k, RunContext(2));
     for (std::size_t q = 0; q < qs.size(); ++q) {
       const auto want = oracle(m, qs[q], f, k);
       ASSERT_EQ(got[q].size(), want.size());

@@ -1,6 +1,6 @@
 // The one recommend interface: a batch of requests with their own filters and k answers exactly
-// what each request answers alone, and a trained model answers from many threads at once
-// (run under ThreadSanitizer by `make test-tsan`).
+// what each request answers alone, and a trained model answers from many threads at once, on one
+// shared pool (run under ThreadSanitizer by `make test-tsan`).
 #include "aisle/models/ranker.h"
 
 #include <gtest/gtest.h>
@@ -16,7 +16,7 @@ namespace {
 TrainedModel fitted(const std::string& spec) {
   const testing::Checkerboard data;
   FitContext context;
-  context.run.threads = 1;
+  context.run = RunContext(1);
   return train_model(spec, data.pairs, data.catalog, data.users, data.items, context);
 }
 
@@ -57,10 +57,10 @@ TEST_P(RankerTest, ABatchAnswersEachRequestAsItWouldAlone) {
   const TrainedModel m = fitted(GetParam());
   const std::vector<Request> requests = mixed_requests();
   for (int threads : {1, 3}) {
-    const auto batch = m.recommend(requests, threads);
+    const auto batch = m.recommend(requests, RunContext(threads));
     ASSERT_EQ(batch.size(), requests.size());
     for (std::size_t r = 0; r < requests.size(); ++r) {
-      const auto alone = m.recommend(std::span(&requests[r], 1), 1);
+      const auto alone = m.recommend(std::span(&requests[r], 1), RunContext{});
       EXPECT_EQ(batch[r], alone.front()) << "request " << r << " threads " << threads;
       EXPECT_LE(batch[r].size(), requests[r].k);
     }
@@ -70,17 +70,18 @@ TEST_P(RankerTest, ABatchAnswersEachRequestAsItWouldAlone) {
 TEST_P(RankerTest, ConstMethodsAreSafeFromManyThreads) {
   const TrainedModel m = fitted(GetParam());
   const std::vector<Request> requests = mixed_requests();
-  const auto expected = m.recommend(requests, 1);
+  const auto expected = m.recommend(requests, RunContext{});
   const auto expected_popular = m.popular(Filter{}, 5);
   const std::vector<ItemIdx> candidates = {1, 2};
   const auto expected_scores = m.score_candidates(requests[0].query, candidates);
   constexpr int kThreads = 4;
+  const RunContext shared(2), serial;  // callers on one pool, and callers on their own thread
   std::vector<int> mismatches(kThreads, 0);
   std::vector<std::thread> pool;
   for (int t = 0; t < kThreads; ++t) {
     pool.emplace_back([&, t] {
       for (int round = 0; round < 5; ++round) {
-        mismatches[t] += m.recommend(requests, 1 + t % 2) != expected;
+        mismatches[t] += m.recommend(requests, t % 2 == 0 ? shared : serial) != expected;
         mismatches[t] += m.popular(Filter{}, 5) != expected_popular;
         mismatches[t] += m.score_candidates(requests[0].query, candidates) != expected_scores;
       }
@@ -100,7 +101,7 @@ TEST(Ranker, ScoresCandidateListsInABatchAsOneByOne) {
   queries[1].user = 5;
   queries[2].items = {4, 7};
   const std::vector<std::vector<ItemIdx>> candidates = {{1, 2, 3}, {}, {15, 0}};
-  const auto batch = m.score_candidates(queries, candidates, 2);
+  const auto batch = m.score_candidates(queries, candidates, RunContext(2));
   ASSERT_EQ(batch.size(), 3u);
   for (std::size_t q = 0; q < 3; ++q) EXPECT_EQ(batch[q], m.score_candidates(queries[q], candidates[q]));
 }
@@ -109,7 +110,8 @@ TEST(RankerView, AnswersLikeTheTrainedModelItViews) {
   const TrainedModel m = fitted("als:factors=4,iterations=3");
   const RankerView view(m.model(), m.history(), m.facts());
   const std::vector<Request> requests = mixed_requests();
-  EXPECT_EQ(view.recommend(requests, 2), m.recommend(requests, 2));
+  const RunContext run(2);
+  EXPECT_EQ(view.recommend(requests, run), m.recommend(requests, run));
 }
 
 }  // namespace

@@ -77,7 +77,8 @@ struct ServeProcess {
 class Durability : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) / ("aisle-durability-" + std::to_string(::getpid()) + GetParam());
+    dir_ =
+        std::filesystem::path(::testing::TempDir()) / ("aisle-durability-" + std::to_string(::getpid()) + GetParam());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     if (GetParam() == "sqlite") {
@@ -96,7 +97,7 @@ class Durability : public ::testing::TestWithParam<std::string> {
     Config config;
     LoadedEvents loaded = load_events({url_, {}, "csv"}, config, config.read_options());
     FitContext context;
-    context.run.threads = 1;
+    context.run = RunContext(1);
     model_ = (dir_ / "model.aislemodel").string();
     save_model(train_model("popularity", pairs_of(loaded.log, config), loaded.log.catalog, loaded.log.users,
                            loaded.log.items, context),
@@ -152,8 +153,8 @@ TEST_P(Durability, EveryAcknowledgedEventSurvivesSigkillAndNoneIsStoredTwice) {
   ServeProcess again(url_, model_);
   ASSERT_GT(again.port, 0);
   httplib::Client client("127.0.0.1", again.port);
-  auto res = client.Post("/api/feedback", R"({"user_id": "after", "item_id": "i1", "event": "view"})",
-                         "application/json");
+  auto res =
+      client.Post("/api/feedback", R"({"user_id": "after", "item_id": "i1", "event": "view"})", "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   const int status = again.kill_with(SIGTERM);

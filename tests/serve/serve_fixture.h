@@ -26,7 +26,8 @@ using Json = nlohmann::json;
 inline EventLog checkerboard_log() {
   EventLog log;
   const EventTypeIdx purchase = log.event_types.intern("purchase");
-  const CategoryIdx even = log.catalog.add_category("even", "Even things"), odd = log.catalog.add_category("odd", "Odd things");
+  const CategoryIdx even = log.catalog.add_category("even", "Even things"),
+                    odd = log.catalog.add_category("odd", "Odd things");
   for (int i = 0; i < 16; ++i) {
     const ItemIdx item = log.items.intern("i" + std::to_string(i));
     ItemInfo& info = log.catalog.item(item);
@@ -54,9 +55,9 @@ inline EventLog checkerboard_log() {
 class ServeFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("aisle-serve-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ =
+        std::filesystem::path(::testing::TempDir()) / ("aisle-serve-" + std::to_string(::getpid()) + "-" +
+                                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     store_url_ = "sqlite:" + (dir_ / "store.db").string();
@@ -77,7 +78,7 @@ class ServeFixture : public ::testing::Test {
     LoadedEvents loaded = load_events({store_url_, {}, "csv"}, config, config.read_options());
     const Interactions pairs = pairs_of(loaded.log, config);
     FitContext context;
-    context.run.threads = 1;
+    context.run = RunContext(1);
     save_model(train_model(spec, pairs, loaded.log.catalog, loaded.log.users, loaded.log.items, context), path);
   }
 

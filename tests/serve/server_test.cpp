@@ -103,7 +103,8 @@ TEST_F(Server, ItemsUsersListsAndTheModelHaveTheirEndpoints) {
   EXPECT_NE(metrics->body.find("aisle_http_requests_total{route=\"/api/items/{id}\",status=\"404\"} 1"),
             std::string::npos)
       << metrics->body;
-  EXPECT_NE(metrics->body.find("aisle_http_request_duration_seconds_bucket{route=\"/api/model\",status=\"200\",le=\"0.0001\"}"),
+  EXPECT_NE(metrics->body.find(
+                "aisle_http_request_duration_seconds_bucket{route=\"/api/model\",status=\"200\",le=\"0.0001\"}"),
             std::string::npos);
   EXPECT_EQ(metrics->body.find("u0"), std::string::npos);  // no ids as label values
 }
@@ -113,7 +114,8 @@ TEST_F(Server, FeedbackIsDurableAndShowsInTheNextAnswer) {
   const auto before = get("/api/recommendations?user_id=u0&k=1").second;
   const std::string top = before["items"][0]["item_id"];
   // u0 buys its top recommendation: the next answer excludes it, the history shows it.
-  const auto [s1, ack] = post("/api/feedback", R"({"user_id": "u0", "item_id": ")" + top + R"(", "event": "purchase"})");
+  const auto [s1, ack] =
+      post("/api/feedback", R"({"user_id": "u0", "item_id": ")" + top + R"(", "event": "purchase"})");
   ASSERT_EQ(s1, 200) << ack;
   EXPECT_EQ(ack["accepted"], 1);
   const auto after = get("/api/recommendations?user_id=u0&k=8").second;
@@ -156,7 +158,8 @@ TEST_F(Server, UnknownIdsAreNotErrorsButBadRequestsAre) {
   const auto [s4, nouser] = get("/api/recommendations?k=3");
   EXPECT_EQ(s4, 400);
   EXPECT_EQ(nouser["error"]["field"], "user_id");
-  const auto [s5, badutf] = post("/api/feedback", "{\"user_id\": \"u\\udc00\", \"item_id\": \"i1\", \"event\": \"view\"}");
+  const auto [s5, badutf] =
+      post("/api/feedback", "{\"user_id\": \"u\\udc00\", \"item_id\": \"i1\", \"event\": \"view\"}");
   EXPECT_EQ(s5, 400) << badutf;
   const auto [s6, badevent] = post("/api/feedback", R"({"user_id": "u1", "item_id": "i1", "event": "teleport"})");
   EXPECT_EQ(s6, 400);

@@ -138,7 +138,8 @@ Answer finish(const TrainedModel& model, const ResolvedRequest& resolved, std::v
 
 }  // namespace
 
-std::vector<Answer> answer_resolved(const TrainedModel& model, std::span<const ResolvedRequest> requests, int threads) {
+std::vector<Answer> answer_resolved(const TrainedModel& model, std::span<const ResolvedRequest> requests,
+                                    const RunContext& run) {
   std::vector<Request> batch;
   std::vector<std::size_t> batch_of(requests.size(), static_cast<std::size_t>(-1));
   for (std::size_t r = 0; r < requests.size(); ++r) {
@@ -146,7 +147,7 @@ std::vector<Answer> answer_resolved(const TrainedModel& model, std::span<const R
     batch_of[r] = batch.size();
     batch.push_back({requests[r].query, requests[r].filter, requests[r].k});
   }
-  std::vector<std::vector<Scored>> lists = model.recommend(batch, threads);
+  std::vector<std::vector<Scored>> lists = model.recommend(batch, run);
   std::vector<Answer> answers;
   answers.reserve(requests.size());
   const ResolvedRequest* last_cold = nullptr;  // consecutive cold starts with one filter share a list
@@ -167,7 +168,7 @@ std::vector<Answer> answer_resolved(const TrainedModel& model, std::span<const R
 }
 
 std::vector<Answer> recommend_for_users(const TrainedModel& model, std::span<const std::string> users,
-                                        const ItemRequest& shared, int threads) {
+                                        const ItemRequest& shared, const RunContext& run) {
   std::vector<ResolvedRequest> resolved;
   resolved.reserve(users.size());
   for (const std::string& user : users) {
@@ -175,12 +176,12 @@ std::vector<Answer> recommend_for_users(const TrainedModel& model, std::span<con
     r.user = user;
     resolved.push_back(resolve_request(model, r));
   }
-  return answer_resolved(model, resolved, threads);
+  return answer_resolved(model, resolved, run);
 }
 
 Answer recommend(const TrainedModel& model, const ItemRequest& request) {
   const ResolvedRequest r = resolve_request(model, request);
-  return answer_resolved(model, std::span(&r, 1), 1).front();
+  return answer_resolved(model, std::span(&r, 1), RunContext{}).front();
 }
 
 Answer similar(const TrainedModel& model, std::string_view item, const ItemRequest& request) {

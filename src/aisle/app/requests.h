@@ -64,12 +64,14 @@ struct Answer {
 
 // The answers to resolved requests, in their order: those the model serves through one batch
 // call (each with its own filter and k), cold-start ones from popular items under their filter.
-std::vector<Answer> answer_resolved(const TrainedModel& model, std::span<const ResolvedRequest> requests, int threads);
+std::vector<Answer> answer_resolved(const TrainedModel& model, std::span<const ResolvedRequest> requests,
+                                    const RunContext& run);
 
 // The answers to requests that differ only in their user (one batch call for all that the model
-// serves); `shared` gives everything else. Answers are in the users' order.
+// serves, on the run's threads); `shared` gives everything else. Answers are in the users' order.
 std::vector<Answer> recommend_for_users(const TrainedModel& model, std::span<const std::string> users,
-                                        const ItemRequest& shared, int threads);
+                                        const ItemRequest& shared, const RunContext& run);
+// One request, on the calling thread.
 Answer recommend(const TrainedModel& model, const ItemRequest& request);
 // Items similar to `item` under the request's filters (its user and history are not used).
 Answer similar(const TrainedModel& model, std::string_view item, const ItemRequest& request);

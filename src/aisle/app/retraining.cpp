@@ -51,8 +51,8 @@ ModelComparison compare(const TrainedModel& candidate, const TrainedModel& servi
   ModelComparison c;
   c.users = candidate_queries.size();
   if (c.users == 0) return c;
-  const auto cand = candidate.recommend(candidate_queries, Filter{}, kComparisonK, run.threads);
-  const auto serv = serving.recommend(serving_queries, Filter{}, kComparisonK, run.threads);
+  const auto cand = candidate.recommend(candidate_queries, Filter{}, kComparisonK, run);
+  const auto serv = serving.recommend(serving_queries, Filter{}, kComparisonK, run);
   for (std::size_t q = 0; q < c.users; ++q) {
     c.candidate_ndcg += ndcg_of(cand[q], held_candidate[q]);
     c.serving_ndcg += ndcg_of(serv[q], held_serving[q]);

@@ -17,7 +17,7 @@ namespace aisle {
 // fitted without those pairs; the serving model never had them; both rank for the user's history
 // as each knows it, seen items excluded.
 struct ModelComparison {
-  std::size_t users = 0;  // users both can be judged on
+  std::size_t users = 0;                        // users both can be judged on
   double candidate_ndcg = 0, serving_ndcg = 0;  // mean NDCG@10 over those users
   std::string summary;                          // one line for the log and the admin answer
 };

@@ -76,8 +76,7 @@ void run_evaluate(const EvaluateFlags& flags, const GlobalOptions& global) {
 
   EvalData data = load_eval_data(flags.data, config);
   if (specs.empty()) specs = {"popularity", std::string(default_model_spec(data.train.num_items))};
-  options.threads = data.run.threads;
-  options.seed = data.run.seed;
+  options.run = data.run;
   TestSet test = make_test_set(data.train, data.test);
   if (test.size() == 0) throw InputError("no user to evaluate: no test user has training pairs (" + data.split + ")");
   const Evaluator evaluator(data.train, std::move(test), options);
@@ -86,8 +85,8 @@ void run_evaluate(const EvaluateFlags& flags, const GlobalOptions& global) {
   report.split = data.split;
   report.ranking = options.protocol_label();
   report.ks = options.ks;
-  report.seed = options.seed;
-  report.threads = options.threads;
+  report.seed = options.run.seed;
+  report.threads = options.run.threads();
   report.bootstrap_resamples = flags.resamples;
   report.command = global.command_line;
   report.data = data.info;
@@ -109,11 +108,11 @@ void run_evaluate(const EvaluateFlags& flags, const GlobalOptions& global) {
     const double fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const Evaluation evaluation = evaluator.evaluate(model);
     const std::string canonical = std::string(model.model().kind()) + ":" + model.model().params();
-    report.models.push_back(summarize(canonical, fit_seconds, evaluation, segments, flags.resamples, options.seed));
+    report.models.push_back(summarize(canonical, fit_seconds, evaluation, segments, flags.resamples, options.run.seed));
     std::fprintf(stderr, "evaluated %s (fit %.2f s, ranking %.2f s)\n", spec.c_str(), fit_seconds,
                  evaluation.rank_seconds);
   }
-  compare_with_baseline(report, find_baseline(report, specs, flags.baseline), flags.resamples, options.seed);
+  compare_with_baseline(report, find_baseline(report, specs, flags.baseline), flags.resamples, options.run.seed);
   std::fputs(to_table(report).c_str(), stdout);
   if (!flags.out.empty()) {
     const std::filesystem::path dir(flags.out);

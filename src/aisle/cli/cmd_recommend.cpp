@@ -97,7 +97,7 @@ std::vector<std::string> read_users(const std::string& path) {
 // --users FILE: every user through the batch path, in chunks so that progress shows; CSV
 // (user,rank,item_id,name,category,price,score,served_as) or JSON Lines (one answer per line,
 // when --json or --out ends in .jsonl).
-void run_batch(const TrainedModel& m, const RecommendFlags& f, const ItemRequest& shared, int threads) {
+void run_batch(const TrainedModel& m, const RecommendFlags& f, const ItemRequest& shared, const RunContext& run) {
   const std::vector<std::string> users = read_users(f.users);
   const bool jsonl = f.json || f.out.ends_with(".jsonl");
   std::FILE* out = f.out.empty() ? stdout : std::fopen(f.out.c_str(), "wb");
@@ -108,7 +108,7 @@ void run_batch(const TrainedModel& m, const RecommendFlags& f, const ItemRequest
   std::uint64_t cold = 0;
   for (std::size_t first = 0; first < users.size(); first += kChunk) {
     const std::span<const std::string> chunk(users.data() + first, std::min(kChunk, users.size() - first));
-    const std::vector<Answer> answers = recommend_for_users(m, chunk, shared, threads);
+    const std::vector<Answer> answers = recommend_for_users(m, chunk, shared, run);
     for (std::size_t u = 0; u < chunk.size(); ++u) {
       const Answer& a = answers[u];
       cold += a.served_as == ServedAs::kColdStart;
@@ -138,7 +138,7 @@ void run_recommend(const RecommendFlags& f, const Config& config) {
   if (f.users.empty() && f.user.empty() && f.items.empty()) throw ConfigError("give --user, --items, or both");
   const TrainedModel m = load_model(f.model.empty() ? config.model_path : f.model);
   if (!f.users.empty()) {
-    run_batch(m, f, request, config.read_options().context.threads);
+    run_batch(m, f, request, config.read_options().context);
     return;
   }
   print(m, recommend(m, request), f.user, f.json);

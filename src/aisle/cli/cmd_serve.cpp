@@ -39,7 +39,8 @@ void run_serve(const ServeFlags& flags, const GlobalOptions& global) {
   if (!flags.listen.empty()) s.listen = flags.listen;
   if (!flags.retrain_every.empty()) {
     const auto secs = parse_duration_seconds(flags.retrain_every);
-    if (!secs) throw ConfigError("--retrain-every: expected a duration like 30m, 1h or 1d, found '" + flags.retrain_every + "'");
+    if (!secs)
+      throw ConfigError("--retrain-every: expected a duration like 30m, 1h or 1d, found '" + flags.retrain_every + "'");
     s.retrain_every_seconds = *secs;
   }
   if (flags.threads >= 0) options.config.threads = flags.threads;

@@ -51,7 +51,7 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   Config config = global.load();
   if (!flags.weights.empty()) config.weighting = Weighting::parse(flags.weights);
   ReadOptions options = config.read_options();
-  if (flags.threads >= 0) options.context.threads = flags.threads;
+  if (flags.threads >= 0) options.context = RunContext(flags.threads, options.context.seed);
   if (flags.seed >= 0) options.context.seed = static_cast<std::uint64_t>(flags.seed);
   if (!flags.model.empty()) create_model(flags.model);  // a bad spec fails before any reading
   const std::string out = flags.out.empty() ? config.model_path : flags.out;
@@ -87,7 +87,7 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   }
   save_model(model, out);
   std::printf("fitted %s:%s in %.2f s (%d threads); wrote %s\n", std::string(model.model().kind()).c_str(),
-              model.model().params().c_str(), secs, context.run.threads, out.c_str());
+              model.model().params().c_str(), secs, context.run.threads(), out.c_str());
 }
 
 }  // namespace

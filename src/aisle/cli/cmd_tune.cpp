@@ -53,10 +53,9 @@ void run_tune(const TuneFlags& flags, const GlobalOptions& global) {
   if (!flags.budget.empty()) options.time_budget = parse_duration(flags.budget);
 
   const EvalData data = load_eval_data(flags.data, global.load());
-  options.threads = data.run.threads;
-  options.seed = data.run.seed;
+  options.run = data.run;
   SplitOptions split_options;
-  split_options.seed = options.seed;
+  split_options.seed = options.run.seed;
   const Split validation = split_pairs(data.train, split_options);
   // What a journal is checked against on resume: the data by content (a file named differently
   // or from another folder is the same data), its size, and how validation was carved.

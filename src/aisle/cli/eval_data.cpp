@@ -33,7 +33,7 @@ EvalData load_eval_data(const DataFlags& flags, const Config& config_in) {
   Config config = config_in;
   if (!flags.weights.empty()) config.weighting = Weighting::parse(flags.weights);
   ReadOptions options = config.read_options();
-  if (flags.threads >= 0) options.context.threads = flags.threads;
+  if (flags.threads >= 0) options.context = RunContext(flags.threads, options.context.seed);
   if (flags.seed >= 0) options.context.seed = static_cast<std::uint64_t>(flags.seed);
   EvalData data;
   data.run = options.context;

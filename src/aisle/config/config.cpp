@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
-#include <thread>
 
 #include "aisle/core/error.h"
 #include "aisle/core/timestamp.h"
@@ -232,8 +231,7 @@ ReadOptions Config::read_options() const {
   o.examples_per_reason = examples_per_reason;
   o.earliest_time = earliest_time;
   o.latest_time = latest_time_from_now(future_tolerance_days);
-  o.context.threads = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  o.context.seed = seed;
+  o.context = RunContext(threads, seed);
   return o;
 }
 

@@ -77,7 +77,7 @@ std::vector<std::vector<ItemIdx>> Evaluator::rank_sampled(const Ranker& ranker) 
   std::vector<std::uint8_t> blocked(ranker.num_items(), 0);
   for (ItemIdx i : untrained_) blocked[i] = 1;
   const std::size_t available = catalog_size_;
-  parallel_for(test_.size(), options_.threads, 16, [&](std::size_t begin, std::size_t end, int) {
+  parallel_for(options_.run, test_.size(), 16, [&](std::size_t begin, std::size_t end, int) {
     std::vector<ItemIdx> candidates;
     for (std::size_t u = begin; u < end; ++u) {
       const UserIdx user = test_.users[u];
@@ -86,7 +86,7 @@ std::vector<std::vector<ItemIdx>> Evaluator::rank_sampled(const Ranker& ranker) 
       candidates.assign(tests.begin(), tests.end());
       const std::size_t can_sample = available - std::min(available, seen.size() + tests.size());
       const std::size_t want = std::min(options_.sample_size, can_sample);
-      std::mt19937_64 rng(options_.seed * 0x9E3779B97F4A7C15ull + user);
+      std::mt19937_64 rng(options_.run.seed * 0x9E3779B97F4A7C15ull + user);
       std::uniform_int_distribution<ItemIdx> any(0, ranker.num_items() - 1);
       while (candidates.size() < tests.size() + want) {
         const ItemIdx i = any(rng);
@@ -106,7 +106,7 @@ std::vector<std::vector<ItemIdx>> Evaluator::rank_sampled(const Ranker& ranker) 
   });
   std::vector<std::vector<ItemIdx>> lists;
   lists.reserve(test_.size());
-  for (const auto& list : ranker.recommend(requests, options_.threads)) lists.push_back(ids_of(list));
+  for (const auto& list : ranker.recommend(requests, options_.run)) lists.push_back(ids_of(list));
   return lists;
 }
 
@@ -123,7 +123,7 @@ Evaluation Evaluator::evaluate(const Ranker& ranker) const {
     Filter filter;
     filter.exclude_seen = !options_.repeats_allowed;
     filter.exclude = untrained_;
-    const auto ranked = ranker.recommend(queries, filter, k_max, options_.threads);
+    const auto ranked = ranker.recommend(queries, filter, k_max, options_.run);
     lists.reserve(ranked.size());
     for (const auto& list : ranked) lists.push_back(ids_of(list));
   }
@@ -161,7 +161,7 @@ Evaluation Evaluator::evaluate(const Ranker& ranker) const {
       user_of.push_back(u);
     }
     std::vector<double> predicted(test_.items.size()), actual(test_.values.begin(), test_.values.end());
-    const auto scored = ranker.recommend(requests, options_.threads);
+    const auto scored = ranker.recommend(requests, options_.run);
     for (std::size_t r = 0; r < scored.size(); ++r) {
       const std::size_t u = user_of[r];
       const auto tests = test_.items_of(u);

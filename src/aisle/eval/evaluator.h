@@ -20,8 +20,7 @@ struct EvalOptions {
   bool sampled = false;
   std::size_t sample_size = 100;
   bool repeats_allowed = false;  // rank the user's training items too
-  int threads = 1;
-  std::uint64_t seed = 42;
+  RunContext run;                // threads and pool for ranking; the seed of the sampled protocol
 
   std::string protocol_label() const;  // "full ranking", "sampled-100", "..., repeats allowed"
 };

@@ -45,7 +45,7 @@ Study::Study(TuneOptions options, const Interactions& fit, const Interactions& v
     : options_(std::move(options)),
       data_description_(std::move(data_description)),
       space_(search_space(find_model(options_.model).params())),
-      score_(fit, validation, catalog, options_.metric, RunContext{options_.threads, options_.seed, nullptr}) {
+      score_(fit, validation, catalog, options_.metric, options_.run) {
   if (space_.empty()) throw ConfigError("model '" + options_.model + "' has no tuned parameters");
   if (options_.trials < 1) throw ConfigError("--trials must be at least 1");
   if (!options_.journal.empty()) load_journal();
@@ -81,7 +81,7 @@ TrialRecord Study::run_trial(int number) {
   }
   // A sampler per trial, seeded by the trial's number: a resumed study proposes what an
   // uninterrupted one would have.
-  TpeSampler sampler(space_, options_.seed * 1000003u + static_cast<std::uint64_t>(number), options_.startup);
+  TpeSampler sampler(space_, options_.run.seed * 1000003u + static_cast<std::uint64_t>(number), options_.startup);
   const std::vector<double> x = sampler.suggest(history);
   TrialRecord t;
   t.number = number;
@@ -94,8 +94,7 @@ TrialRecord Study::run_trial(int number) {
   try {
     std::unique_ptr<Recommender> model = create_model(t.spec);
     FitContext context;
-    context.run.threads = options_.threads;
-    context.run.seed = options_.seed;
+    context.run = options_.run;
     context.checkpoint = [&](int step, const Recommender& m) {
       if (!is_checkpoint_step(step)) return true;
       const double value = score_(m);
@@ -141,7 +140,7 @@ void Study::append_journal(const TrialRecord& t) const {
                                     {"model", options_.model},
                                     {"metric", options_.metric},
                                     {"data", data_description_},
-                                    {"seed", options_.seed}})
+                                    {"seed", options_.run.seed}})
         << '\n';
   }
   nlohmann::json params = nlohmann::json::object();

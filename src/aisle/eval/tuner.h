@@ -30,9 +30,8 @@ struct TuneOptions {
   double time_budget = 0;  // seconds for this run; 0: no limit. No trial starts after it.
   bool prune = true;
   int prune_warmup = 5;  // trials that must have reached a checkpoint before it can prune
-  std::uint64_t seed = 42;
-  int threads = 1;
-  std::string journal;  // file; empty: none
+  RunContext run;        // threads and pool of every fit and evaluation; the seed of the study
+  std::string journal;   // file; empty: none
 };
 
 enum class TrialState { kComplete, kPruned, kFailed };

@@ -15,8 +15,7 @@ EvalOptions options_for(const std::string& metric, const RunContext& run) {
   }
   EvalOptions options;
   options.ks = {parse_k(std::string_view(metric).substr(at + 1), "the k of " + metric)};
-  options.threads = run.threads;
-  options.seed = run.seed;
+  options.run = run;
   return options;
 }
 

@@ -19,11 +19,16 @@ namespace aisle::linalg {
 namespace {
 
 // OpenBLAS starts with one thread per core; aisle parallelizes over its own blocks and calls
-// BLAS from inside them, so BLAS runs single-threaded unless a caller asks otherwise. Every
-// entry point goes through this before its first BLAS call.
+// BLAS from inside them, so BLAS runs single-threaded unless a WholeBudgetBlas says otherwise.
+// Every entry point goes through this before its first BLAS call.
 void default_to_one_thread() {
   static std::once_flag once;
   std::call_once(once, [] { openblas_set_num_threads(1); });
+}
+
+std::mutex& whole_budget_mutex() {
+  static std::mutex m;
+  return m;
 }
 
 // LAPACK fills one triangle; row-major "lower" is column-major "upper". Copies it to the other.
@@ -50,9 +55,18 @@ bool invert_spd_impl(T* a, std::int64_t n, Potrf potrf, Potri potri) {
 
 }  // namespace
 
-void set_blas_threads(int threads) {
+WholeBudgetBlas::WholeBudgetBlas(const RunContext& run) : lock_(whole_budget_mutex()) {
   default_to_one_thread();
-  openblas_set_num_threads(threads);
+  openblas_set_num_threads(ThreadPool::in_task() ? 1 : run.threads());
+}
+
+WholeBudgetBlas::~WholeBudgetBlas() {
+  openblas_set_num_threads(1);
+}
+
+int blas_threads() {
+  default_to_one_thread();
+  return openblas_get_num_threads();
 }
 
 void gemm_abt(const float* a, std::int64_t m, const float* b, std::int64_t n, std::int64_t d, float* c) {

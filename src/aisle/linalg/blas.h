@@ -1,15 +1,36 @@
 // Dense linear algebra on row-major float matrices, through OpenBLAS (which picks its kernels for
-// the CPU at run time, so aisle needs no -march flag). Callers parallelize over their own work,
-// so OpenBLAS runs single-threaded from the first call on (whatever OPENBLAS_NUM_THREADS says),
-// and the thread budget is decided in one place: RunContext::threads. A caller that makes one
-// large BLAS call (EASE's inverse) raises it with set_blas_threads and sets it back to 1.
+// the CPU at run time, so aisle needs no -march flag).
 #pragma once
 
 #include <cstdint>
+#include <mutex>
+
+#include "aisle/core/run_context.h"
 
 namespace aisle::linalg {
 
-void set_blas_threads(int threads);
+// How many threads BLAS uses is decided here and nowhere else, from a RunContext's budget.
+// Callers parallelize over their own blocks (core/parallel.h) and call BLAS inside them, so BLAS
+// runs on one thread from the first call on, whatever OPENBLAS_NUM_THREADS says. A caller whose
+// one large BLAS call is all the work of the moment (EASE's inverse) holds a WholeBudgetBlas
+// around it: BLAS then uses the run's whole budget, and one thread again once the scope ends.
+//
+// Thread safety: the setting is process-wide, so scopes are serialized (a second one waits for
+// the first to end), and BLAS calls on other threads meanwhile may run on the raised count.
+// Inside a parallel_for task the budget is already in use: the scope keeps BLAS on one thread.
+class WholeBudgetBlas {
+ public:
+  explicit WholeBudgetBlas(const RunContext& run);
+  ~WholeBudgetBlas();
+  WholeBudgetBlas(const WholeBudgetBlas&) = delete;
+  WholeBudgetBlas& operator=(const WholeBudgetBlas&) = delete;
+
+ private:
+  std::unique_lock<std::mutex> lock_;
+};
+
+// The number of threads BLAS uses now (for tests).
+int blas_threads();
 
 // C (m x n) = A (m x d) * B^T, B being n x d. All row-major and contiguous.
 void gemm_abt(const float* a, std::int64_t m, const float* b, std::int64_t n, std::int64_t d, float* c);

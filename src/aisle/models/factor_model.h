@@ -62,13 +62,13 @@ class FactorModel : public ParameterizedModel<P>, public FactorScorer, public Fo
 
   std::uint32_t num_items() const override { return factor_items(); }
 
-  void score(std::span<const UserQuery> queries, std::span<float> scores, int) const override {
+  void score(std::span<const UserQuery> queries, std::span<float> scores) const override {
     std::vector<float> users(queries.size() * dim_);
     for (std::size_t q = 0; q < queries.size(); ++q) user_vector(queries[q], users.data() + q * dim_);
     score_vectors(users.data(), queries.size(), scores.data());
   }
   void score_one(const UserQuery& query, std::span<float> scores) const override {
-    score(std::span<const UserQuery>(&query, 1), scores, 1);
+    score(std::span<const UserQuery>(&query, 1), scores);
   }
   void prepare(std::span<const UserQuery> queries, std::vector<float>& state) const override {
     state.resize(queries.size() * dim_);

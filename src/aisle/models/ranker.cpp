@@ -79,7 +79,7 @@ struct Block {
 }  // namespace
 
 std::vector<std::vector<Scored>> rank_requests(const Recommender& model, const History& history, const ItemFacts& facts,
-                                               std::span<const Request> requests, int threads) {
+                                               std::span<const Request> requests, const RunContext& run) {
   const std::uint32_t n = model.num_items();
   const auto* ranged = capability<ItemRangeScorer>(model);
   const auto* norm_bounded = ranged != nullptr ? capability<NormBoundedScorer>(model) : nullptr;
@@ -101,7 +101,7 @@ std::vector<std::vector<Scored>> rank_requests(const Recommender& model, const H
   }
 
   // O(items) each; many runs of one request (per-user candidate lists) compile on every thread.
-  parallel_for(runs.size(), threads, 1, [&](std::size_t begin, std::size_t end, int) {
+  parallel_for(run, runs.size(), 1, [&](std::size_t begin, std::size_t end, int) {
     for (std::size_t r = begin; r < end; ++r)
       runs[r].eligibility = compile_filter(requests[runs[r].first].filter, facts, n);
   });
@@ -114,8 +114,8 @@ std::vector<std::vector<Scored>> rank_requests(const Recommender& model, const H
     std::vector<TopK> tops;
     std::vector<float> state, scores, open_vectors;
   };
-  std::vector<Scratch> scratch(static_cast<std::size_t>(std::max(threads, 1)));
-  parallel_for(blocks.size(), threads, 1, [&](std::size_t b_begin, std::size_t b_end, int worker) {
+  std::vector<Scratch> scratch(static_cast<std::size_t>(run.threads()));
+  parallel_for(run, blocks.size(), 1, [&](std::size_t b_begin, std::size_t b_end, int worker) {
     Scratch& w = scratch[static_cast<std::size_t>(worker)];
     for (std::size_t b = b_begin; b < b_end; ++b) {
       const Block& block = blocks[b];
@@ -144,7 +144,7 @@ std::vector<std::vector<Scored>> rank_requests(const Recommender& model, const H
         if (ranged != nullptr) {
           ranged->score_range(w.state, count, t0, t1, w.scores.data());
         } else {
-          model.score(w.resolved, w.scores, 1);
+          model.score(w.resolved, w.scores);
         }
         for (std::size_t q = 0; q < count; ++q) {
           offer({w.scores.data() + q * width, width}, t0, w.excluded[q], eligibility, w.tops[q]);
@@ -156,16 +156,16 @@ std::vector<std::vector<Scored>> rank_requests(const Recommender& model, const H
   return results;
 }
 
-std::vector<std::vector<Scored>> Ranker::recommend(std::span<const Request> requests, int threads) const {
-  return rank_requests(model(), history(), facts(), requests, threads);
+std::vector<std::vector<Scored>> Ranker::recommend(std::span<const Request> requests, const RunContext& run) const {
+  return rank_requests(model(), history(), facts(), requests, run);
 }
 
 std::vector<std::vector<Scored>> Ranker::recommend(std::span<const Query> queries, const Filter& filter, std::size_t k,
-                                                   int threads) const {
+                                                   const RunContext& run) const {
   std::vector<Request> requests;
   requests.reserve(queries.size());
   for (const Query& q : queries) requests.push_back({q, filter, k});
-  return recommend(requests, threads);
+  return recommend(requests, run);
 }
 
 std::vector<float> Ranker::score_candidates(const Query& query, std::span<const ItemIdx> candidates) const {
@@ -184,10 +184,10 @@ std::vector<float> Ranker::score_candidates(const Query& query, std::span<const 
 
 std::vector<std::vector<float>> Ranker::score_candidates(std::span<const Query> queries,
                                                          std::span<const std::vector<ItemIdx>> candidates,
-                                                         int threads) const {
+                                                         const RunContext& run) const {
   AISLE_CHECK(queries.size() == candidates.size());
   std::vector<std::vector<float>> out(queries.size());
-  parallel_for(queries.size(), threads, 1, [&](std::size_t begin, std::size_t end, int) {
+  parallel_for(run, queries.size(), 1, [&](std::size_t begin, std::size_t end, int) {
     for (std::size_t q = begin; q < end; ++q) out[q] = score_candidates(queries[q], candidates[q]);
   });
   return out;

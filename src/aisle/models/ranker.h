@@ -4,12 +4,14 @@
 // a model in the middle of its fit, later a blend).
 //
 // Thread safety: a Ranker is immutable once built; every const method may be called from many
-// threads at once (tested under ThreadSanitizer).
+// threads at once (tested under ThreadSanitizer), with one RunContext or several: batch calls
+// run on the context's pool, and calls from several threads share it.
 #pragma once
 
 #include <span>
 #include <vector>
 
+#include "aisle/core/run_context.h"
 #include "aisle/core/top_k.h"
 #include "aisle/models/history.h"
 #include "aisle/models/item_facts.h"
@@ -28,17 +30,18 @@ class Ranker {
   std::uint32_t num_items() const { return model().num_items(); }
 
   // The top k of each request under its own filter, best first: exactly min(k, eligible items)
-  // results. Requests are scored in blocks on `threads` threads; the output does not depend on
+  // results. Requests are scored in blocks on the run's threads; the output does not depend on
   // the thread count or on how requests are batched.
-  std::vector<std::vector<Scored>> recommend(std::span<const Request> requests, int threads) const;
+  std::vector<std::vector<Scored>> recommend(std::span<const Request> requests, const RunContext& run) const;
   // The same for queries that share one filter and k.
   std::vector<std::vector<Scored>> recommend(std::span<const Query> queries, const Filter& filter, std::size_t k,
-                                             int threads) const;
+                                             const RunContext& run) const;
   // Scores of the given candidates for one query (any model), in the candidates' order.
   std::vector<float> score_candidates(const Query& query, std::span<const ItemIdx> candidates) const;
-  // The same for a batch: queries[i] with candidates[i], on `threads` threads.
+  // The same for a batch: queries[i] with candidates[i], on the run's threads.
   std::vector<std::vector<float>> score_candidates(std::span<const Query> queries,
-                                                   std::span<const std::vector<ItemIdx>> candidates, int threads) const;
+                                                   std::span<const std::vector<ItemIdx>> candidates,
+                                                   const RunContext& run) const;
 };
 
 // A Ranker over a model, history and facts held elsewhere (a model at a checkpoint of its fit).
@@ -59,8 +62,9 @@ class RankerView final : public Ranker {
 
 // The batch path behind Ranker::recommend. Consecutive requests with the same filter and k share
 // one compiled filter; blocks of requests are scored together (factor models: one matrix product
-// per block and item tile, pruned by norm bounds; others: whole rows), in parallel over blocks.
+// per block and item tile, pruned by norm bounds; others: whole rows), in parallel over blocks
+// on the run's pool.
 std::vector<std::vector<Scored>> rank_requests(const Recommender& model, const History& history, const ItemFacts& facts,
-                                               std::span<const Request> requests, int threads);
+                                               std::span<const Request> requests, const RunContext& run);
 
 }  // namespace aisle

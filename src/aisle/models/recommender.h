@@ -100,9 +100,10 @@ class Recommender {
   virtual void fit(const TrainSet& data, const FitContext& context) = 0;
 
   // scores: queries.size() rows of num_items() floats, row-major. Every item gets a finite
-  // score; filtering is the caller's job. The default scores each query with score_one on
-  // `threads` threads; models with a faster batch path (a matrix product) override it.
-  virtual void score(std::span<const UserQuery> queries, std::span<float> scores, int threads) const;
+  // score; filtering is the caller's job. Runs on the calling thread: callers parallelize over
+  // blocks of queries (rank_requests). The default scores each query with score_one; models
+  // with a faster batch path (a matrix product) override it.
+  virtual void score(std::span<const UserQuery> queries, std::span<float> scores) const;
   virtual void score_one(const UserQuery& query, std::span<float> scores) const = 0;
 
   virtual void save(BinaryWriter& out) const = 0;

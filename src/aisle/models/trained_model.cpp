@@ -62,7 +62,7 @@ namespace {
 // A fitted model must score every item with a finite number (the Recommender contract): checked
 // on the first users with a history and on an empty anonymous query, whatever the model, so that
 // a fit that went wrong without a per-step check still cannot be saved as a success.
-void check_scores_finite(const Recommender& model, const History& history, int threads) {
+void check_scores_finite(const Recommender& model, const History& history, const RunContext& run) {
   constexpr UserIdx kUsersChecked = 16;
   std::vector<UserQuery> queries(1);  // the anonymous empty query
   for (UserIdx u = 0; u < history.num_users() && queries.size() <= kUsersChecked; ++u) {
@@ -74,8 +74,12 @@ void check_scores_finite(const Recommender& model, const History& history, int t
                        {history.last_time.data() + b, history.last_time.data() + e},
                        true});
   }
-  std::vector<float> scores(queries.size() * static_cast<std::size_t>(model.num_items()));
-  model.score(queries, scores, threads);
+  const std::size_t n = model.num_items();
+  std::vector<float> scores(queries.size() * n);
+  parallel_for(run, queries.size(), 1, [&](std::size_t begin, std::size_t end, int) {
+    model.score(std::span(queries).subspan(begin, end - begin),
+                std::span(scores).subspan(begin * n, (end - begin) * n));
+  });
   const auto bad = std::find_if(scores.begin(), scores.end(), [](float v) { return !std::isfinite(v); });
   if (bad != scores.end()) {
     throw FitError(std::string(model.kind()) + ":" + model.params() +
@@ -110,7 +114,7 @@ TrainedModel train_model(std::string_view spec, const Interactions& pairs, const
   ItemFacts facts = ItemFacts::from_catalog(catalog, pairs.num_items);
   model->fit(TrainSet{pairs, facts, catalog}, context);
   History history = History::from_pairs(pairs);
-  check_scores_finite(*model, history, context.run.threads);
+  check_scores_finite(*model, history, context.run);
   Provenance provenance{static_cast<Timestamp>(std::time(nullptr)), fingerprint_pairs(pairs), AISLE_VERSION_TEXT};
   return TrainedModel(std::move(model), std::move(users), std::move(items), std::move(history), std::move(facts),
                       std::move(provenance));
@@ -128,12 +132,10 @@ void FitContext::end_step(const StepEnd& s) const {
   }
 }
 
-void Recommender::score(std::span<const UserQuery> queries, std::span<float> scores, int threads) const {
+void Recommender::score(std::span<const UserQuery> queries, std::span<float> scores) const {
   const std::size_t n = num_items();
   AISLE_CHECK(scores.size() == queries.size() * n);
-  parallel_for(queries.size(), threads, 1, [&](std::size_t begin, std::size_t end, int) {
-    for (std::size_t q = begin; q < end; ++q) score_one(queries[q], scores.subspan(q * n, n));
-  });
+  for (std::size_t q = 0; q < queries.size(); ++q) score_one(queries[q], scores.subspan(q * n, n));
 }
 
 }  // namespace aisle

@@ -5,7 +5,9 @@
 namespace aisle::serve {
 
 FeedbackWriter::FeedbackWriter(Commit commit, OnCommitted on_committed, std::size_t max_batch)
-    : commit_(std::move(commit)), on_committed_(std::move(on_committed)), max_batch_(std::max<std::size_t>(1, max_batch)) {
+    : commit_(std::move(commit)),
+      on_committed_(std::move(on_committed)),
+      max_batch_(std::max<std::size_t>(1, max_batch)) {
   writer_ = std::thread([this] { run(); });
 }
 

@@ -80,8 +80,8 @@ std::optional<bool> bool_member(const Json& object, std::string_view name) {
 std::size_t checked_k(std::string_view value, std::string_view field, std::size_t max_k) {
   const auto k = parse_int(trim(value));
   if (!k || *k < 1 || static_cast<std::uint64_t>(*k) > max_k) {
-    throw bad_field(std::string(field), "must be a whole number from 1 to " + std::to_string(max_k) + ", found '" +
-                                            printable(value) + "'");
+    throw bad_field(std::string(field),
+                    "must be a whole number from 1 to " + std::to_string(max_k) + ", found '" + printable(value) + "'");
   }
   return static_cast<std::size_t>(*k);
 }

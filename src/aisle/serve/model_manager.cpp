@@ -37,7 +37,7 @@ void ModelManager::publish(std::shared_ptr<const TrainedModel> model, std::strin
 
 void ModelManager::build_cache(std::shared_ptr<const Snapshot> snapshot) {
   try {
-    TopListCache cache = build_top_list_cache(*snapshot->model, state_.config.serve.cache_depth, state_.compute_threads);
+    TopListCache cache = build_top_list_cache(*snapshot->model, state_.config.serve.cache_depth, state_.compute);
     state_.snapshots.attach_cache(snapshot->version, std::move(cache));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "aisle serve: top-list cache not built: %s\n", e.what());
@@ -62,9 +62,7 @@ Retrained ModelManager::retrain(const std::string& spec) {
   if (!lock.owns_lock()) throw RequestError(409, "busy", "a reload or retrain is already running");
   const std::uint64_t through = state_.feedback != nullptr ? state_.feedback->last_committed() : 0;
   const auto serving = state_.snapshots.current();
-  RunContext run;
-  run.threads = state_.compute_threads;
-  run.seed = state_.config.seed;
+  const RunContext& run = state_.compute;
   Retrained r = retrain_from_store(store_url_, state_.config, spec, serving ? serving->model.get() : nullptr,
                                    state_.config.serve.retrain_max_drop, run);
   state_.telemetry.last_retrain_seconds = r.seconds;

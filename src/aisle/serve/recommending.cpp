@@ -86,7 +86,7 @@ std::vector<Served> serve_batch(const ServeState& state, const Snapshot& snapsho
       errors[r] = std::current_exception();
     }
   }
-  std::vector<Answer> answers = answer_resolved(*snapshot.model, resolved, state.compute_threads);
+  std::vector<Answer> answers = answer_resolved(*snapshot.model, resolved, state.compute);
   for (std::size_t i = 0; i < answers.size(); ++i) out[resolved_of[i]].answer = std::move(answers[i]);
   return out;
 }

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "aisle/config/config.h"
+#include "aisle/core/run_context.h"
 #include "aisle/serve/live_history.h"
 #include "aisle/serve/snapshot.h"
 #include "aisle/serve/telemetry.h"
@@ -20,7 +21,7 @@ struct ServeState {
   Config config;          // config.serve holds the server's settings
   std::string api_token;  // resolved: AISLE_API_TOKEN or serve.api_token
   bool loopback_only = true;
-  int compute_threads = 1;  // for batch requests and retraining
+  RunContext compute;  // batch requests, the top-list cache and retraining: run.threads less one, at least one
   SnapshotHolder snapshots;
   LiveHistory live;
   Telemetry telemetry;

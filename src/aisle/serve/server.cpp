@@ -47,7 +47,8 @@ bool is_loopback(const std::string& host) {
 // Constant-time comparison, so a wrong token's timing says nothing of the right one.
 bool same_token(std::string_view a, std::string_view b) {
   unsigned char diff = a.size() == b.size() ? 0 : 1;
-  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i % (b.empty() ? 1 : b.size())]);
+  for (std::size_t i = 0; i < a.size(); ++i)
+    diff |= static_cast<unsigned char>(a[i] ^ b[i % (b.empty() ? 1 : b.size())]);
   return diff == 0;
 }
 
@@ -68,12 +69,18 @@ void check_access(const ServeState& state, Access access, const httplib::Request
 
 std::string status_code_name(int status) {
   switch (status) {
-    case 400: return "bad_request";
-    case 404: return "no_such_route";
-    case 405: return "method_not_allowed";
-    case 413: return "body_too_large";
-    case 414: return "uri_too_long";
-    default: return "http_" + std::to_string(status);
+    case 400:
+      return "bad_request";
+    case 404:
+      return "no_such_route";
+    case 405:
+      return "method_not_allowed";
+    case 413:
+      return "body_too_large";
+    case 414:
+      return "uri_too_long";
+    default:
+      return "http_" + std::to_string(status);
   }
 }
 
@@ -157,7 +164,7 @@ Server::Server(ServeOptions options) : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
   m.options = std::move(options);
   m.state.config = m.options.config;
-  m.state.compute_threads = std::max(1, resolve_threads(m.state.config.threads) - 1);
+  m.state.compute = RunContext(std::max(1, resolve_threads(m.state.config.threads) - 1), m.state.config.seed);
   if (!m.options.api_token.empty()) {
     m.state.api_token = m.options.api_token;
   } else if (const char* env = std::getenv("AISLE_API_TOKEN"); env != nullptr && *env != '\0') {
@@ -229,7 +236,8 @@ int Server::start() {
       }
     });
   }
-  if (m.state.config.serve.retrain_every_seconds > 0) m.models->start_schedule(m.state.config.serve.retrain_every_seconds);
+  if (m.state.config.serve.retrain_every_seconds > 0)
+    m.models->start_schedule(m.state.config.serve.retrain_every_seconds);
   return port;
 }
 

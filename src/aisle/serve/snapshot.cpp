@@ -26,12 +26,12 @@ std::string spec_of(const TrainedModel& model) {
   return std::string(model.model().kind()) + (params.empty() ? "" : ":" + params);
 }
 
-TopListCache build_top_list_cache(const TrainedModel& model, std::size_t depth, int threads) {
+TopListCache build_top_list_cache(const TrainedModel& model, std::size_t depth, const RunContext& run) {
   TopListCache cache;
   const History& history = model.history();
   std::vector<Query> queries(history.num_users());
   for (UserIdx u = 0; u < history.num_users(); ++u) queries[u].user = u;
-  cache.lists = model.recommend(queries, Filter{}, depth, threads);
+  cache.lists = model.recommend(queries, Filter{}, depth, run);
   cache.depth = depth;
   return cache;
 }

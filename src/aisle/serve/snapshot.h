@@ -27,10 +27,10 @@ struct TopListCache {
 
 struct Snapshot {
   std::shared_ptr<const TrainedModel> model;
-  std::string spec;    // kind:params
-  std::string source;  // the model file, or "trained from <store>"
-  std::uint64_t version = 0;     // 1, 2, ... per publish in this process
-  std::int64_t loaded_at = 0;    // unix seconds
+  std::string spec;                    // kind:params
+  std::string source;                  // the model file, or "trained from <store>"
+  std::uint64_t version = 0;           // 1, 2, ... per publish in this process
+  std::int64_t loaded_at = 0;          // unix seconds
   std::uint64_t feedback_through = 0;  // live feedback with a sequence number up to this is in the model's data
   TopListCache cache;
 };
@@ -58,6 +58,6 @@ class SnapshotHolder {
 std::string spec_of(const TrainedModel& model);
 
 // Top lists for every known user with a history, `depth` deep, through the batch path.
-TopListCache build_top_list_cache(const TrainedModel& model, std::size_t depth, int threads);
+TopListCache build_top_list_cache(const TrainedModel& model, std::size_t depth, const RunContext& run);
 
 }  // namespace aisle::serve

@@ -13,7 +13,7 @@ namespace {
 // With a thread budget of two or more, the file is read and decompressed on a thread of its own.
 std::unique_ptr<InputStream> open_for_reading(const std::string& path, const ReadOptions& options) {
   auto in = open_input(path);
-  return options.context.threads >= 2 ? read_ahead(std::move(in)) : std::move(in);
+  return options.context.threads() >= 2 ? read_ahead(std::move(in)) : std::move(in);
 }
 }  // namespace
 

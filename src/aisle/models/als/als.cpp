@@ -97,10 +97,10 @@ std::vector<float> penalized_gram(const std::vector<float>& y, std::size_t dim, 
 // nonzero (c = 1 + alpha v, p = 1): c (1 - s)^2 replaces the zero-pair term s^2; the sum over
 // all pairs of s^2 is sum_u x_u^T YtY x_u. Divided by users * items.
 double objective(const CsrMatrix& c, const std::vector<float>& x, const std::vector<float>& y, std::size_t dim,
-                 float alpha, float regularization, int threads) {
+                 float alpha, float regularization, const RunContext& run) {
   const std::vector<float> yty = penalized_gram(y, dim, 0.0f);
   std::vector<double> per_user(c.rows, 0.0);
-  parallel_for(c.rows, threads, 1024, [&](std::size_t begin, std::size_t end, int) {
+  parallel_for(run, c.rows, 1024, [&](std::size_t begin, std::size_t end, int) {
     std::vector<float> t(dim);
     for (std::size_t u = begin; u < end; ++u) {
       const float* xu = x.data() + u * dim;
@@ -123,7 +123,6 @@ double objective(const CsrMatrix& c, const std::vector<float>& x, const std::vec
 }  // namespace
 
 void Als::fit(const TrainSet& data, const FitContext& context) {
-  const int threads = resolve_threads(context.run.threads);
   const CsrMatrix c = confidence_matrix(data.pairs, parse_transform(params_.transform));
   const CscMatrix ct = to_csc(c);
   const std::size_t dim = dim_;
@@ -135,7 +134,7 @@ void Als::fit(const TrainSet& data, const FitContext& context) {
                              const std::vector<float>& values, std::size_t rows, const std::vector<float>& fixed,
                              std::vector<float>& solved) {
     const std::vector<float> gram = penalized_gram(fixed, dim, params_.regularization);
-    parallel_for(rows, threads, 256, [&](std::size_t begin, std::size_t end, int) {
+    parallel_for(context.run, rows, 256, [&](std::size_t begin, std::size_t end, int) {
       cg_solve_rows(begin, end, indptr.data(), indices.data(), values.data(), fixed.data(), gram.data(), dim,
                     params_.alpha, params_.cg_steps, solved.data());
     });
@@ -147,7 +146,7 @@ void Als::fit(const TrainSet& data, const FitContext& context) {
     // factors are checked every iteration (one pass over them).
     const bool read = context.run.progress != nullptr || context.log != nullptr;
     const double loss =
-        read ? objective(c, user_factors_, item_factors_, dim, params_.alpha, params_.regularization, threads)
+        read ? objective(c, user_factors_, item_factors_, dim, params_.alpha, params_.regularization, context.run)
              : std::nan("");
     const std::string remedy = "raise regularization (now " + format_float(params_.regularization) +
                                ") or lower alpha (now " + format_float(params_.alpha) +

@@ -155,7 +155,7 @@ SgdStats run_samples(std::uint64_t samples, std::mt19937_64& rng, const CsrMatri
 }  // namespace
 
 void Bpr::fit(const TrainSet& data, const FitContext& context) {
-  const int threads = resolve_threads(context.run.threads);
+  const int threads = context.run.threads();
   const CsrMatrix m = confidence_matrix(data.pairs, Transform::kNone);
   std::vector<UserIdx> user_of(m.nnz());
   for (UserIdx u = 0; u < m.rows; ++u) {
@@ -181,7 +181,7 @@ void Bpr::fit(const TrainSet& data, const FitContext& context) {
       (m.nnz() + static_cast<std::uint64_t>(threads) - 1) / static_cast<std::uint64_t>(threads);
   std::vector<SgdStats> stats(static_cast<std::size_t>(threads));
   for (int epoch = 1; epoch <= params_.epochs; ++epoch) {
-    parallel_for(static_cast<std::size_t>(threads), threads, 1, [&](std::size_t begin, std::size_t end, int) {
+    parallel_for(context.run, static_cast<std::size_t>(threads), 1, [&](std::size_t begin, std::size_t end, int) {
       for (std::size_t t = begin; t < end; ++t) {
         stats[t] = run_samples(per_thread, rngs[t], m, seen, user_of, user_factors_.data(), item_factors_.data(), dim,
                                params_.learning_rate, params_.regularization);

@@ -65,7 +65,7 @@ void Ease::fit(const TrainSet& data, const FitContext& context) {
   const CscMatrix xt = to_csc(x);
   // G = X^T X + lambda I, row i from the users of item i: deterministic, parallel over rows.
   std::vector<double> g(static_cast<std::size_t>(n_) * n_, 0.0);
-  parallel_for(n_, resolve_threads(context.run.threads), 64, [&](std::size_t begin, std::size_t end, int) {
+  parallel_for(context.run, n_, 64, [&](std::size_t begin, std::size_t end, int) {
     for (std::size_t i = begin; i < end; ++i) {
       double* gi = g.data() + i * n_;
       const auto users = xt.col_indices(static_cast<std::uint32_t>(i));
@@ -78,9 +78,11 @@ void Ease::fit(const TrainSet& data, const FitContext& context) {
       gi[i] += params_.regularization;
     }
   });
-  linalg::set_blas_threads(resolve_threads(context.run.threads));
-  const bool ok = linalg::invert_spd(g.data(), n_);
-  linalg::set_blas_threads(1);
+  bool ok = false;
+  {
+    const linalg::WholeBudgetBlas whole_budget(context.run);  // the one large call of the fit
+    ok = linalg::invert_spd(g.data(), n_);
+  }
   AISLE_CHECK_MSG(ok, "X^T X + lambda I must be positive definite for lambda > 0");
   b_.assign(static_cast<std::size_t>(n_) * n_, 0.0f);
   for (std::size_t i = 0; i < n_; ++i) {

@@ -100,11 +100,11 @@ void ItemKnn::fit(const TrainSet& data, const FitContext& context) {
   const auto k = static_cast<std::size_t>(params_.neighbors);
   const DenseRows heavy(x);
   std::vector<std::vector<Scored>> lists(n);
-  const int threads = resolve_threads(context.run.threads);
+  const int threads = context.run.threads();
   std::vector<std::vector<float>> acc(static_cast<std::size_t>(threads), std::vector<float>(n, 0.0f));
   std::vector<std::vector<std::uint8_t>> marks(static_cast<std::size_t>(threads), std::vector<std::uint8_t>(n, 0));
   std::vector<std::vector<ItemIdx>> touched(static_cast<std::size_t>(threads));
-  parallel_for(n, threads, 64, [&](std::size_t begin, std::size_t end, int worker) {
+  parallel_for(context.run, n, 64, [&](std::size_t begin, std::size_t end, int worker) {
     std::vector<float>& dots = acc[static_cast<std::size_t>(worker)];
     std::vector<ItemIdx>& seen = touched[static_cast<std::size_t>(worker)];
     std::vector<std::uint8_t>& mark = marks[static_cast<std::size_t>(worker)];

@@ -1,13 +1,14 @@
 // POST /api/feedback: one event or an array, all checked before any is stored (a bad one is a
 // 400 naming its index and field, and nothing of the request is stored); answered 200 only once
 // the store has committed them (feedback.h).
+#include "aisle/serve/feedback.h"
+
 #include <cmath>
 #include <ctime>
 
 #include "aisle/core/text.h"
 #include "aisle/core/timestamp.h"
 #include "aisle/data/readers/reader.h"
-#include "aisle/serve/feedback.h"
 #include "aisle/serve/handlers/handlers.h"
 #include "aisle/serve/http_error.h"
 
@@ -27,7 +28,8 @@ Timestamp event_time(const Json& e, const Config& config, Timestamp now) {
   }
   if (!t) throw bad_field("timestamp", "must be unix seconds, unix milliseconds or an ISO 8601 time");
   if (*t < config.earliest_time || *t > latest_time_from_now(config.future_tolerance_days)) {
-    throw bad_field("timestamp", format_timestamp(*t) + " is outside the accepted range (ingest.earliest_time to now + " +
+    throw bad_field("timestamp", format_timestamp(*t) +
+                                     " is outside the accepted range (ingest.earliest_time to now + " +
                                      std::to_string(config.future_tolerance_days) + " days)");
   }
   return *t;

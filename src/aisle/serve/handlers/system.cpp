@@ -65,8 +65,8 @@ Reply post_admin_reload(ServeState& state, const httplib::Request& request) {
   try {
     state.models->load_file(*path);
   } catch (const InputError& e) {
-    throw RequestError(400, "model_refused", std::string("the model was not loaded, the serving one stays: ") + e.what(),
-                       "path");
+    throw RequestError(400, "model_refused",
+                       std::string("the model was not loaded, the serving one stays: ") + e.what(), "path");
   }
   const auto snapshot = serving_snapshot(state);
   return json_reply(Json{{"loaded", *path}, {"version", snapshot->version}, {"spec", snapshot->spec}});
