@@ -52,6 +52,22 @@ section "store load: PostgreSQL (COPY), throwaway local server"
     done
   done'
 
+section "append (live feedback): SQLite, 1M events preloaded, one writer thread"
+for ((i = 1; i <= 3; i++)); do
+  rm -f "$data/append.db"*
+  "$build/bench/bench_append" "sqlite:$data/append.db" 5 1000000 1,10,100,1000
+done
+rm -f "$data/append.db"*
+
+section "append (live feedback): PostgreSQL with fsync on (commits reach the disk), 1M events preloaded"
+AISLE_PG_FSYNC=on "$root/scripts/with-postgres.sh" bash -c '
+  for i in 1 2 3; do
+    db=bench_$RANDOM$RANDOM
+    psql -q "$AISLE_TEST_POSTGRES_URL" -c "CREATE DATABASE $db"
+    "'"$build"'/bench/bench_append" "${AISLE_TEST_POSTGRES_URL%/*}/$db" 5 1000000 1,10,100,1000
+    psql -q "$AISLE_TEST_POSTGRES_URL" -c "DROP DATABASE $db"
+  done'
+
 section "models: fit and batch top-10, 100k users x 50k items x ~4.9M nonzeros, AISLE_THREADS=2"
 [[ -f "$data/m1/events.csv" ]] || "$build/aisle" synth --users 100000 --items 50000 --events 8300000 --seed 1 --out "$data/m1" >/dev/null
 AISLE_THREADS=2 "$build/bench/bench_models" retailrocket "$data/m1/events.csv"  # 2x/4x shapes: docs/PERFORMANCE.md

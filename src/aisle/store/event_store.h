@@ -83,8 +83,9 @@ class EventStore {
   // indices, as in load(). Event types are stored as given (the caller canonicalizes them).
   //
   // Durability on return: SQLite (WAL, synchronous=NORMAL) survives a crash or kill -9 of the
-  // process, but the last commits before a power loss or OS crash may be lost (the store stays
-  // consistent); PostgreSQL (synchronous_commit on by default) survives both. A StoreError
+  // process, but a power loss or OS crash may lose the commits since the WAL was last synced
+  // (at a checkpoint; docs/STORE.md), the store staying consistent; PostgreSQL
+  // (synchronous_commit on by default) survives both. A StoreError
   // from a PostgreSQL connection lost during COMMIT cannot tell whether the commit happened.
   //
   // The first call reads the user, item, session and event-type tables into a cache kept by

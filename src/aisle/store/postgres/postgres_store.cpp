@@ -237,6 +237,10 @@ class Connection {
 class Transaction {
  public:
   explicit Transaction(Connection& c) : c_(c) { c_.exec("BEGIN"); }
+  // For a caller that sends BEGIN itself, together with its first statements (one round trip
+  // less); a rollback when none began is only a warning.
+  struct BegunByCaller {};
+  Transaction(Connection& c, BegunByCaller /*unused*/) : c_(c) {}
   ~Transaction() {
     if (done_) return;
     try {
@@ -350,7 +354,7 @@ class PostgresStore final : public EventStore {
   }
   void write_catalog(const LoadPlan& plan);
   AppendResult append_in_transaction(std::span<const LiveEvent> events);
-  void catch_up_ids();
+  void begin_and_catch_up_ids();
   std::string insert_events_sql(const std::vector<Event>& events, std::int64_t run_id);
 
   Connection c_;
@@ -466,11 +470,11 @@ AppendResult PostgresStore::append(std::span<const LiveEvent> events) {
   }
 }
 
-// Takes the writers' lock and reads the id rows added since the cache was filled. One round
-// trip asks for each table's largest idx (an index probe whatever the planner knows of the
-// table); only a table that grew is read, from the cache's size on.
-void PostgresStore::catch_up_ids() {
-  std::string sql = std::string(kLockWriters) + ";\nSELECT ";
+// Begins the transaction, takes the writers' lock and reads the id rows added since the cache
+// was filled. One round trip asks for each table's largest idx (an index probe whatever the
+// planner knows of the table); only a table that grew is read, from the cache's size on.
+void PostgresStore::begin_and_catch_up_ids() {
+  std::string sql = "BEGIN;\n" + std::string(kLockWriters) + ";\nSELECT ";
   for (std::size_t t = 0; t < std::size(kCachedTables); ++t) {
     sql +=
         (t > 0 ? ", " : "") + ("(SELECT COALESCE(max(idx) + 1, 0) FROM " + std::string(kCachedTables[t].table) + ")");
@@ -508,11 +512,11 @@ std::string PostgresStore::insert_events_sql(const std::vector<Event>& events, s
          std::to_string(run_id) + " FROM (VALUES " + values + ") AS n(k, u, i, t, ts, q, v, w, s)";
 }
 
-// Three round trips (more on a store object's first append, or when another writer added ids):
-// BEGIN; the lock and the id tables' sizes; the writes and COMMIT.
+// Two round trips (more on a store object's first append, or when another writer added ids):
+// BEGIN, the lock and the id tables' sizes; the writes and COMMIT.
 AppendResult PostgresStore::append_in_transaction(std::span<const LiveEvent> events) {
-  Transaction tx(c_);
-  catch_up_ids();
+  Transaction tx(c_, Transaction::BegunByCaller{});
+  begin_and_catch_up_ids();
   const AppendPlan plan = plan_append(events, *ids_);
   const auto now = std::to_string(std::time(nullptr));
   std::int64_t run_id = append_run_id_;
