@@ -5,7 +5,7 @@
 # with the server's memory.
 #   bench/bench_serve.sh BUILD_DIR [retail|synth|feedback|all] [RUNS]
 # retail: the bundled Online Retail sample, default recommender; synth: `aisle synth` 100k users
-# x 50k items x 5M pairs with als:factors=64; feedback: SQLite (and PostgreSQL when
+# x 50k items, 8.4M events (about 5M user-item pairs) with als:factors=64; feedback: SQLite (and PostgreSQL when
 # AISLE_BENCH_POSTGRES_URL is set) on the retail store.
 set -euo pipefail
 build=$(cd "$1" && pwd)
@@ -20,7 +20,7 @@ connections=${CONNECTIONS:-16}
 port=${PORT:-18080}
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "machine: $(getconf _NPROCESSORS_ONLN) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "wrk: 2 threads, $connections connections, ${duration} s per run, on the same machine as the server"
 
 server_pid=
@@ -65,22 +65,24 @@ if [[ $what == retail || $what == all || $what == feedback ]]; then
 fi
 
 if [[ $what == retail || $what == all ]]; then
-  printf '\n== GET /api/recommendations, Online Retail sample, default recommender (%s)\n' "$(head -c 60 <<<"$("$aisle" recommend --model "$data/retail.aislemodel" --items 85123A --k 1 --json | grep -o '"model": *"[^"]*"')")"
   start_server "sqlite:$data/retail.db" "$data/retail.aislemodel"
+  printf '\n== GET /api/recommendations, Online Retail sample, default recommender (%s)\n' \
+    "$(curl -sf "http://127.0.0.1:$port/api/model" | grep -o '"spec":"[^"]*"')"
   USERS_FILE="$data/retail-users.txt" run_wrk recommend.lua
   stop_server
 fi
 
 if [[ $what == synth || $what == all ]]; then
   if [[ ! -f "$data/synth.aislemodel" ]]; then
-    "$aisle" synth --users 100000 --items 50000 --events 5000000 --seed 1 --out "$data/synth" >/dev/null
+    "$aisle" synth --users 100000 --items 50000 --events 8400000 --seed 1 --out "$data/synth" >/dev/null
     rm -f "$data/synth.db"*
     "$aisle" ingest retailrocket "$data/synth/events.csv" --store "sqlite:$data/synth.db" >/dev/null
     "$aisle" train --store "sqlite:$data/synth.db" --model als:factors=64 --out "$data/synth.aislemodel" --threads 2 >/dev/null
     users_of "sqlite:$data/synth.db" "$data/synth-users.txt"
   fi
-  printf '\n== GET /api/recommendations, synth 100k users x 50k items x 5M events, als:factors=64\n'
   start_server "sqlite:$data/synth.db" "$data/synth.aislemodel"
+  printf '\n== GET /api/recommendations, synth 100k users x 50k items, 8.4M events, als:factors=64 (%s)\n' \
+    "$(curl -sf "http://127.0.0.1:$port/api/model" | grep -o '"training_pairs":[0-9]*')"
   USERS_FILE="$data/synth-users.txt" run_wrk recommend.lua
   stop_server
   printf '\n== the same without the top-list cache (exact full-catalog path for every request)\n'

@@ -2,6 +2,7 @@
 // unknown ids, auth, limits, malformed JSON, model swaps (a refused file, a swap under load).
 #include <atomic>
 
+#include "aisle/app/requests.h"
 #include "serve/serve_fixture.h"
 
 namespace aisle::testing {
@@ -259,6 +260,36 @@ TEST_F(Server, RetrainFromTheStorePutsANewModelInService) {
   const auto history = get("/api/users/late/history").second;
   EXPECT_TRUE(history["known_to_model"].get<bool>()) << history;
   EXPECT_TRUE(history["live"].empty()) << history;
+}
+
+TEST_F(Server, TheTopListCacheAnswersExactlyWhatTheFullPathAnswers) {
+  Config config;
+  config.serve.cache_depth = 6;
+  start(config);
+  for (int wait = 0; wait < 200 && get("/api/model").second["cache_depth"] == 0; ++wait) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(get("/api/model").second["cache_depth"], 6);
+  const TrainedModel model = load_model(model_path_);
+  for (int u = 0; u < 20; ++u) {
+    for (const std::size_t k : {1, 5, 6, 8}) {
+      for (const std::string& exclude : {std::string(), std::string("i1,i3,i4")}) {
+        ItemRequest r;
+        r.user = "u" + std::to_string(u);
+        r.k = k;
+        if (!exclude.empty()) r.exclude = {"i1", "i3", "i4"};
+        const auto [status, body] = get("/api/recommendations?user_id=" + r.user + "&k=" + std::to_string(k) +
+                                        (exclude.empty() ? "" : "&exclude=" + exclude));
+        ASSERT_EQ(status, 200) << body;
+        std::vector<std::string> expected;
+        for (const ItemRow& row : recommend(model, r).items) expected.push_back(row.item_id);
+        EXPECT_EQ(ids(body["items"]), expected) << r.user << " k=" << k << " exclude=" << exclude;
+      }
+    }
+  }
+  const std::string metrics = client_->Get("/metrics")->body;
+  EXPECT_EQ(metrics.find("aisle_cache_hits_total 0\n"), std::string::npos) << "the cache answered nothing";
+  EXPECT_EQ(metrics.find("aisle_cache_misses_total 0\n"), std::string::npos) << "k above the depth must miss";
 }
 
 }  // namespace
