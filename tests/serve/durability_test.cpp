@@ -2,7 +2,6 @@
 // records every 2xx; the `aisle serve` process gets SIGKILL mid-stream; every acknowledged event
 // is then in the store, none twice; the server restarts on that store and stops cleanly on
 // SIGTERM. Against SQLite, and PostgreSQL when AISLE_TEST_POSTGRES_URL is set (make test).
-#include <libpq-fe.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -14,19 +13,10 @@
 #include <set>
 
 #include "serve/serve_fixture.h"
+#include "store/store_fixture.h"
 
 namespace aisle::testing {
 namespace {
-
-void raw_sql(const std::string& url, const std::string& sql) {
-  PGconn* c = PQconnectdb(url.c_str());
-  PGresult* r = PQexec(c, sql.c_str());
-  const auto st = PQresultStatus(r);
-  const std::string msg = PQresultErrorMessage(r);
-  PQclear(r);
-  PQfinish(c);
-  ASSERT_TRUE(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) << msg;
-}
 
 // `aisle serve` as a child process; the port is read from its "listening on" line.
 struct ServeProcess {
@@ -65,51 +55,44 @@ struct ServeProcess {
     }
     if (err != nullptr) fclose(err);
   }
+  // Sends `sig` and waits up to 30 s for the exit; a process still running then is killed and
+  // reported as such (status -1), so a shutdown that hangs fails the test instead of hanging it.
   int kill_with(int sig) {
     kill(pid, sig);
     int status = 0;
-    waitpid(pid, &status, 0);
+    for (int waited = 0; waitpid(pid, &status, WNOHANG) == 0; ++waited) {
+      if (waited == 3000) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        pid = -1;
+        return -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     pid = -1;
     return status;
   }
 };
 
-class Durability : public ::testing::TestWithParam<std::string> {
+// A fresh store per backend (store/store_fixture.h) with the checkerboard shop and a model file.
+class Durability : public test::StoreTest {
  protected:
   void SetUp() override {
-    dir_ =
-        std::filesystem::path(::testing::TempDir()) / ("aisle-durability-" + std::to_string(::getpid()) + GetParam());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    if (GetParam() == "sqlite") {
-      url_ = "sqlite:" + (dir_ / "store.db").string();
-    } else {
-      const char* admin = std::getenv("AISLE_TEST_POSTGRES_URL");
-      if (admin == nullptr) GTEST_SKIP() << "AISLE_TEST_POSTGRES_URL not set (make test starts a server)";
-      admin_ = admin;
-      std::random_device rd;
-      db_ = "aisle_durability_" + std::to_string(rd());
-      raw_sql(admin_, "CREATE DATABASE " + db_);
-      url_ = admin_.substr(0, admin_.rfind('/') + 1) + db_;
-    }
+    test::StoreTest::SetUp();
+    if (IsSkipped()) return;
     EventLog log = checkerboard_log();
     open_store(url_)->load(log, IngestionRun{"test", {}, 0, 0, 0, 0, ""});
     Config config;
     LoadedEvents loaded = load_events({url_, {}, "csv"}, config, config.read_options());
     FitContext context;
     context.run = RunContext(1);
-    model_ = (dir_ / "model.aislemodel").string();
+    model_ = dir_.file("model.aislemodel");
     save_model(train_model("popularity", pairs_of(loaded.log, config), loaded.log.catalog, loaded.log.users,
                            loaded.log.items, context),
                model_);
   }
-  void TearDown() override {
-    if (!db_.empty()) raw_sql(admin_, "DROP DATABASE IF EXISTS " + db_ + " WITH (FORCE)");
-    std::filesystem::remove_all(dir_);
-  }
 
-  std::filesystem::path dir_;
-  std::string url_, admin_, db_, model_;
+  std::string model_;
 };
 
 TEST_P(Durability, EveryAcknowledgedEventSurvivesSigkillAndNoneIsStoredTwice) {
@@ -162,7 +145,7 @@ TEST_P(Durability, EveryAcknowledgedEventSurvivesSigkillAndNoneIsStoredTwice) {
   EXPECT_NE(open_store(url_)->read().users.find("after"), kNoIndex);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, Durability, ::testing::Values("sqlite", "postgresql"));
+INSTANTIATE_TEST_SUITE_P(Stores, Durability, ::testing::Values("sqlite", "postgres"));
 
 }  // namespace
 }  // namespace aisle::testing

@@ -55,6 +55,7 @@ inline EventLog checkerboard_log() {
 class ServeFixture : public ::testing::Test {
  protected:
   void SetUp() override {
+    ::unsetenv("AISLE_API_TOKEN");  // the tests choose the token
     dir_ =
         std::filesystem::path(::testing::TempDir()) / ("aisle-serve-" + std::to_string(::getpid()) + "-" +
                                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());

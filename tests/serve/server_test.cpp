@@ -50,7 +50,10 @@ TEST_F(Server, FlaskShapeBatchAndSessionAreAnsweredThroughTheSamePath) {
   EXPECT_EQ(r[1]["items"].size(), 4u);
   for (const Json& row : r[1]["items"]) EXPECT_EQ(row["category"], "Odd things");
   EXPECT_EQ(r[2]["items"].size(), 3u);
-  EXPECT_EQ(r[3]["error"]["code"], "not_found") << r[3];
+  // An unknown category is not an error: nothing is eligible, and a warning says why.
+  EXPECT_TRUE(r[3]["items"].empty()) << r[3];
+  ASSERT_FALSE(r[3]["warnings"].empty()) << r[3];
+  EXPECT_NE(r[3]["warnings"][0].get<std::string>().find("no such category"), std::string::npos) << r[3];
 
   const auto [s3, session] = post("/api/session/recommend", R"({"items": ["i1", "nope", "i3"], "k": 4})");
   ASSERT_EQ(s3, 200) << session;
@@ -119,7 +122,9 @@ TEST_F(Server, FeedbackIsDurableAndShowsInTheNextAnswer) {
       post("/api/feedback", R"({"user_id": "u0", "item_id": ")" + top + R"(", "event": "purchase"})");
   ASSERT_EQ(s1, 200) << ack;
   EXPECT_EQ(ack["accepted"], 1);
-  const auto after = get("/api/recommendations?user_id=u0&k=8").second;
+  const auto [s_after, after] = get("/api/recommendations?user_id=u0&k=8");
+  ASSERT_EQ(s_after, 200) << after;
+  EXPECT_EQ(after["items"].size(), 7u);  // u0 had 8 of 16 items and bought one more
   for (const std::string& id : ids(after["items"])) EXPECT_NE(id, top);
   EXPECT_EQ(get("/api/users/u0/history").second["live"], Json::array({top}));
 
@@ -128,8 +133,10 @@ TEST_F(Server, FeedbackIsDurableAndShowsInTheNextAnswer) {
                                                     {"user_id": "newbie", "item_id": "i3", "rating": 5}])");
   ASSERT_EQ(s2, 200) << ack2;
   EXPECT_EQ(ack2["accepted"], 2);
-  const auto fresh = get("/api/recommendations?user_id=newbie&k=3").second;
+  const auto [s_fresh, fresh] = get("/api/recommendations?user_id=newbie&k=3");
+  ASSERT_EQ(s_fresh, 200) << fresh;
   EXPECT_EQ(fresh["served_as"], "model") << fresh;
+  EXPECT_EQ(fresh["items"].size(), 3u);
   for (const std::string& id : ids(fresh["items"])) EXPECT_TRUE(id != "i1" && id != "i3") << id;
 
   // Committed: the store has all three events.
@@ -159,9 +166,21 @@ TEST_F(Server, UnknownIdsAreNotErrorsButBadRequestsAre) {
   const auto [s4, nouser] = get("/api/recommendations?k=3");
   EXPECT_EQ(s4, 400);
   EXPECT_EQ(nouser["error"]["field"], "user_id");
-  const auto [s5, badutf] =
-      post("/api/feedback", "{\"user_id\": \"u\\udc00\", \"item_id\": \"i1\", \"event\": \"view\"}");
+  const auto [s5, badutf] = get("/api/recommendations?user_id=caf%E9");
   EXPECT_EQ(s5, 400) << badutf;
+  EXPECT_NE(badutf["error"]["message"].get<std::string>().find("UTF-8"), std::string::npos) << badutf;
+  const auto [s5b, long_id] =
+      post("/api/feedback", R"({"user_id": ")" + std::string(257, 'x') + R"(", "item_id": "i1", "event": "view"})");
+  EXPECT_EQ(s5b, 400) << long_id;
+  EXPECT_EQ(long_id["error"]["field"], "user_id");
+  const auto [s5c, deep] = post("/api/session/recommend", R"({"items": )" + std::string(50000, '[') + "]}");
+  EXPECT_EQ(s5c, 400) << deep;
+  EXPECT_EQ(deep["error"]["code"], "malformed_json");
+  std::string batch = R"({"requests": [)";
+  for (int i = 0; i < 1001; ++i) batch += std::string(i ? "," : "") + R"({"user_id": "u1"})";
+  const auto [s5d, too_many] = post("/api/recommend", batch + "]}");
+  EXPECT_EQ(s5d, 400);
+  EXPECT_EQ(too_many["error"]["field"], "requests") << too_many;
   const auto [s6, badevent] = post("/api/feedback", R"({"user_id": "u1", "item_id": "i1", "event": "teleport"})");
   EXPECT_EQ(s6, 400);
   EXPECT_EQ(badevent["error"]["field"], "event") << badevent;
@@ -185,6 +204,24 @@ TEST_F(Server, WritesNeedTheTokenAndBodiesHaveALimit) {
   const auto [s2, large] = post("/api/feedback", std::string(5000, ' ') + event, {{"Authorization", "Bearer s3cret"}});
   EXPECT_EQ(s2, 413);
   EXPECT_EQ(large["error"]["code"], "body_too_large") << large;
+  // Compressed bodies would escape the limit (httplib inflates them): refused before reading.
+  const auto [s3, gzip] =
+      post("/api/feedback", event, {{"Authorization", "Bearer s3cret"}, {"Content-Encoding", "gzip"}});
+  EXPECT_EQ(s3, 415) << gzip;
+  // A user's history is personal: it needs the token even though reads are open.
+  EXPECT_EQ(get("/api/users/u1/history").first, 401);
+  EXPECT_EQ(get("/api/users/u1/history", {{"Authorization", "Bearer s3cret"}}).first, 200);
+}
+
+TEST_F(Server, ClosedReadsNeedTheTokenButHealthAndMetricsStayOpen) {
+  Config config;
+  config.serve.open_reads = false;
+  start(config, "s3cret");
+  EXPECT_EQ(get("/api/recommendations?user_id=u1").first, 401);
+  EXPECT_EQ(get("/api/recommendations?user_id=u1", {{"Authorization", "Bearer nope"}}).first, 403);
+  EXPECT_EQ(get("/api/recommendations?user_id=u1", {{"Authorization", "Bearer s3cret"}}).first, 200);
+  EXPECT_EQ(get("/healthz").first, 200);
+  EXPECT_EQ(client_->Get("/metrics")->status, 200);
 }
 
 TEST_F(Server, ACorruptModelFileIsRefusedAndTheOldModelKeepsServing) {

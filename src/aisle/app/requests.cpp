@@ -46,7 +46,9 @@ Filter resolve_filter(const TrainedModel& m, const ItemRequest& r, std::vector<s
     unknown.clear();
     filter.include_only = known_items(m, r.include, unknown);
     if (filter.include_only->empty()) {
-      throw NotFound("include: none of " + joined(unknown) + " is in the model");
+      const std::string message = "include: none of " + joined(unknown) + " is in the model";
+      if (!r.unknown_ids_warn) throw NotFound(message);
+      warnings.push_back(message + ": no item is eligible");
     }
     if (!unknown.empty()) warnings.push_back("include: not in the model, left out: " + joined(unknown));
   }
@@ -57,9 +59,11 @@ Filter resolve_filter(const TrainedModel& m, const ItemRequest& r, std::vector<s
       for (const std::string& c : m.facts().closest_categories(r.category, 5)) {
         closest += (closest.empty() ? "" : ", ") + c;
       }
-      throw NotFound("category: '" + printable(r.category) + "' is not in the model's catalog" +
-                     (closest.empty() ? std::string(" (it has no categories)") : "; closest: " + closest) +
-                     " (aisle categories lists them)");
+      const std::string message = "category: '" + printable(r.category) + "' is not in the model's catalog" +
+                                  (closest.empty() ? std::string(" (it has no categories)") : "; closest: " + closest);
+      if (!r.unknown_ids_warn) throw NotFound(message + " (aisle categories lists them)");
+      warnings.push_back(message + ": no item is eligible");
+      filter.include_only = std::vector<ItemIdx>{};  // nothing is in an unknown category
     }
   }
   filter.available_only = r.available_only;
@@ -85,7 +89,7 @@ ResolvedRequest resolve_request(const TrainedModel& model, const ItemRequest& r)
   if (!unknown.empty()) {
     if (r.strict_ids) throw NotFound("items: " + joined(unknown) + " not in the model");
     if (out.query.items.empty() && user.empty()) {
-      if (!r.unknown_history_is_cold) throw NotFound("items: none of " + joined(unknown) + " is in the model");
+      if (!r.unknown_ids_warn) throw NotFound("items: none of " + joined(unknown) + " is in the model");
       out.served_as = ServedAs::kColdStart;
     }
     out.warnings.push_back("items: not in the model, left out: " + joined(unknown));
@@ -121,17 +125,19 @@ std::vector<ItemRow> describe(const TrainedModel& model, std::span<const Scored>
   return rows;
 }
 
+std::string fewer_items_note(const TrainedModel& model, std::size_t found, std::size_t k) {
+  return "only " + std::to_string(found) + " of the " + std::to_string(k) +
+         " items asked for are eligible: the model has " + std::to_string(model.num_items()) +
+         " items, and the filter and the history (seen items) leave the others out";
+}
+
 namespace {
 
 Answer finish(const TrainedModel& model, const ResolvedRequest& resolved, std::vector<Scored> items, std::size_t k) {
   Answer a;
   a.served_as = resolved.served_as;
   a.notes = resolved.warnings;
-  if (items.size() < k) {
-    a.notes.push_back("only " + std::to_string(items.size()) + " of the " + std::to_string(k) +
-                      " items asked for are eligible: the model has " + std::to_string(model.num_items()) +
-                      " items, and the filter and the history (seen items) leave the others out");
-  }
+  if (items.size() < k) a.notes.push_back(fewer_items_note(model, items.size(), k));
   a.items = describe(model, items);
   return a;
 }

@@ -26,9 +26,10 @@ struct ItemRequest {
   std::string category;            // id, name or dotted name path (ItemFacts::find_categories)
   std::vector<std::string> exclude, include;
   bool keep_seen = false, available_only = false, strict_ids = false;
-  // An anonymous history of only unknown items is a cold start (popular items) with a warning,
-  // not an error: the server's rule, where unknown ids are never errors.
-  bool unknown_history_is_cold = false;
+  // The server's rule, where unknown ids are never errors: an anonymous history of only unknown
+  // items is a cold start (popular items), and an unknown category or an include list of only
+  // unknown ids leaves nothing eligible; each says so in a warning.
+  bool unknown_ids_warn = false;
   std::size_t k = 10;  // 1..kMaxK (parse_k)
 };
 
@@ -75,6 +76,9 @@ std::vector<Answer> recommend_for_users(const TrainedModel& model, std::span<con
 Answer recommend(const TrainedModel& model, const ItemRequest& request);
 // Items similar to `item` under the request's filters (its user and history are not used).
 Answer similar(const TrainedModel& model, std::string_view item, const ItemRequest& request);
+
+// The note of an answer with fewer than k items, saying why.
+std::string fewer_items_note(const TrainedModel& model, std::size_t found, std::size_t k);
 
 // Rows for scored items: external id, catalog fields, score.
 std::vector<ItemRow> describe(const TrainedModel& model, std::span<const Scored> items);

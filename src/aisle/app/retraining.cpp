@@ -15,11 +15,6 @@ namespace {
 constexpr std::size_t kComparisonK = 10;
 constexpr std::size_t kMinComparableUsers = 20;
 
-std::string spec_of(const TrainedModel& m) {
-  const std::string params = m.model().params();
-  return std::string(m.model().kind()) + (params.empty() ? "" : ":" + params);
-}
-
 double ndcg_of(std::span<const Scored> ranked, ItemIdx held_out) {
   std::vector<ItemIdx> items;
   for (const Scored& s : ranked) items.push_back(s.item);
@@ -78,7 +73,7 @@ Retrained retrain_from_store(const std::string& store_url, const Config& config,
   LoadedEvents loaded = load_events({store_url, {}, "csv"}, config, options);
   EventLog& log = loaded.log;
   const Interactions pairs = pairs_of(log, config);
-  if (spec.empty()) spec = serving != nullptr ? spec_of(*serving) : std::string(default_model_spec(pairs.num_items));
+  if (spec.empty()) spec = serving != nullptr ? serving->spec() : std::string(default_model_spec(pairs.num_items));
   FitContext fit;
   fit.run = run;
 

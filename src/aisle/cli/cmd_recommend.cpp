@@ -45,17 +45,13 @@ ItemRequest make_request(const RecommendFlags& f) {
   return r;
 }
 
-std::string model_spec(const TrainedModel& m) {
-  return std::string(m.model().kind()) + ":" + m.model().params();
-}
-
 std::string price_text(float price) {
   return is_present(price) ? format_float(price) : "";
 }
 
 void print(const TrainedModel& m, const Answer& a, std::string_view user, bool json) {
   if (json) {
-    std::printf("%s\n", answer_json(a, user, model_spec(m)).c_str());
+    std::printf("%s\n", answer_json(a, user, m.spec()).c_str());
     return;
   }
   for (const std::string& note : a.notes) std::fprintf(stderr, "note: %s\n", note.c_str());
@@ -113,7 +109,7 @@ void run_batch(const TrainedModel& m, const RecommendFlags& f, const ItemRequest
       const Answer& a = answers[u];
       cold += a.served_as == ServedAs::kColdStart;
       if (jsonl) {
-        std::fprintf(out, "%s\n", answer_json(a, chunk[u], model_spec(m)).c_str());
+        std::fprintf(out, "%s\n", answer_json(a, chunk[u], m.spec()).c_str());
         continue;
       }
       for (std::size_t r = 0; r < a.items.size(); ++r) {

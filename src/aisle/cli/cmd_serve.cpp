@@ -54,6 +54,7 @@ void run_serve(const ServeFlags& flags, const GlobalOptions& global) {
   if (pipe(g_signal_pipe) != 0) throw ConfigError("cannot create the signal pipe");
   struct sigaction action {};
   action.sa_handler = on_signal;
+  action.sa_flags = SA_RESTART;  // a signal landing on the accepting thread must not end accept()
   sigemptyset(&action.sa_mask);
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGINT, &action, nullptr);

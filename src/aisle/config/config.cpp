@@ -164,6 +164,11 @@ const std::vector<Key>& keys() {
        [](const toml::node& n, Config& c) {
          c.serve.max_k = static_cast<std::size_t>(need_int(n, "serve.max_k", 1, 10000));
        }},
+      {"serve", "max_batch", "integer", "1000",
+       "Most requests one POST /api/recommend may carry; above it the answer is 400.",
+       [](const toml::node& n, Config& c) {
+         c.serve.max_batch = static_cast<std::size_t>(need_int(n, "serve.max_batch", 1, 100000));
+       }},
       {"serve", "max_body_bytes", "integer", "1048576", "Largest request body; a larger one is answered 413.",
        [](const toml::node& n, Config& c) {
          c.serve.max_body_bytes = static_cast<std::size_t>(need_int(n, "serve.max_body_bytes", 1024, 1LL << 30));

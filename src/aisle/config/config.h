@@ -14,9 +14,10 @@ namespace aisle {
 struct ServeSettings {
   std::string listen = "127.0.0.1:8080";  // host:port; loopback by default
   int http_threads = 32;                  // connections served at once (keep-alive holds one each)
-  std::string api_token;                  // AISLE_API_TOKEN overrides; empty: see open_writes
+  std::string api_token;                  // AISLE_API_TOKEN overrides; empty: writes only on loopback
   bool open_reads = true;                 // reads need no token
   std::size_t max_k = 1000;
+  std::size_t max_batch = 1000;  // requests in one POST /api/recommend
   std::size_t max_body_bytes = 1 << 20;
   int read_timeout_seconds = 5;  // a client slower than this is dropped
   std::size_t keep_alive_max_requests = 10000;

@@ -28,6 +28,11 @@ TrainedModel::TrainedModel(std::unique_ptr<Recommender> model, IdMap users, IdMa
   for (const ItemIdx i : history_.item) item_users_[i] += 1.0f;
 }
 
+std::string TrainedModel::spec() const {
+  const std::string params = model_->params();
+  return std::string(model_->kind()) + (params.empty() ? "" : ":" + params);
+}
+
 std::vector<Scored> TrainedModel::popular(const Filter& filter, std::size_t k) const {
   std::vector<float> row = item_users_;
   return select_top(row, {}, compile_filter(filter, facts_, num_items()), k);

@@ -36,6 +36,8 @@ class TrainedModel final : public Ranker {
   const IdMap& users() const { return users_; }
   const IdMap& items() const { return items_; }
   const Provenance& provenance() const { return provenance_; }
+  // "kind:params" ("kind" when it has no parameters): what create_model takes to fit it again.
+  std::string spec() const;
   // Training users with a positive weight on the item (what popular() ranks by).
   float training_users(ItemIdx item) const { return item_users_[item]; }
 

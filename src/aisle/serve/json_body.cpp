@@ -1,11 +1,47 @@
 #include "aisle/serve/json_body.h"
 
+#include <algorithm>
+
 #include "aisle/core/text.h"
 #include "aisle/serve/http_error.h"
 
 namespace aisle::serve {
 
+namespace {
+
+// The deepest [ or { nesting outside strings (nlohmann parses deep input without recursion, but
+// copying or destroying a value recurses once per level: a body nested 50,000 deep must be
+// refused before it becomes a value).
+std::size_t nesting_depth(std::string_view text) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+}  // namespace
+
 Json parse_body(const std::string& body) {
+  if (nesting_depth(body) > kMaxJsonDepth) {
+    throw RequestError(400, "malformed_json",
+                       "the body nests arrays and objects deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
   try {
     return Json::parse(body);
   } catch (const Json::parse_error& e) {
@@ -28,13 +64,23 @@ std::string checked_id(std::string_view value, std::string_view field) {
   return std::string(v);
 }
 
+namespace {
+
+// A value as an id (see id_member); nullopt for null.
+std::optional<std::string> id_value(const Json& v, std::string_view field) {
+  if (v.is_null()) return std::nullopt;
+  if (v.is_string()) return checked_id(v.get_ref<const std::string&>(), field);
+  if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
+  if (v.is_number_unsigned()) return std::to_string(v.get<std::uint64_t>());
+  throw bad_field(std::string(field), "must be a string or an integer, found " + std::string(v.type_name()));
+}
+
+}  // namespace
+
 std::optional<std::string> id_member(const Json& object, std::string_view name) {
   const auto it = object.find(std::string(name));
-  if (it == object.end() || it->is_null()) return std::nullopt;
-  if (it->is_string()) return checked_id(it->get_ref<const std::string&>(), name);
-  if (it->is_number_integer()) return std::to_string(it->get<std::int64_t>());
-  if (it->is_number_unsigned()) return std::to_string(it->get<std::uint64_t>());
-  throw bad_field(std::string(name), "must be a string or an integer, found " + std::string(it->type_name()));
+  if (it == object.end()) return std::nullopt;
+  return id_value(*it, name);
 }
 
 std::string required_id(const Json& object, std::string_view name) {
@@ -45,17 +91,14 @@ std::string required_id(const Json& object, std::string_view name) {
 std::vector<std::string> id_list_member(const Json& object, std::string_view name) {
   const auto it = object.find(std::string(name));
   if (it == object.end() || it->is_null()) return {};
-  if (!it->is_array()) {
-    Json one = Json::object();
-    one[std::string(name)] = *it;
-    return {required_id(one, name)};
-  }
+  if (!it->is_array()) return {*id_value(*it, name)};
   std::vector<std::string> out;
   out.reserve(it->size());
   for (std::size_t i = 0; i < it->size(); ++i) {
-    Json one = Json::object();
-    one[std::string(name) + "[" + std::to_string(i) + "]"] = (*it)[i];
-    out.push_back(required_id(one, std::string(name) + "[" + std::to_string(i) + "]"));
+    const std::string field = std::string(name) + "[" + std::to_string(i) + "]";
+    auto id = id_value((*it)[i], field);
+    if (!id) throw bad_field(field, "must not be null");
+    out.push_back(std::move(*id));
   }
   return out;
 }

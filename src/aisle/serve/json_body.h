@@ -15,8 +15,11 @@ using Json = nlohmann::ordered_json;  // keys keep the order they are written in
 
 // Longest id (user, item, session, category) accepted, in bytes.
 inline constexpr std::size_t kMaxIdBytes = 256;
+// Deepest nesting of arrays and objects a body may have (ours need 3).
+inline constexpr std::size_t kMaxJsonDepth = 32;
 
-// The body as JSON; 400 "malformed_json" naming the byte offset when it is not.
+// The body as JSON; 400 "malformed_json" naming the byte offset when it is not, or when it nests
+// deeper than kMaxJsonDepth.
 Json parse_body(const std::string& body);
 
 // An object's member as an id: a string, or an integer written as its decimal text (shops send

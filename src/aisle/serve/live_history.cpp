@@ -16,7 +16,10 @@ const LiveHistory::Shard& LiveHistory::shard_of(std::string_view user) const {
 void LiveHistory::add(std::string_view user, std::string_view item, float weight, Timestamp time, std::uint64_t seq) {
   Shard& s = shard_of(user);
   std::unique_lock lock(s.mutex);
-  s.by_user[std::string(user)].push_back({std::string(item), weight, time, seq});
+  auto& events = s.by_user[std::string(user)];
+  // A bounded window per user: the oldest events leave first (the next model has them all).
+  if (events.size() >= kMaxEventsPerUser) events.erase(events.begin(), events.begin() + kMaxEventsPerUser / 4);
+  events.push_back({std::string(item), weight, time, seq});
 }
 
 bool LiveHistory::has(std::string_view user, std::uint64_t after_seq) const {
@@ -39,18 +42,20 @@ std::vector<std::string> LiveHistory::items_of(std::string_view user, std::uint6
       if (e.seq > after_seq) events.push_back(e);
     }
   }
-  // Per item: total weight and position of its last event. Few events per user: quadratic is fine.
+  // Per item: total weight and position of its last event.
   struct Total {
     std::string_view item;
     float weight = 0;
     std::size_t last = 0;
   };
   std::vector<Total> totals;
+  std::unordered_map<std::string_view, std::size_t> index;
   for (std::size_t i = 0; i < events.size(); ++i) {
-    auto t = std::find_if(totals.begin(), totals.end(), [&](const Total& x) { return x.item == events[i].item; });
-    if (t == totals.end()) t = totals.insert(totals.end(), Total{events[i].item});
-    t->weight += events[i].weight;
-    t->last = i;
+    const auto [it, added] = index.try_emplace(events[i].item, totals.size());
+    if (added) totals.push_back(Total{events[i].item});
+    Total& t = totals[it->second];
+    t.weight += events[i].weight;
+    t.last = i;
   }
   std::sort(totals.begin(), totals.end(), [](const Total& a, const Total& b) { return a.last < b.last; });
   std::vector<std::string> out;

@@ -22,6 +22,9 @@ namespace aisle::serve {
 
 class LiveHistory {
  public:
+  // Events kept per user; beyond it the oldest quarter is dropped (a retrain learns them all).
+  static constexpr std::size_t kMaxEventsPerUser = 1000;
+
   // Records a committed event. `weight` is the event's weight under the configured weighting
   // (negative for a removal or a low rating).
   void add(std::string_view user, std::string_view item, float weight, Timestamp time, std::uint64_t seq);

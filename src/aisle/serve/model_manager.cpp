@@ -18,7 +18,7 @@ ModelManager::~ModelManager() {
 void ModelManager::publish(std::shared_ptr<const TrainedModel> model, std::string source,
                            std::uint64_t feedback_through) {
   auto next = std::make_shared<Snapshot>();
-  next->spec = spec_of(*model);
+  next->spec = model->spec();
   next->model = std::move(model);
   next->source = std::move(source);
   next->feedback_through = feedback_through;
@@ -45,7 +45,8 @@ void ModelManager::build_cache(std::shared_ptr<const Snapshot> snapshot) {
 }
 
 void ModelManager::load_file(const std::string& path) {
-  std::lock_guard lock(swap_mutex_);
+  std::unique_lock lock(swap_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) throw RequestError(409, "busy", "a reload or retrain is already running");
   std::shared_ptr<const TrainedModel> model;
   try {
     model = std::make_shared<const TrainedModel>(load_model(path));

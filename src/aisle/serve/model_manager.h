@@ -28,7 +28,8 @@ class ModelManager {
   ModelManager& operator=(const ModelManager&) = delete;
 
   // Loads and publishes a model file. Throws InputError for a missing, damaged, truncated or
-  // incompatible file; the serving model is then unchanged.
+  // incompatible file (the serving model is then unchanged), RequestError 409 while another
+  // reload or retrain runs.
   void load_file(const std::string& path);
   // Trains `spec` (empty: the serving model's, or the default recommender) from the store and
   // publishes it unless the comparison refuses it.

@@ -52,10 +52,7 @@ bool answer_from_cache(const Snapshot& snapshot, const ItemRequest& r, Served& o
   if (kept.size() < r.k && list.size() == cache.depth) return false;
   out.answer.served_as = ServedAs::kModel;
   out.answer.items = describe(model, kept);
-  if (kept.size() < r.k) {
-    out.answer.notes.push_back("only " + std::to_string(kept.size()) + " of the " + std::to_string(r.k) +
-                               " items asked for are eligible");
-  }
+  if (kept.size() < r.k) out.answer.notes.push_back(fewer_items_note(model, kept.size(), r.k));
   out.from_cache = true;
   return true;
 }

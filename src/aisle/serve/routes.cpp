@@ -14,7 +14,7 @@ std::span<const Route> route_table() {
       {"POST", "/api/session/recommend", "/api/session/recommend", Access::kRead, handlers::post_session_recommend},
       {"GET", R"(/api/items/([^/]+))", "/api/items/{id}", Access::kRead, handlers::get_item},
       {"GET", R"(/api/items/([^/]+)/similar)", "/api/items/{id}/similar", Access::kRead, handlers::get_similar},
-      {"GET", R"(/api/users/([^/]+)/history)", "/api/users/{id}/history", Access::kRead, handlers::get_user_history},
+      {"GET", R"(/api/users/([^/]+)/history)", "/api/users/{id}/history", Access::kPrivate, handlers::get_user_history},
       {"GET", "/api/popular", "/api/popular", Access::kRead, handlers::get_popular},
       {"GET", "/api/trending", "/api/trending", Access::kRead, handlers::get_trending},
       {"POST", "/api/feedback", "/api/feedback", Access::kWrite, handlers::post_feedback},

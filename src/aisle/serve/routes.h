@@ -21,9 +21,10 @@ struct Reply {
 
 using Handler = Reply (*)(ServeState& state, const httplib::Request& request);
 
-// kOpen: anyone (health, metrics); kRead: anyone unless serve.open_reads is false; kWrite and
-// kAdmin: the bearer token (http 401 without one, 403 with a wrong one).
-enum class Access { kOpen, kRead, kWrite, kAdmin };
+// kOpen: anyone (health, metrics); kRead: anyone unless serve.open_reads is false; kPrivate (a
+// user's history: personal data), kWrite and kAdmin: the bearer token whenever one is set (401
+// without one, 403 with a wrong one).
+enum class Access { kOpen, kRead, kPrivate, kWrite, kAdmin };
 
 struct Route {
   std::string_view method;   // "GET" or "POST"

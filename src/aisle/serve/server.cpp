@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -96,6 +97,7 @@ struct Server::Impl {
   std::thread startup;
   std::mutex stop_mutex;
   bool stopped = false;
+  std::atomic<bool> waiting{false}, wait_done{false};
 
   void dispatch(const Route& route, const httplib::Request& req, httplib::Response& res);
   void configure_http();
@@ -110,7 +112,7 @@ void Server::Impl::dispatch(const Route& route, const httplib::Request& req, htt
   } catch (...) {
     ErrorReply e = error_reply(std::current_exception());
     if (e.status >= 500) {
-      std::fprintf(stderr, "aisle serve: %s %s: %d: %s\n", req.method.c_str(), req.path.c_str(), e.status,
+      std::fprintf(stderr, "aisle serve: %s %s: %d: %s\n", req.method.c_str(), printable(req.path).c_str(), e.status,
                    e.detail.c_str());
     }
     reply = {e.status, std::move(e.body), "application/json"};
@@ -121,8 +123,8 @@ void Server::Impl::dispatch(const Route& route, const httplib::Request& req, htt
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   state.telemetry.observe_request(route.label, reply.status, seconds);
   if (state.config.serve.log_requests) {
-    std::fprintf(stderr, "aisle serve: %s %s %d %.3f ms\n", req.method.c_str(), req.path.c_str(), reply.status,
-                 seconds * 1e3);
+    std::fprintf(stderr, "aisle serve: %s %s %d %.3f ms\n", req.method.c_str(), printable(req.path).c_str(),
+                 reply.status, seconds * 1e3);
   }
 }
 
@@ -144,6 +146,26 @@ void Server::Impl::configure_http() {
       http.Post(std::string(route.pattern), handler);
     }
   }
+  // Before a body is read: the body limit only holds for a body of declared length in plain
+  // bytes (httplib would inflate gzip/brotli and read chunked bodies without a bound).
+  http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    const auto refuse = [&](int status, std::string_view code, const std::string& message) {
+      res.status = status;
+      res.set_header("Connection", "close");
+      res.set_content(error_body(code, message), "application/json");
+      state.telemetry.observe_request("(refused)", status, 0);
+      return httplib::Server::HandlerResponse::Handled;
+    };
+    const std::string encoding = to_lower(trim(req.get_header_value("Content-Encoding")));
+    if (!encoding.empty() && encoding != "identity") {
+      return refuse(415, "unsupported_encoding",
+                    "compressed request bodies are not accepted (Content-Encoding: " + printable(encoding) + ")");
+    }
+    if (req.method == "POST" && !req.has_header("Content-Length")) {
+      return refuse(411, "length_required", "a POST needs a Content-Length header (chunked bodies are not accepted)");
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   // What httplib answers by itself (no route, a body over the limit, a malformed request) gets
   // the same error body as everything else.
   http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
@@ -191,6 +213,7 @@ Server::Server(ServeOptions options) : impl_(std::make_unique<Impl>()) {
         store->append(rows);
       },
       [this](std::span<const FeedbackEvent> events, std::uint64_t first_seq) {
+        impl_->state.telemetry.feedback_commits++;
         for (std::size_t i = 0; i < events.size(); ++i) {
           impl_->state.live.add(events[i].user, events[i].item, events[i].weight, events[i].time, first_seq + i);
         }
@@ -242,7 +265,14 @@ int Server::start() {
 }
 
 void Server::wait() {
-  impl_->http.listen_after_bind();
+  Impl& m = *impl_;
+  {
+    std::lock_guard lock(m.stop_mutex);
+    if (m.stopped) return;
+    m.waiting = true;
+  }
+  if (!m.http.listen_after_bind()) std::fprintf(stderr, "aisle serve: the listener stopped with an error\n");
+  m.wait_done = true;
 }
 
 void Server::stop() {
@@ -251,7 +281,14 @@ void Server::stop() {
   if (m.stopped) return;
   m.stopped = true;
   m.state.stopping = true;
-  m.http.stop();  // stops accepting; listen_after_bind returns once requests in flight finished
+  if (m.waiting) {
+    // httplib ignores stop() until its accept loop runs: wait for that, then stop it; its
+    // listen returns once the requests in flight have finished (the pool is joined).
+    while (!m.wait_done && !m.http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    m.http.stop();
+    while (!m.wait_done) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  // Only now: feedback requests in flight have had their commits.
   m.models->stop();
   m.feedback->close();
 }

@@ -21,11 +21,6 @@ bool SnapshotHolder::attach_cache(std::uint64_t version, TopListCache cache) {
   return true;
 }
 
-std::string spec_of(const TrainedModel& model) {
-  const std::string params = model.model().params();
-  return std::string(model.model().kind()) + (params.empty() ? "" : ":" + params);
-}
-
 TopListCache build_top_list_cache(const TrainedModel& model, std::size_t depth, const RunContext& run) {
   TopListCache cache;
   const History& history = model.history();

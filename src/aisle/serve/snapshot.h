@@ -54,9 +54,6 @@ class SnapshotHolder {
   std::uint64_t version_ = 0;
 };
 
-// The model's spec, "kind:params".
-std::string spec_of(const TrainedModel& model);
-
 // Top lists for every known user with a history, `depth` deep, through the batch path.
 TopListCache build_top_list_cache(const TrainedModel& model, std::size_t depth, const RunContext& run);
 

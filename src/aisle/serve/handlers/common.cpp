@@ -1,5 +1,6 @@
 // Helpers the handlers share (declared in handlers.h).
 #include "aisle/core/json_text.h"
+#include "aisle/core/text.h"
 #include "aisle/serve/handlers/handlers.h"
 
 namespace aisle::serve::handlers {
@@ -18,7 +19,10 @@ std::size_t query_k(const ServeState& state, const httplib::Request& request) {
 }
 
 void read_filter_params(const httplib::Request& request, ItemRequest& out) {
-  if (request.has_param("category")) out.category = checked_id(request.get_param_value("category"), "category");
+  out.unknown_ids_warn = true;
+  if (const std::string category = query_param(request, "category"); !trim(category).empty()) {
+    out.category = checked_id(category, "category");
+  }
   out.exclude = id_csv(query_param(request, "exclude"), "exclude");
   out.include = id_csv(query_param(request, "include"), "include");
   out.available_only = checked_flag(query_param(request, "available_only"), "available_only");

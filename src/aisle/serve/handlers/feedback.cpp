@@ -22,7 +22,8 @@ Timestamp event_time(const Json& e, const Config& config, Timestamp now) {
   std::optional<Timestamp> t;
   if (it->is_number()) {
     const double v = it->get<double>();
-    if (std::isfinite(v)) t = static_cast<Timestamp>(v >= 1e11 ? std::floor(v / 1000) : std::floor(v));
+    if (std::isfinite(v) && std::fabs(v) < 1e15)
+      t = static_cast<Timestamp>(v >= 1e11 ? std::floor(v / 1000) : std::floor(v));
   } else if (it->is_string()) {
     t = parse_timestamp(it->get_ref<const std::string&>(), TimeFormat::kAuto);
   }
@@ -56,7 +57,9 @@ FeedbackEvent parse_event(const Json& e, const Config& config, Timestamp now) {
   }
   const double v = rating ? *rating : value.value_or(std::nan(""));
   if (rating || value) {
-    if (!std::isfinite(v)) throw bad_field(rating ? "rating" : "value", "must be a finite number");
+    if (!std::isfinite(v) || std::fabs(v) > 1e30) {
+      throw bad_field(rating ? "rating" : "value", "must be a finite number of magnitude up to 1e30");
+    }
     out.value = static_cast<float>(v);
   }
   const TypeWeight* rule = config.weighting.find(out.type);

@@ -22,7 +22,7 @@ ItemRequest request_from_json(const ServeState& state, const Json& body, std::st
   r.available_only = bool_member(body, "available_only").value_or(false);
   r.keep_seen = bool_member(body, "keep_seen").value_or(false);
   r.k = k_member(body, k_name, 10, state.config.serve.max_k);
-  r.unknown_history_is_cold = true;
+  r.unknown_ids_warn = true;
   return r;
 }
 
@@ -64,6 +64,10 @@ Reply post_recommend_batch(ServeState& state, const httplib::Request& request) {
     list = &*it;
   }
   if (!list->is_array()) throw bad_field("requests", "must be an array of requests");
+  if (list->size() > state.config.serve.max_batch) {
+    throw bad_field("requests", "holds " + std::to_string(list->size()) + " requests; at most serve.max_batch = " +
+                                    std::to_string(state.config.serve.max_batch) + " are answered in one call");
+  }
   std::vector<ItemRequest> requests;
   requests.reserve(list->size());
   for (std::size_t i = 0; i < list->size(); ++i) {

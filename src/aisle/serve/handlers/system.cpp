@@ -76,7 +76,10 @@ Reply post_admin_reload(ServeState& state, const httplib::Request& request) {
 Reply post_admin_retrain(ServeState& state, const httplib::Request& request) {
   const Json body = parse_body(request.body.empty() ? std::string("{}") : request.body);
   std::string spec;
-  if (const auto it = body.find("model"); it != body.end() && it->is_string()) spec = it->get<std::string>();
+  if (const auto it = body.find("model"); it != body.end() && !it->is_null()) {
+    if (!it->is_string()) throw bad_field("model", "must be a model spec string, e.g. \"als:factors=64\"");
+    spec = it->get<std::string>();
+  }
   const Retrained r = state.models->retrain(spec);
   Json j = Json::object();
   j["accepted"] = r.accepted;
@@ -88,7 +91,13 @@ Reply post_admin_retrain(ServeState& state, const httplib::Request& request) {
   const auto snapshot = serving_snapshot(state);
   j["version"] = snapshot->version;
   j["spec"] = snapshot->spec;
-  return json_reply(j, r.accepted ? 200 : 409);
+  if (!r.accepted) {
+    Json e = Json::parse(
+        error_body("model_refused", "the retrained model was refused, the serving one stays: " + r.comparison.summary));
+    e["details"] = j;
+    return json_reply(e, 409);
+  }
+  return json_reply(j);
 }
 
 }  // namespace aisle::serve::handlers
