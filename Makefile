@@ -33,7 +33,8 @@ demo: build
 
 # The whole suite; PostgreSQL tests run against a throwaway server started for them.
 test: build
-	@OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 scripts/with-postgres.sh \
+	@OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="suppressions=$(CURDIR)/scripts/tsan.supp" \
+	  scripts/with-postgres.sh \
 	  ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 test-asan:

@@ -2,6 +2,7 @@
 // records every 2xx; the `aisle serve` process gets SIGKILL mid-stream; every acknowledged event
 // is then in the store, none twice; the server restarts on that store and stops cleanly on
 // SIGTERM. Against SQLite, and PostgreSQL when AISLE_TEST_POSTGRES_URL is set (make test).
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -22,15 +23,14 @@ namespace {
 struct ServeProcess {
   pid_t pid = -1;
   int port = 0;
-  FILE* err = nullptr;
 
-  ServeProcess(const std::string& store, const std::string& model) {
-    int fds[2];
-    EXPECT_EQ(pipe(fds), 0);
+  // The child's stderr goes to a file (a pipe nobody drains could fill and block it); the port is
+  // read from its "listening on" line, waiting up to 30 s.
+  ServeProcess(const std::string& store, const std::string& model, const std::string& log) {
     pid = fork();
     if (pid == 0) {
-      dup2(fds[1], STDERR_FILENO);
-      close(fds[0]);
+      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(fd, STDERR_FILENO);
       // As a user runs it: OpenBLAS starts its threads before main, so a signal may land on one.
       unsetenv("OPENBLAS_NUM_THREADS");
       unsetenv("OMP_NUM_THREADS");
@@ -38,14 +38,11 @@ struct ServeProcess {
             "127.0.0.1:0", static_cast<char*>(nullptr));
       _exit(127);
     }
-    close(fds[1]);
-    err = fdopen(fds[0], "r");
-    char line[4096];
-    while (fgets(line, sizeof line, err) != nullptr) {
-      if (const char* p = std::strstr(line, "(port ")) {
-        port = std::atoi(p + 6);
-        break;
-      }
+    for (int waited = 0; waited < 3000 && port == 0; ++waited) {
+      std::ifstream in(log);
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (const auto p = text.find("(port "); p != std::string::npos) port = std::atoi(text.c_str() + p + 6);
+      if (port == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }
   ~ServeProcess() {
@@ -53,7 +50,6 @@ struct ServeProcess {
       kill(pid, SIGKILL);
       waitpid(pid, nullptr, 0);
     }
-    if (err != nullptr) fclose(err);
   }
   // Sends `sig` and waits up to 30 s for the exit; a process still running then is killed and
   // reported as such (status -1), so a shutdown that hangs fails the test instead of hanging it.
@@ -99,7 +95,7 @@ TEST_P(Durability, EveryAcknowledgedEventSurvivesSigkillAndNoneIsStoredTwice) {
   std::set<int> acknowledged;
   int sent = 0;
   {
-    ServeProcess server(url_, model_);
+    ServeProcess server(url_, model_, dir_.file("serve1.log"));
     ASSERT_GT(server.port, 0) << "the server did not start";
     std::atomic<bool> killed{false};
     std::thread killer([&] {
@@ -133,7 +129,7 @@ TEST_P(Durability, EveryAcknowledgedEventSurvivesSigkillAndNoneIsStoredTwice) {
   for (const auto& [user, count] : per_user) EXPECT_LE(count, user[0] == 'd' ? 1 : 8) << user;
 
   // The server starts again on the same store, takes feedback, and stops cleanly on SIGTERM.
-  ServeProcess again(url_, model_);
+  ServeProcess again(url_, model_, dir_.file("serve2.log"));
   ASSERT_GT(again.port, 0);
   httplib::Client client("127.0.0.1", again.port);
   auto res =
@@ -141,7 +137,10 @@ TEST_P(Durability, EveryAcknowledgedEventSurvivesSigkillAndNoneIsStoredTwice) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   const int status = again.kill_with(SIGTERM);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
+  std::ifstream log(dir_.file("serve2.log"));
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << "status " << status << "; the server's log:\n"
+      << std::string((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
   EXPECT_NE(open_store(url_)->read().users.find("after"), kNoIndex);
 }
 

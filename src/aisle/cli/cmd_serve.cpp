@@ -54,7 +54,10 @@ void run_serve(const ServeFlags& flags, const GlobalOptions& global) {
   if (pipe(g_signal_pipe) != 0) throw ConfigError("cannot create the signal pipe");
   struct sigaction action {};
   action.sa_handler = on_signal;
-  action.sa_flags = SA_RESTART;  // a signal landing on the accepting thread must not end accept()
+  // No SA_RESTART: a stop signal that lands on the accepting thread ends httplib's accept loop with
+  // EINTR, which is a stop too (the pool still finishes requests in flight); with SA_RESTART a
+  // deferred handler (ThreadSanitizer defers them) would never run.
+  action.sa_flags = 0;
   sigemptyset(&action.sa_mask);
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGINT, &action, nullptr);
