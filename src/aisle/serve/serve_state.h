@@ -20,12 +20,11 @@ class ModelManager;
 struct ServeState {
   Config config;          // config.serve holds the server's settings
   std::string api_token;  // resolved: AISLE_API_TOKEN or serve.api_token
-  bool loopback_only = true;
-  RunContext compute;  // batch requests, the top-list cache and retraining: run.threads less one, at least one
+  RunContext compute;     // batch requests, the top-list cache and retraining: run.threads less one, at least one
   SnapshotHolder snapshots;
   LiveHistory live;
   Telemetry telemetry;
-  FeedbackWriter* feedback = nullptr;  // null without a store
+  FeedbackWriter* feedback = nullptr;  // set by the Server before it serves (it always opens a store)
   ModelManager* models = nullptr;
   std::atomic<bool> stopping{false};
 };

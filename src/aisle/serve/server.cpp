@@ -233,8 +233,7 @@ Server::~Server() {
 int Server::start() {
   Impl& m = *impl_;
   const Listen listen = parse_listen(m.state.config.serve.listen);
-  m.state.loopback_only = is_loopback(listen.host);
-  if (!m.state.loopback_only && m.state.api_token.empty()) {
+  if (!is_loopback(listen.host) && m.state.api_token.empty()) {
     throw ConfigError("serve.listen " + m.state.config.serve.listen +
                       " is reachable from other machines: set AISLE_API_TOKEN (or serve.api_token) so that feedback "
                       "and admin routes need a token");

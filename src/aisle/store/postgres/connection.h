@@ -49,7 +49,6 @@ class Result {
   PGresult* r_;
 };
 
-
 // One row of COPY text format: fields separated by tabs, \N for NULL, backslash escapes.
 class CopyRow {
  public:
@@ -104,7 +103,6 @@ class CopyRow {
   std::string& out_;
   bool first_ = true;
 };
-
 
 class Connection {
   // An unreachable server fails after a few seconds instead of the operating system's TCP
@@ -245,7 +243,6 @@ class Transaction {
   Connection& c_;
   bool done_ = false;
 };
-
 
 // Feeds a vector to copy_in, one row per element.
 template <typename T, typename Write>
