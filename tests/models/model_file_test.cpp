@@ -75,22 +75,26 @@ TEST_F(ModelFile, OtherKindNewerFormatAndOtherFilesAreRefused) {
   std::string newer = bytes_;
   newer[8] = 99;  // the format version follows the 8-byte magic
   write_bytes(path_, newer);
-  EXPECT_EQ(load_error(path_),
-            path_ + ": model format version 99 is not one this aisle reads (1..3); it was written by a newer aisle");
+  EXPECT_EQ(load_error(path_), path_ + ": model format version 99 is not one this aisle reads (1.." +
+                                   std::to_string(kModelFormatVersion) + "); it was written by a newer aisle");
   write_bytes(path_, "user,item\n1,2\n");
   EXPECT_EQ(load_error(path_), path_ + ": not an aisle model file (no AISLEMDL header)");
   EXPECT_EQ(load_error(temp_path("no-such-model.bin")),
             temp_path("no-such-model.bin") + ": cannot open the model file");
 }
 
-// Files written by earlier formats (1: ids, history, categories; 2: + names and prices) load and
-// recommend exactly as a fresh fit on the same events.
+// Files written by earlier formats (1: ids, history, categories; 2: + names and prices; 3: +
+// provenance, image URLs) load and recommend exactly as a fresh fit on the same events.
 class OldModelFile : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(OldModelFile, StaysReadable) {
   const std::string fixtures = AISLE_FIXTURES;
   const TrainedModel old = load_model(fixtures + "/models/" + GetParam());
-  EXPECT_EQ(old.provenance().trained_at, 0);  // older formats do not record it
+  // Formats 1 and 2 do not record when; data_as_of is trained_at before format 4.
+  if (std::string_view(GetParam()).find("format3") == std::string_view::npos) {
+    EXPECT_EQ(old.provenance().trained_at, 0);
+  }
+  EXPECT_EQ(old.provenance().data_as_of, old.provenance().trained_at);
   ReadOptions options;
   EventLog log;
   const std::string events = fixtures + "/models/tiny-events.csv";
@@ -111,9 +115,10 @@ TEST_P(OldModelFile, StaysReadable) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, OldModelFile,
-                         ::testing::Values("item_knn-format1.aislemodel", "item_knn-format2.aislemodel"));
+                         ::testing::Values("item_knn-format1.aislemodel", "item_knn-format2.aislemodel",
+                                           "item_knn-format3.aislemodel"));
 
-TEST(ModelFileFormat3, RecordsProvenanceAndImageUrls) {
+TEST(ModelFileFormat, RecordsProvenanceAndImageUrls) {
   const std::string fixtures = AISLE_FIXTURES;
   ReadOptions options;
   EventLog log;
@@ -124,14 +129,17 @@ TEST(ModelFileFormat3, RecordsProvenanceAndImageUrls) {
       aggregate(log.events, options.weighting.resolve(log.event_types), log.users.size(), log.items.size());
   FitContext c;
   c.run = RunContext(1);
-  const TrainedModel m = train_model("popularity", pairs, log.catalog, std::move(log.users), std::move(log.items), c);
-  EXPECT_GT(m.provenance().trained_at, 1'700'000'000);
+  const TrainedModel m =
+      train_model("popularity", pairs, log.catalog, std::move(log.users), std::move(log.items), c, 1'750'000'000);
+  EXPECT_GT(m.provenance().trained_at, 1'750'000'000);
+  EXPECT_EQ(m.provenance().data_as_of, 1'750'000'000);
   EXPECT_EQ(m.provenance().data_fingerprint, fingerprint_pairs(pairs));
   EXPECT_EQ(m.provenance().data_fingerprint.size(), 16u);
   const std::string path = ::testing::TempDir() + "/provenance.aislemodel";
   save_model(m, path);
   const TrainedModel loaded = load_model(path);
   EXPECT_EQ(loaded.provenance().trained_at, m.provenance().trained_at);
+  EXPECT_EQ(loaded.provenance().data_as_of, 1'750'000'000);
   EXPECT_EQ(loaded.provenance().data_fingerprint, m.provenance().data_fingerprint);
   EXPECT_EQ(loaded.provenance().aisle_version, m.provenance().aisle_version);
   EXPECT_FALSE(loaded.provenance().aisle_version.empty());

@@ -100,7 +100,7 @@ Retrained retrain_from_store(const std::string& store_url, const Config& config,
   }
   if (out.accepted) {
     out.model = std::make_shared<TrainedModel>(
-        train_model(spec, pairs, log.catalog, std::move(log.users), std::move(log.items), fit));
+        train_model(spec, pairs, log.catalog, std::move(log.users), std::move(log.items), fit, loaded.read_at));
   }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;

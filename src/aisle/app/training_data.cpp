@@ -1,5 +1,7 @@
 #include "aisle/app/training_data.h"
 
+#include <ctime>
+
 #include "aisle/core/error.h"
 #include "aisle/data/readers/input_stream.h"
 #include "aisle/data/readers/reader.h"
@@ -13,6 +15,7 @@ std::string store_url(const std::string& given, const Config& config) {
 
 LoadedEvents load_events(const DataSource& source, const Config& config, const ReadOptions& options, bool fingerprint) {
   LoadedEvents out;
+  out.read_at = static_cast<Timestamp>(std::time(nullptr));
   if (!source.events.empty()) {
     if (!source.store.empty()) throw ConfigError("give --store or --events, not both");
     const ReadReport report = read_files(source.format, source.events, options, out.log);

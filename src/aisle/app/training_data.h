@@ -23,6 +23,7 @@ struct LoadedEvents {
   EventLog log;
   std::string description;  // the store URL or the file names
   std::uint64_t rejected_rows = 0;
+  Timestamp read_at = 0;  // unix seconds when reading began: every event committed before is in `log`
   // Of `events`: the SHA-256 of each file's content (a data set's fingerprint), when asked for.
   std::vector<std::pair<std::string, std::string>> file_sha256;
 };

@@ -75,7 +75,8 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   std::vector<FitStep> fit_log;
   context.log = &fit_log;
   const auto start = std::chrono::steady_clock::now();
-  const TrainedModel model = train_model(spec, pairs, log.catalog, std::move(log.users), std::move(log.items), context);
+  const TrainedModel model =
+      train_model(spec, pairs, log.catalog, std::move(log.users), std::move(log.items), context, loaded.read_at);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.finish();
   if (!fit_log.empty()) {

@@ -34,6 +34,7 @@ void save_model(const TrainedModel& model, const std::string& path) {
   out.put_string(model.model().kind());
   out.put_string(model.model().params());
   out.put<std::int64_t>(model.provenance().trained_at);
+  out.put<std::int64_t>(model.provenance().data_as_of);
   out.put_string(model.provenance().data_fingerprint);
   out.put_string(model.provenance().aisle_version);
   save_id_map(model.users(), out);
@@ -95,6 +96,7 @@ TrainedModel load_model(const std::string& path, std::string_view expected_kind)
   Provenance provenance;
   if (version >= 3) {
     provenance.trained_at = in.get<std::int64_t>("provenance");
+    provenance.data_as_of = version >= 4 ? in.get<std::int64_t>("provenance") : provenance.trained_at;
     provenance.data_fingerprint = in.get_string("provenance");
     provenance.aisle_version = in.get_string("provenance");
   }

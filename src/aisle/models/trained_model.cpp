@@ -113,14 +113,16 @@ std::string fingerprint_pairs(const Interactions& pairs) {
 }
 
 TrainedModel train_model(std::string_view spec, const Interactions& pairs, const Catalog& catalog, IdMap users,
-                         IdMap items, const FitContext& context) {
+                         IdMap items, const FitContext& context, Timestamp data_as_of) {
   AISLE_CHECK(pairs.num_users == users.size() && pairs.num_items == items.size());
+  if (data_as_of == 0) data_as_of = static_cast<Timestamp>(std::time(nullptr));
   std::unique_ptr<Recommender> model = create_model(spec);
   ItemFacts facts = ItemFacts::from_catalog(catalog, pairs.num_items);
   model->fit(TrainSet{pairs, facts, catalog}, context);
   History history = History::from_pairs(pairs);
   check_scores_finite(*model, history, context.run);
-  Provenance provenance{static_cast<Timestamp>(std::time(nullptr)), fingerprint_pairs(pairs), AISLE_VERSION_TEXT};
+  Provenance provenance{static_cast<Timestamp>(std::time(nullptr)), data_as_of, fingerprint_pairs(pairs),
+                        AISLE_VERSION_TEXT};
   return TrainedModel(std::move(model), std::move(users), std::move(items), std::move(history), std::move(facts),
                       std::move(provenance));
 }

@@ -19,7 +19,11 @@ namespace aisle {
 
 // Where a model came from (model format 3; empty in older files).
 struct Provenance {
-  Timestamp trained_at = 0;      // unix seconds; 0: unknown
+  Timestamp trained_at = 0;  // unix seconds; 0: unknown
+  // Every event committed to the source (store or files) before this time is in the training
+  // data (unix seconds; format 4; older files: trained_at). The server replays into its live
+  // history the feedback stored since then, which the model has not learnt.
+  Timestamp data_as_of = 0;
   std::string data_fingerprint;  // hex digest of the training pairs (users, items, weights); same data, same digest
   std::string aisle_version;     // of the build that fitted it
 };
@@ -66,9 +70,10 @@ class TrainedModel final : public Ranker {
 std::string fingerprint_pairs(const Interactions& pairs);
 
 // Fits the model of `spec` ("als:factors=64") on pairs whose indices come from users/items.
-// The result's provenance says when, on what data and by which aisle version.
+// The result's provenance says when, on what data and by which aisle version; `data_as_of` is
+// when the data was read (0: now, when the fit starts).
 // Throws FitError when the fitted model does not score every item with a finite number.
 TrainedModel train_model(std::string_view spec, const Interactions& pairs, const Catalog& catalog, IdMap users,
-                         IdMap items, const FitContext& context);
+                         IdMap items, const FitContext& context, Timestamp data_as_of = 0);
 
 }  // namespace aisle
