@@ -19,6 +19,7 @@ namespace aisle {
 namespace {
 
 using test::online_retail;
+using test::raw_sql;
 using test::read_fixture;
 using test::run_of;
 
@@ -138,6 +139,49 @@ TEST_P(AppendTest, IdenticalEventsAreAllKeptInOneCallAndAcrossCalls) {
   ASSERT_EQ(runs.size(), 2u);
   EXPECT_EQ(runs[0].events_added, 6u);
   EXPECT_EQ(runs[1].events_added, 1u);
+}
+
+TEST_P(AppendTest, FeedbackSinceGivesTheEventsOfRunsAppendedToSinceExceptOne) {
+  const std::string header = "user,item,weight,timestamp\n";
+  const std::string file = dir_.write("loaded.csv", header + "u1,i1,1,100\n");
+  auto loader = open_store(url_);
+  EventLog log;
+  ReadOptions options;
+  read_files("csv", std::span<const std::string>(&file, 1), options, log);
+  loader->load(log, IngestionRun{"csv", {file}, 1, 1, 0, 0, ""});
+
+  auto mine = open_store(url_);
+  auto other = open_store(url_);
+  LiveEvent rated = live("u2", "i2", 300, "rating");
+  rated.session = "s1";
+  rated.value = 4.5f;
+  std::vector<LiveEvent> first = {live("u1", "i3", 200), rated};
+  const std::int64_t other_run = other->append(first).run_id;
+  const std::int64_t my_run = mine->append(std::vector<LiveEvent>{live("u1", "i4", 250)}).run_id;
+  ASSERT_NE(other_run, my_run);
+
+  // Loads are never replayed; the other run's events come oldest first, with all their fields.
+  const std::vector<LiveEvent> replay = loader->feedback_since(0, my_run);
+  ASSERT_EQ(replay.size(), 2u);
+  EXPECT_EQ(replay[0].user, "u1");
+  EXPECT_EQ(replay[0].item, "i3");
+  EXPECT_EQ(replay[0].type, "view");
+  EXPECT_EQ(replay[0].session, "");
+  EXPECT_EQ(replay[0].time, 200);
+  EXPECT_FALSE(is_present(replay[0].value));
+  EXPECT_EQ(replay[1].item, "i2");
+  EXPECT_EQ(replay[1].type, "rating");
+  EXPECT_EQ(replay[1].session, "s1");
+  EXPECT_EQ(replay[1].value, 4.5f);
+  EXPECT_EQ(loader->feedback_since(0).size(), 3u);  // no run skipped
+
+  // A run counts when it was appended to at or after `since` (its finished_at), taken whole.
+  raw_sql(url_, "UPDATE ingestion_runs SET finished_at = 1000 WHERE id = " + std::to_string(other_run));
+  raw_sql(url_, "UPDATE ingestion_runs SET finished_at = 2000 WHERE id = " + std::to_string(my_run));
+  EXPECT_EQ(loader->feedback_since(1001).size(), 1u);
+  EXPECT_EQ(loader->feedback_since(1000).size(), 3u);
+  EXPECT_TRUE(loader->feedback_since(2001).empty());
+  EXPECT_TRUE(loader->feedback_since(1001, my_run).empty());
 }
 
 TEST_P(AppendTest, NewIdsGetTheNextIndicesAndCoexistWithLoads) {

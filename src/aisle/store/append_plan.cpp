@@ -72,4 +72,17 @@ AppendPlan plan_append(std::span<const LiveEvent> events, IdCache& ids) {
   return plan;
 }
 
+std::string feedback_runs_sql(Timestamp since, std::int64_t skip_run) {
+  return "SELECT id FROM ingestion_runs WHERE format = 'feedback' AND finished_at >= " + std::to_string(since) +
+         " AND id <> " + std::to_string(skip_run);
+}
+
+std::string feedback_events_sql(Timestamp since, std::int64_t skip_run) {
+  return "SELECT u.external_id, i.external_id, t.external_id, s.external_id, e.ts, e.quantity, e.value, e.weight "
+         "FROM events e JOIN users u ON u.idx = e.user_idx JOIN items i ON i.idx = e.item_idx "
+         "JOIN event_types t ON t.idx = e.type_idx LEFT JOIN sessions s ON s.idx = e.session_idx "
+         "WHERE e.run_id IN (" +
+         feedback_runs_sql(since, skip_run) + ") ORDER BY e.ts, e.run_id, e.occurrence";
+}
+
 }  // namespace aisle

@@ -46,6 +46,13 @@ struct AppendPlan {
 // quantity, value or weight.
 void check_live_events(std::span<const LiveEvent> events);
 
+// The queries behind EventStore::feedback_since, the same on both backends: the ids of the
+// qualifying runs (asked first: most of the time there is none, and the events are not scanned),
+// and their events with columns user, item, type, session (NULL: none), ts, quantity, value,
+// weight, in the contract's order.
+std::string feedback_runs_sql(Timestamp since, std::int64_t skip_run);
+std::string feedback_events_sql(Timestamp since, std::int64_t skip_run);
+
 // `ids` is extended in place with the events' new external ids (checked events only).
 AppendPlan plan_append(std::span<const LiveEvent> events, IdCache& ids);
 

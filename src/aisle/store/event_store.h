@@ -104,6 +104,12 @@ class EventStore {
   // type, an id that is not valid UTF-8 or holds a NUL byte, or an infinite float; StoreError
   // when the store refuses the write.
   virtual AppendResult append(std::span<const LiveEvent> events) = 0;
+  // The events of feedback runs (append()'s) that were appended to at or after `since` (their
+  // finished_at), except run `skip_run` (0: none), oldest first (time, run, occurrence). A run
+  // is taken whole: it may hold events older than `since` too. What a server replays into its
+  // live history from the feedback its model has not learnt. Costs one scan of the events when
+  // such a run exists, nothing more otherwise.
+  virtual std::vector<LiveEvent> feedback_since(Timestamp since, std::int64_t skip_run = 0) = 0;
   virtual EventLog read() = 0;
   virtual std::vector<StoredRun> runs() = 0;
   const std::string& url() const { return url_; }

@@ -81,6 +81,7 @@ class PostgresStore final : public EventStore {
   AppendResult append(std::span<const LiveEvent> events) override;
   EventLog read() override;
   std::vector<StoredRun> runs() override;
+  std::vector<LiveEvent> feedback_since(Timestamp since, std::int64_t skip_run) override;
 
  private:
   StoreIds read_all_ids() {
@@ -360,6 +361,26 @@ EventLog PostgresStore::read() {
       });
   tx.commit();
   return log;
+}
+
+std::vector<LiveEvent> PostgresStore::feedback_since(Timestamp since, std::int64_t skip_run) {
+  std::vector<LiveEvent> out;
+  if (c_.query(feedback_runs_sql(since, skip_run) + " LIMIT 1").rows() == 0) return out;
+  std::vector<std::optional<std::string>> f;
+  c_.copy_out(feedback_events_sql(since, skip_run), [&](std::string_view line) {
+    parse_copy_row(line, f);
+    LiveEvent e;
+    e.user = *f[0];
+    e.item = *f[1];
+    e.type = *f[2];
+    e.session = f[3].value_or("");
+    e.time = std::stoll(*f[4]);
+    e.quantity = parse_real(f[5]);
+    e.value = parse_real(f[6]);
+    e.weight = parse_real(f[7]);
+    out.push_back(std::move(e));
+  });
+  return out;
 }
 
 std::vector<StoredRun> PostgresStore::runs() {

@@ -166,6 +166,7 @@ class SqliteStore final : public EventStore {
   AppendResult append(std::span<const LiveEvent> events) override;
   EventLog read() override;
   std::vector<StoredRun> runs() override;
+  std::vector<LiveEvent> feedback_since(Timestamp since, std::int64_t skip_run) override;
 
  private:
   StoreIds read_all_ids() {
@@ -402,6 +403,25 @@ EventLog SqliteStore::read() {
     log.events.push_back(e);
   }
   return log;
+}
+
+std::vector<LiveEvent> SqliteStore::feedback_since(Timestamp since, std::int64_t skip_run) {
+  std::vector<LiveEvent> out;
+  if (Statement runs(db_, feedback_runs_sql(since, skip_run)); !runs.step()) return out;
+  Statement q(db_, feedback_events_sql(since, skip_run));
+  while (q.step()) {
+    LiveEvent e;
+    e.user = q.text_at(0);
+    e.item = q.text_at(1);
+    e.type = q.text_at(2);
+    e.session = q.text_at(3);
+    e.time = q.int_at(4);
+    e.quantity = q.float_at(5);
+    e.value = q.float_at(6);
+    e.weight = q.float_at(7);
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 std::vector<StoredRun> SqliteStore::runs() {
