@@ -1,0 +1,94 @@
+// Retraining from the store for a running server: a candidate clearly worse than the serving
+// model on the users' newest pairs is refused, one as good is accepted, and the new model records
+// when its data was read.
+#include "aisle/app/retraining.h"
+
+#include <gtest/gtest.h>
+
+#include <ctime>
+
+#include "aisle/store/event_store.h"
+#include "test_util.h"
+
+namespace aisle {
+namespace {
+
+// Two groups of 20 users, each buying within its own 10 items (group A: items 0-9, group B:
+// 10-19), six items each at first; ten more users buy all of group A, so that popularity ranks
+// A's items first for everyone. Later each group user buys a seventh item of their group: the
+// newest pairs, which the serving model has not seen.
+class Retraining : public ::testing::Test {
+ protected:
+  static LiveEvent purchase(int user, int item, Timestamp time) {
+    LiveEvent e;
+    e.user = "u" + std::to_string(user);
+    e.item = "i" + std::to_string(item);
+    e.type = "purchase";
+    e.time = time;
+    return e;
+  }
+
+  void SetUp() override {
+    url_ = "sqlite:" + dir_.file("store.db");
+    std::vector<LiveEvent> early, late;
+    for (int u = 0; u < 40; ++u) {
+      const int group = u < 20 ? 0 : 10;
+      for (int j = 0; j < 6; ++j) early.push_back(purchase(u, group + (u + j) % 10, 1'600'000'000 + j));
+      late.push_back(purchase(u, group + (u + 6) % 10, 1'700'000'000));
+    }
+    for (int u = 40; u < 50; ++u) {
+      for (int i = 0; i < 10; ++i) early.push_back(purchase(u, i, 1'600'000'000 + i));
+    }
+    auto store = open_store(url_);
+    store->append(early);
+    const Config config;
+    LoadedEvents loaded = load_events({url_, {}, "csv"}, config, config.read_options());
+    FitContext fit;
+    fit.run = RunContext(1);
+    serving_ = std::make_unique<TrainedModel>(train_model("item_knn", pairs_of(loaded.log, config), loaded.log.catalog,
+                                                          loaded.log.users, loaded.log.items, fit, loaded.read_at));
+    store->append(late);
+  }
+
+  test::TempDir dir_;
+  std::string url_;
+  std::unique_ptr<TrainedModel> serving_;
+};
+
+TEST_F(Retraining, ACandidateClearlyWorseIsRefused) {
+  const Retrained r = retrain_from_store(url_, Config{}, "popularity", serving_.get(), 0.1, RunContext(1));
+  EXPECT_FALSE(r.accepted) << r.comparison.summary;
+  EXPECT_EQ(r.model, nullptr);
+  EXPECT_EQ(r.comparison.users, 40u);
+  EXPECT_LT(r.comparison.candidate_ndcg, 0.9 * r.comparison.serving_ndcg) << r.comparison.summary;
+  EXPECT_TRUE(r.comparison.summary.starts_with("refused: NDCG@10")) << r.comparison.summary;
+}
+
+TEST_F(Retraining, TheServingModelsKindRetrainedIsAcceptedAndRecordsWhenItsDataWasRead) {
+  const auto before = static_cast<Timestamp>(std::time(nullptr));
+  const Retrained r = retrain_from_store(url_, Config{}, "", serving_.get(), 0.1, RunContext(1));
+  ASSERT_TRUE(r.accepted) << r.comparison.summary;
+  ASSERT_NE(r.model, nullptr);
+  EXPECT_EQ(r.model->spec(), serving_->spec());
+  EXPECT_GE(r.comparison.candidate_ndcg, 0.9 * r.comparison.serving_ndcg);
+  EXPECT_EQ(r.model->history().row_ptr.back(), 40u * 7 + 10u * 10);  // every pair, the late ones too
+  EXPECT_GE(r.model->provenance().data_as_of, before);
+  EXPECT_LE(r.model->provenance().data_as_of, r.model->provenance().trained_at);
+}
+
+TEST_F(Retraining, WithoutEnoughComparableUsersTheCandidateIsAcceptedAndSaysSo) {
+  // A serving model that has seen every pair leaves nobody to compare on.
+  const Config config;
+  LoadedEvents loaded = load_events({url_, {}, "csv"}, config, config.read_options());
+  FitContext fit;
+  fit.run = RunContext(1);
+  const TrainedModel everything =
+      train_model("item_knn", pairs_of(loaded.log, config), loaded.log.catalog, loaded.log.users, loaded.log.items, fit);
+  const Retrained r = retrain_from_store(url_, config, "popularity", &everything, 0.1, RunContext(1));
+  EXPECT_TRUE(r.accepted);
+  EXPECT_EQ(r.comparison.users, 0u);
+  EXPECT_TRUE(r.comparison.summary.starts_with("accepted without comparison")) << r.comparison.summary;
+}
+
+}  // namespace
+}  // namespace aisle
