@@ -92,6 +92,26 @@ TEST(LiveHistory, NetWeightsDecideWhatJoinsTheHistoryInOrderOfLastEvent) {
   EXPECT_TRUE(live.items_of("nobody", 0).empty());
 }
 
+TEST(LiveHistory, ReplayedEventsAreSeenByEverySnapshotUntilReplaced) {
+  LiveHistory live;
+  live.add("u", "live", 1, 20, 7);
+  const std::vector<LiveHistory::Replayed> first = {{"u", "old", 1, 10}, {"v", "gone", 1, 11}, {"u", "dropped", 2, 12}};
+  live.replace_replayed(first);
+  // Replayed events come before the user's live ones, whatever the snapshot's sequence.
+  EXPECT_EQ(live.items_of("u", 0), (std::vector<std::string>{"old", "dropped", "live"}));
+  EXPECT_EQ(live.items_of("u", 7), (std::vector<std::string>{"old", "dropped"}));
+  EXPECT_TRUE(live.has("v", 100));
+  live.forget_through(100);  // a retrained model learnt the live events, not necessarily the replayed ones
+  EXPECT_EQ(live.items_of("u", 0), (std::vector<std::string>{"old", "dropped"}));
+  const std::vector<LiveHistory::Replayed> second = {{"u", "dropped", -2, 13}, {"u", "newer", 1, 14}};
+  live.replace_replayed(second);
+  std::vector<std::string> removed;
+  EXPECT_EQ(live.items_of("u", 0, &removed), std::vector<std::string>{"newer"});
+  EXPECT_EQ(removed, std::vector<std::string>{"dropped"});  // the earlier replay is gone: -2 alone
+  EXPECT_FALSE(live.has("v", 0));
+  EXPECT_EQ(live.users(), 1u);
+}
+
 TEST(Telemetry, HistogramBucketsAreCumulativeAndEndAtInf) {
   Telemetry t;
   t.observe_request("/r", 200, 0.00005);

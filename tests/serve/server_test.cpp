@@ -97,6 +97,7 @@ TEST_F(Server, ItemsUsersListsAndTheModelHaveTheirEndpoints) {
   EXPECT_EQ(model["users"], 20);
   EXPECT_EQ(model["version"], 1);
   EXPECT_TRUE(model["trained_at"].is_string()) << model;
+  EXPECT_TRUE(model["data_as_of"].is_string()) << model;
   EXPECT_EQ(model["data_fingerprint"].get<std::string>().size(), 16u);
 
   EXPECT_EQ(get("/healthz").first, 200);
@@ -144,6 +145,36 @@ TEST_F(Server, FeedbackIsDurableAndShowsInTheNextAnswer) {
   const EventLog stored = open_store(store_url_)->read();
   EXPECT_EQ(stored.events.size(), checkerboard_log().events.size() + 3);
   EXPECT_NE(stored.users.find("newbie"), kNoIndex);
+}
+
+TEST_F(Server, FeedbackSurvivesARestartUntilAModelLearnsIt) {
+  start();
+  const std::string top = get("/api/recommendations?user_id=u0&k=1").second["items"][0]["item_id"];
+  ASSERT_EQ(post("/api/feedback", R"({"user_id": "u0", "item_id": ")" + top + R"(", "event": "purchase"})").first, 200);
+  ASSERT_EQ(post("/api/feedback", R"({"user_id": "newbie", "item_id": "i1", "event": "view"})").first, 200);
+  stop();
+
+  // Restarted on the same model file, older than the feedback: the feedback is replayed.
+  start();
+  const auto [status, after] = get("/api/recommendations?user_id=u0&k=8");
+  ASSERT_EQ(status, 200) << after;
+  EXPECT_EQ(after["items"].size(), 7u);
+  for (const std::string& id : ids(after["items"])) EXPECT_NE(id, top);
+  EXPECT_EQ(get("/api/users/u0/history").second["live"], Json::array({top}));
+  const auto fresh = get("/api/recommendations?user_id=newbie&k=3").second;
+  EXPECT_EQ(fresh["served_as"], "model") << fresh;
+  for (const std::string& id : ids(fresh["items"])) EXPECT_NE(id, "i1");
+
+  // A model fitted on the store now has learnt it: nothing is left as live history.
+  const std::string newer = (dir_ / "newer.aislemodel").string();
+  write_model("item_knn", newer);
+  ASSERT_EQ(post("/api/admin/reload", Json{{"path", newer}}.dump()).first, 200);
+  const auto history = get("/api/users/u0/history").second;
+  EXPECT_TRUE(history["live"].empty()) << history;
+  EXPECT_EQ(history["training"].size(), 9u);
+  const auto newbie = get("/api/users/newbie/history").second;
+  EXPECT_TRUE(newbie["known_to_model"].get<bool>());
+  EXPECT_TRUE(newbie["live"].empty()) << newbie;
 }
 
 TEST_F(Server, UnknownIdsAreNotErrorsButBadRequestsAre) {

@@ -47,12 +47,16 @@ class Weighting {
   Transform transform_ = Transform::kNone;
 };
 
-// An event's weight under resolved rules: explicit weight if present, else the type's.
+// An event's weight under its type's rule: the explicit weight if present, else the rule's
+// (value x weight for value-weighted types, 0 without a value).
+inline float event_weight(float weight, float value, const TypeWeight& rule) {
+  if (is_present(weight)) return weight;
+  if (rule.from_value) return is_present(value) ? value * rule.weight : 0.0f;
+  return rule.weight;
+}
+// The same under resolved rules (one per event type of the log).
 inline float event_weight(const Event& e, const std::vector<TypeWeight>& rules) {
-  if (is_present(e.weight)) return e.weight;
-  const TypeWeight& r = rules[e.type];
-  if (r.from_value) return is_present(e.value) ? e.value * r.weight : 0.0f;
-  return r.weight;
+  return event_weight(e.weight, e.value, rules[e.type]);
 }
 
 }  // namespace aisle

@@ -6,11 +6,22 @@
 
 namespace aisle::serve {
 
+namespace {
+
+bool visible(const auto& entry, std::uint64_t after_seq) {
+  return entry.seq == 0 || entry.seq > after_seq;
+}
+
+}  // namespace
+
+std::size_t LiveHistory::shard_index(std::string_view user) {
+  return std::hash<std::string_view>{}(user) % kShards;
+}
 LiveHistory::Shard& LiveHistory::shard_of(std::string_view user) {
-  return shards_[std::hash<std::string_view>{}(user) % shards_.size()];
+  return shards_[shard_index(user)];
 }
 const LiveHistory::Shard& LiveHistory::shard_of(std::string_view user) const {
-  return shards_[std::hash<std::string_view>{}(user) % shards_.size()];
+  return shards_[shard_index(user)];
 }
 
 void LiveHistory::add(std::string_view user, std::string_view item, float weight, Timestamp time, std::uint64_t seq) {
@@ -27,7 +38,7 @@ bool LiveHistory::has(std::string_view user, std::uint64_t after_seq) const {
   std::shared_lock lock(s.mutex);
   const auto it = s.by_user.find(std::string(user));
   if (it == s.by_user.end()) return false;
-  return std::any_of(it->second.begin(), it->second.end(), [&](const Entry& e) { return e.seq > after_seq; });
+  return std::any_of(it->second.begin(), it->second.end(), [&](const Entry& e) { return visible(e, after_seq); });
 }
 
 std::vector<std::string> LiveHistory::items_of(std::string_view user, std::uint64_t after_seq,
@@ -39,7 +50,7 @@ std::vector<std::string> LiveHistory::items_of(std::string_view user, std::uint6
     const auto it = s.by_user.find(std::string(user));
     if (it == s.by_user.end()) return {};
     for (const Entry& e : it->second) {
-      if (e.seq > after_seq) events.push_back(e);
+      if (visible(e, after_seq)) events.push_back(e);
     }
   }
   // Per item: total weight and position of its last event.
@@ -74,8 +85,30 @@ void LiveHistory::forget_through(std::uint64_t seq) {
     std::unique_lock lock(s.mutex);
     for (auto it = s.by_user.begin(); it != s.by_user.end();) {
       auto& v = it->second;
-      v.erase(std::remove_if(v.begin(), v.end(), [&](const Entry& e) { return e.seq <= seq; }), v.end());
+      v.erase(std::remove_if(v.begin(), v.end(), [&](const Entry& e) { return e.seq != 0 && e.seq <= seq; }), v.end());
       it = v.empty() ? s.by_user.erase(it) : std::next(it);
+    }
+  }
+}
+
+void LiveHistory::replace_replayed(std::span<const Replayed> events) {
+  // Per shard, per user: the new replayed events, then the live ones kept in their order.
+  std::array<std::unordered_map<std::string, std::vector<Entry>>, kShards> incoming;
+  for (const Replayed& e : events) {
+    incoming[shard_index(e.user)][e.user].push_back({e.item, e.weight, e.time, 0});
+  }
+  for (std::size_t i = 0; i < kShards; ++i) {
+    Shard& s = shards_[i];
+    std::unique_lock lock(s.mutex);
+    for (auto it = s.by_user.begin(); it != s.by_user.end();) {
+      auto& v = it->second;
+      v.erase(std::remove_if(v.begin(), v.end(), [](const Entry& e) { return e.seq == 0; }), v.end());
+      it = v.empty() ? s.by_user.erase(it) : std::next(it);
+    }
+    for (auto& [user, replayed] : incoming[i]) {
+      auto& v = s.by_user[user];
+      if (replayed.size() > kMaxEventsPerUser) replayed.erase(replayed.begin(), replayed.end() - kMaxEventsPerUser);
+      v.insert(v.begin(), std::make_move_iterator(replayed.begin()), std::make_move_iterator(replayed.end()));
     }
   }
 }

@@ -5,12 +5,16 @@
 //
 // Each event carries the sequence number the feedback writer gave it; a snapshot trained from
 // the store records the last sequence its data holds, and forget_through() drops what the model
-// has learnt. Thread safety: every method may be called from any thread (sharded locks).
+// has learnt. Events with sequence 0 are replayed from the store when a model is put into
+// service (feedback stored before this process, or by another one, that the model has not
+// learnt: see ModelManager); they are seen by every snapshot until replace_replayed() swaps them
+// for the next model's. Thread safety: every method may be called from any thread (sharded locks).
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -29,14 +33,25 @@ class LiveHistory {
   // (negative for a removal or a low rating).
   void add(std::string_view user, std::string_view item, float weight, Timestamp time, std::uint64_t seq);
 
-  // The user's items with a positive total weight over events after `after_seq`, in the order
+  // An event replayed from the store (sequence 0).
+  struct Replayed {
+    std::string user, item;
+    float weight;
+    Timestamp time;
+  };
+
+  // The user's items with a positive total weight over the replayed events and those after
+  // `after_seq`, in the order
   // of their last event (oldest first); `removed` gets those whose total is not positive.
   std::vector<std::string> items_of(std::string_view user, std::uint64_t after_seq,
                                     std::vector<std::string>* removed = nullptr) const;
   bool has(std::string_view user, std::uint64_t after_seq) const;
 
-  // Forgets events with seq <= `seq` (a new snapshot's data holds them).
+  // Forgets events with 0 < seq <= `seq` (a new snapshot's data holds them).
   void forget_through(std::uint64_t seq);
+  // Drops every replayed event and adds `events` (in their order, each after the user's older
+  // replayed ones and before the user's live events).
+  void replace_replayed(std::span<const Replayed> events);
 
   std::size_t users() const;
 
@@ -51,10 +66,12 @@ class LiveHistory {
     mutable std::shared_mutex mutex;
     std::unordered_map<std::string, std::vector<Entry>> by_user;
   };
+  static constexpr std::size_t kShards = 16;
+  static std::size_t shard_index(std::string_view user);
   Shard& shard_of(std::string_view user);
   const Shard& shard_of(std::string_view user) const;
 
-  std::array<Shard, 16> shards_;
+  std::array<Shard, kShards> shards_;
 };
 
 }  // namespace aisle::serve

@@ -5,6 +5,7 @@
 #include "aisle/models/model_file.h"
 #include "aisle/serve/feedback.h"
 #include "aisle/serve/http_error.h"
+#include "aisle/store/event_store.h"
 
 namespace aisle::serve {
 
@@ -15,8 +16,30 @@ ModelManager::~ModelManager() {
   stop();
 }
 
+std::vector<LiveHistory::Replayed> ModelManager::stored_feedback(const TrainedModel& model) const {
+  std::vector<LiveHistory::Replayed> out;
+  try {
+    const Timestamp since = model.provenance().data_as_of - kClockSkewMargin;
+    const std::vector<LiveEvent> events =
+        open_store(store_url_, OpenMode::kExisting)->feedback_since(since, state_.feedback_run.load());
+    for (const LiveEvent& e : events) {
+      const TypeWeight* rule = state_.config.weighting.find(e.type);
+      if (rule == nullptr) continue;  // a type the weighting no longer has: the model would ignore it too
+      out.push_back({e.user, e.item, event_weight(e.weight, e.value, *rule), e.time});
+    }
+    if (!out.empty()) {
+      std::fprintf(stderr, "aisle serve: %zu feedback events stored since the model's data was read are replayed\n",
+                   out.size());
+    }
+  } catch (const Error& e) {
+    std::fprintf(stderr, "aisle serve: stored feedback not replayed (%s); it reaches the next model\n", e.what());
+  }
+  return out;
+}
+
 void ModelManager::publish(std::shared_ptr<const TrainedModel> model, std::string source,
                            std::uint64_t feedback_through) {
+  const std::vector<LiveHistory::Replayed> replayed = stored_feedback(*model);
   auto next = std::make_shared<Snapshot>();
   next->spec = model->spec();
   next->model = std::move(model);
@@ -24,6 +47,7 @@ void ModelManager::publish(std::shared_ptr<const TrainedModel> model, std::strin
   next->feedback_through = feedback_through;
   state_.snapshots.publish(next);
   state_.live.forget_through(feedback_through);
+  state_.live.replace_replayed(replayed);
   state_.telemetry.model_swaps++;
   state_.telemetry.model_version = next->version;
   state_.telemetry.model_loaded_at = next->loaded_at;

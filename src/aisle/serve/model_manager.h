@@ -4,6 +4,10 @@
 // serving one, is refused and the serving model stays. The top-list cache of a new model is
 // built on a background thread after the model is in service, so a swap costs no wait.
 //
+// Feedback stored after a model's data was read (Provenance::data_as_of) by an earlier run of
+// the server or by another process is replayed into the live history when the model is put
+// into service, so that nothing acknowledged is forgotten across a restart or a reload.
+//
 // Thread safety: every method may be called from any thread; reloads and retrains run one at a
 // time (a second retrain while one runs is refused with 409).
 #pragma once
@@ -14,6 +18,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "aisle/app/retraining.h"
 #include "aisle/serve/serve_state.h"
@@ -42,7 +47,14 @@ class ModelManager {
   const std::string& store_url() const { return store_url_; }
 
  private:
+  // Clocks of the machines writing the store may differ by this much (seconds); replaying an
+  // event the model has learnt costs nothing (the live history skips the user's training items).
+  static constexpr Timestamp kClockSkewMargin = 60;
+
   void publish(std::shared_ptr<const TrainedModel> model, std::string source, std::uint64_t feedback_through);
+  // The stored feedback `model` has not learnt, from other processes' ingestion runs (this one's
+  // is in the live history already); empty, with a log line, when the store cannot be read.
+  std::vector<LiveHistory::Replayed> stored_feedback(const TrainedModel& model) const;
   void build_cache(std::shared_ptr<const Snapshot> snapshot);
 
   ServeState& state_;

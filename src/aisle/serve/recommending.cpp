@@ -12,16 +12,27 @@ std::shared_ptr<const Snapshot> serving_snapshot(const ServeState& state) {
   return snapshot;
 }
 
+std::vector<std::string> unlearnt_live_items(const ServeState& state, const Snapshot& snapshot, std::string_view user,
+                                             std::vector<std::string>* removed) {
+  std::vector<std::string> live = state.live.items_of(user, snapshot.feedback_through, removed);
+  const TrainedModel& model = *snapshot.model;
+  const UserIdx u = model.users().find(user);
+  if (u == kNoIndex || live.empty()) return live;
+  const std::span<const ItemIdx> trained = model.history().items_of(u);
+  std::erase_if(live, [&](const std::string& item) {
+    const ItemIdx i = model.items().find(item);
+    return i != kNoIndex && std::binary_search(trained.begin(), trained.end(), i);
+  });
+  return live;
+}
+
 namespace {
 
-// Adds the user's live feedback (items the model knows, oldest first) to the request's history.
+// Adds the user's unlearnt live items that the model knows to the request's history.
 void add_live_history(const ServeState& state, const Snapshot& snapshot, ItemRequest& request) {
   if (request.user.empty()) return;
-  const std::vector<std::string> live = state.live.items_of(request.user, snapshot.feedback_through);
-  std::vector<std::string> known;
-  for (const std::string& item : live) {
-    if (snapshot.model->items().find(item) != kNoIndex) known.push_back(item);
-  }
+  std::vector<std::string> known = unlearnt_live_items(state, snapshot, request.user);
+  std::erase_if(known, [&](const std::string& item) { return snapshot.model->items().find(item) == kNoIndex; });
   request.items.insert(request.items.begin(), known.begin(), known.end());
 }
 

@@ -23,6 +23,11 @@ struct Served {
 // The serving snapshot; 503 "not_ready" before the first model is in service.
 std::shared_ptr<const Snapshot> serving_snapshot(const ServeState& state);
 
+// The user's live items (LiveHistory::items_of, oldest first) less those in the user's training
+// history: the feedback the snapshot's model has not learnt. `removed` as in items_of.
+std::vector<std::string> unlearnt_live_items(const ServeState& state, const Snapshot& snapshot, std::string_view user,
+                                             std::vector<std::string>* removed = nullptr);
+
 // Answers, in the requests' order, from one snapshot. A request that cannot be served (an
 // unknown category, no user and no known item) throws for a single request; in a batch its
 // place holds the error instead (`errors[i]` non-null), the others are answered.

@@ -24,7 +24,8 @@ struct ServeState {
   SnapshotHolder snapshots;
   LiveHistory live;
   Telemetry telemetry;
-  FeedbackWriter* feedback = nullptr;  // set by the Server before it serves (it always opens a store)
+  FeedbackWriter* feedback = nullptr;         // set by the Server before it serves (it always opens a store)
+  std::atomic<std::int64_t> feedback_run{0};  // the store's ingestion run of this process's feedback (0: none yet)
   ModelManager* models = nullptr;
   std::atomic<bool> stopping{false};
 };

@@ -197,7 +197,7 @@ Server::Server(ServeOptions options) : impl_(std::make_unique<Impl>()) {
   const std::string url = store_url(m.options.store_url, m.state.config);
   m.store = open_store(url, OpenMode::kCreate);
   m.feedback = std::make_unique<FeedbackWriter>(
-      [store = m.store.get()](std::span<const FeedbackEvent> events) {
+      [store = m.store.get(), &run = m.state.feedback_run](std::span<const FeedbackEvent> events) {
         std::vector<LiveEvent> rows;
         rows.reserve(events.size());
         for (const FeedbackEvent& e : events) {
@@ -210,7 +210,7 @@ Server::Server(ServeOptions options) : impl_(std::make_unique<Impl>()) {
           row.value = e.value;
           rows.push_back(std::move(row));
         }
-        store->append(rows);
+        run = store->append(rows).run_id;
       },
       [this](std::span<const FeedbackEvent> events, std::uint64_t first_seq) {
         impl_->state.telemetry.feedback_commits++;

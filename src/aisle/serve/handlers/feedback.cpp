@@ -72,7 +72,7 @@ FeedbackEvent parse_event(const Json& e, const Config& config, Timestamp now) {
   if (rule->from_value && !is_present(out.value)) {
     throw bad_field("value", "event '" + out.type + "' takes its weight from the value: give value or rating");
   }
-  out.weight = rule->from_value ? out.value * rule->weight : rule->weight;
+  out.weight = event_weight(kAbsent, out.value, *rule);
   out.time = event_time(e, config, now);
   return out;
 }

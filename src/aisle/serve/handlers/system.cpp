@@ -23,6 +23,7 @@ Reply get_model(ServeState& state, const httplib::Request&) {
   j["source"] = snapshot->source;
   j["loaded_at"] = format_timestamp(snapshot->loaded_at);
   j["trained_at"] = p.trained_at == 0 ? Json(nullptr) : Json(format_timestamp(p.trained_at));
+  j["data_as_of"] = p.data_as_of == 0 ? Json(nullptr) : Json(format_timestamp(p.data_as_of));
   j["data_fingerprint"] = p.data_fingerprint.empty() ? Json(nullptr) : Json(p.data_fingerprint);
   j["aisle_version"] = p.aisle_version.empty() ? Json(nullptr) : Json(p.aisle_version);
   j["users"] = m.users().size();

@@ -1,4 +1,4 @@
-// A user's history: what the serving model was trained on, and the live feedback since.
+// A user's history: what the serving model was trained on, and the live feedback it has not learnt.
 #include "aisle/core/text.h"
 #include "aisle/core/timestamp.h"
 #include "aisle/serve/handlers/handlers.h"
@@ -13,7 +13,7 @@ Reply get_user_history(ServeState& state, const httplib::Request& request) {
   const std::string user = checked_id(request.matches[1].str(), "id");
   const UserIdx u = model.users().find(user);
   std::vector<std::string> removed;
-  const std::vector<std::string> live = state.live.items_of(user, snapshot->feedback_through, &removed);
+  const std::vector<std::string> live = unlearnt_live_items(state, *snapshot, user, &removed);
   if (u == kNoIndex && live.empty() && removed.empty()) {
     throw NotFound("user '" + printable(user) + "' is not in the model's training data and has sent no feedback");
   }
