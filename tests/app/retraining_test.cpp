@@ -5,8 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <ctime>
 
+#include "aisle/core/error.h"
 #include "aisle/store/event_store.h"
 #include "test_util.h"
 
@@ -82,12 +84,40 @@ TEST_F(Retraining, WithoutEnoughComparableUsersTheCandidateIsAcceptedAndSaysSo) 
   LoadedEvents loaded = load_events({url_, {}, "csv"}, config, config.read_options());
   FitContext fit;
   fit.run = RunContext(1);
-  const TrainedModel everything =
-      train_model("item_knn", pairs_of(loaded.log, config), loaded.log.catalog, loaded.log.users, loaded.log.items, fit);
+  const TrainedModel everything = train_model("item_knn", pairs_of(loaded.log, config), loaded.log.catalog,
+                                              loaded.log.users, loaded.log.items, fit);
   const Retrained r = retrain_from_store(url_, config, "popularity", &everything, 0.1, RunContext(1));
   EXPECT_TRUE(r.accepted);
   EXPECT_EQ(r.comparison.users, 0u);
   EXPECT_TRUE(r.comparison.summary.starts_with("accepted without comparison")) << r.comparison.summary;
+}
+
+// Sets the cancel flag when the fit reports its second step, as a stopping server would mid-fit.
+class CancelAtStep final : public Progress {
+ public:
+  explicit CancelAtStep(std::atomic<bool>& flag) : flag_(flag) {}
+  void update(std::string_view, std::uint64_t, std::uint64_t, std::uint64_t) override {}
+  void step(std::string_view, std::uint64_t done, std::uint64_t, double) override {
+    steps_ = done;
+    if (done == 2) flag_ = true;
+  }
+  void finish() override {}
+  std::uint64_t steps() const { return steps_; }
+
+ private:
+  std::atomic<bool>& flag_;
+  std::uint64_t steps_ = 0;
+};
+
+TEST_F(Retraining, ACancelledRunStopsAtTheFitsNextStepAndPublishesNothing) {
+  std::atomic<bool> flag{false};
+  CancelAtStep progress(flag);
+  RunContext run(1, 42, &progress);
+  run.cancel = &flag;
+  EXPECT_THROW(retrain_from_store(url_, Config{}, "als:iterations=50", serving_.get(), 0.1, run), Cancelled);
+  EXPECT_EQ(progress.steps(), 2u);  // the third iteration never ended
+  // Already cancelled: it stops before reading anything.
+  EXPECT_THROW(retrain_from_store(url_, Config{}, "", nullptr, 0.1, run), Cancelled);
 }
 
 }  // namespace

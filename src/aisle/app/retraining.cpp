@@ -71,6 +71,7 @@ Retrained retrain_from_store(const std::string& store_url, const Config& config,
   ReadOptions options = config.read_options();
   options.context = run;
   LoadedEvents loaded = load_events({store_url, {}, "csv"}, config, options);
+  run.check_cancelled();
   EventLog& log = loaded.log;
   const Interactions pairs = pairs_of(log, config);
   if (spec.empty()) spec = serving != nullptr ? serving->spec() : std::string(default_model_spec(pairs.num_items));
@@ -98,6 +99,7 @@ Retrained retrain_from_store(const std::string& store_url, const Config& config,
   } else {
     out.comparison.summary = "accepted: no model in service to compare with";
   }
+  run.check_cancelled();
   if (out.accepted) {
     out.model = std::make_shared<TrainedModel>(
         train_model(spec, pairs, log.catalog, std::move(log.users), std::move(log.items), fit, loaded.read_at));

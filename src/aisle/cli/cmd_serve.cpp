@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "aisle/cli/command.h"
@@ -62,14 +63,24 @@ void run_serve(const ServeFlags& flags, const GlobalOptions& global) {
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGINT, &action, nullptr);
   std::fprintf(stderr, "aisle serve: listening on %s (port %d); SIGTERM or Ctrl-C stops\n", listen.c_str(), port);
+  // The first signal stops the server on its own thread; a second one while it stops (a fit that
+  // cannot stop at once) exits at once: every acknowledged event is committed by then, as after
+  // a kill -9.
   std::thread waiter([&] {
-    int sig = 0;
-    while (read(g_signal_pipe[0], &sig, sizeof sig) < 0 && errno == EINTR) {}
-    if (sig > 0) {
+    std::thread stopper;
+    for (;;) {
+      int sig = 0;
+      while (read(g_signal_pipe[0], &sig, sizeof sig) < 0 && errno == EINTR) {}
+      if (sig <= 0) break;  // the server stopped by itself
+      if (stopper.joinable()) {
+        std::fprintf(stderr, "aisle serve: signal %d again: exiting now\n", sig);
+        std::_Exit(128 + sig);
+      }
       std::fprintf(stderr, "aisle serve: stopping (signal %d): finishing requests in flight, committing feedback\n",
                    sig);
+      stopper = std::thread([&server] { server.stop(); });
     }
-    server.stop();
+    if (stopper.joinable()) stopper.join();
   });
   server.wait();
   server.stop();

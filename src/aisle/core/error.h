@@ -46,6 +46,13 @@ class FitError : public Error {
   using Error::Error;
 };
 
+// Long work (a fit, a batch over every user) stopped because its RunContext's cancel flag was set
+// (a server shutting down); nothing it would have produced exists.
+class Cancelled : public Error {
+ public:
+  using Error::Error;
+};
+
 [[noreturn]] void check_failed(const char* expr, const char* file, int line, const std::string& msg);
 
 }  // namespace aisle

@@ -1,11 +1,13 @@
 // Cross-cutting settings passed explicitly (no globals): the thread budget and the pool that runs
-// it, the seed, the progress sink. The one carrier of these: code that runs on several threads
+// it, the seed, the progress sink, the cancel flag. The one carrier of these: code that runs on several threads
 // takes a RunContext (parallel.h), never a thread count of its own.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 
+#include "aisle/core/error.h"
 #include "aisle/core/progress.h"
 #include "aisle/core/thread_pool.h"
 
@@ -31,6 +33,13 @@ class RunContext {
 
   std::uint64_t seed = 42;
   Progress* progress = nullptr;  // not owned; may be null
+  // Not owned; may be null. Long work calls check_cancelled() between its steps (a fit's
+  // iterations, blocks of users): once the flag is true it throws Cancelled there.
+  const std::atomic<bool>* cancel = nullptr;
+
+  void check_cancelled() const {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) throw Cancelled("cancelled: stopping");
+  }
 
  private:
   int threads_ = 1;

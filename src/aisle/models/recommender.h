@@ -70,10 +70,10 @@ struct FitContext {
   // Whether step `step` of `last` is a checkpoint.
   bool at_checkpoint(int step, int last) const { return checkpoint && step < last; }
 
-  // The one end-of-step path of iterative models: throws FitError (naming the label, the step and
-  // the remedy) when the step is not finite, so that no fit reports success with non-finite
-  // parameters; else appends to `log` and reports progress. The checkpoint stays the model's
-  // to call, after it has readied itself for scoring.
+  // The one end-of-step path of iterative models: throws Cancelled when the run is cancelled,
+  // FitError (naming the label, the step and the remedy) when the step is not finite, so that no
+  // fit reports success with non-finite parameters; else appends to `log` and reports progress. The checkpoint stays
+  // the model's to call, after it has readied itself for scoring.
   void end_step(const StepEnd& s) const;
 };
 

@@ -128,6 +128,7 @@ TrainedModel train_model(std::string_view spec, const Interactions& pairs, const
 }
 
 void FitContext::end_step(const StepEnd& s) const {
+  run.check_cancelled();
   if (!s.finite || std::isinf(s.loss)) {
     throw FitError(std::string(s.label) + " " + std::to_string(s.step) + " of " + std::to_string(s.last) +
                    ": the fit diverged (its loss or parameters are no longer finite numbers); " +

@@ -31,6 +31,8 @@ ErrorReply error_reply(const std::exception_ptr& error) {
     return {400, error_body("bad_input", e.what()), {}};
   } catch (const StoreError& e) {
     return {503, error_body("store_unavailable", "the store cannot be written or read now; try again"), e.what()};
+  } catch (const Cancelled& e) {
+    return {503, error_body("stopping", "the server is stopping; the work was cancelled"), e.what()};
   } catch (const FitError& e) {
     return {422, error_body("fit_failed", e.what()), {}};
   } catch (const std::bad_alloc&) {

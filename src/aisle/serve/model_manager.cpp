@@ -10,7 +10,9 @@
 namespace aisle::serve {
 
 ModelManager::ModelManager(ServeState& state, std::string store_url)
-    : state_(state), store_url_(std::move(store_url)) {}
+    : state_(state), store_url_(std::move(store_url)), run_(state.compute) {
+  run_.cancel = &cancelled_;
+}
 
 ModelManager::~ModelManager() {
   stop();
@@ -61,8 +63,10 @@ void ModelManager::publish(std::shared_ptr<const TrainedModel> model, std::strin
 
 void ModelManager::build_cache(std::shared_ptr<const Snapshot> snapshot) {
   try {
-    TopListCache cache = build_top_list_cache(*snapshot->model, state_.config.serve.cache_depth, state_.compute);
+    TopListCache cache = build_top_list_cache(*snapshot->model, state_.config.serve.cache_depth, run_);
     state_.snapshots.attach_cache(snapshot->version, std::move(cache));
+  } catch (const Cancelled&) {
+    std::fprintf(stderr, "aisle serve: top-list cache build cancelled: stopping\n");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "aisle serve: top-list cache not built: %s\n", e.what());
   }
@@ -86,10 +90,10 @@ Retrained ModelManager::retrain(const std::string& spec) {
   std::unique_lock lock(swap_mutex_, std::try_to_lock);
   if (!lock.owns_lock()) throw RequestError(409, "busy", "a reload or retrain is already running");
   const std::uint64_t through = state_.feedback != nullptr ? state_.feedback->last_committed() : 0;
+  run_.check_cancelled();
   const auto serving = state_.snapshots.current();
-  const RunContext& run = state_.compute;
   Retrained r = retrain_from_store(store_url_, state_.config, spec, serving ? serving->model.get() : nullptr,
-                                   state_.config.serve.retrain_max_drop, run);
+                                   state_.config.serve.retrain_max_drop, run_);
   state_.telemetry.last_retrain_seconds = r.seconds;
   std::fprintf(stderr, "aisle serve: retrain from %s in %.1f s: %s\n", store_url_.c_str(), r.seconds,
                r.comparison.summary.c_str());
@@ -116,14 +120,27 @@ void ModelManager::start_schedule(std::int64_t seconds) {
   });
 }
 
+void ModelManager::cancel() {
+  cancelled_ = true;
+}
+
 void ModelManager::stop() {
+  cancel();
   {
     std::lock_guard lock(schedule_mutex_);
     stopping_ = true;
     schedule_cv_.notify_all();
   }
+  std::unique_lock lock(swap_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) {
+    std::fprintf(stderr,
+                 "aisle serve: waiting for the model fit in progress to reach a step where it can stop "
+                 "(feedback is committed; a second signal exits at once)\n");
+    lock.lock();
+  }
+  lock.unlock();
   if (schedule_.joinable()) schedule_.join();
-  std::lock_guard lock(swap_mutex_);
+  lock.lock();
   if (cache_builder_.joinable()) cache_builder_.join();
 }
 

@@ -12,6 +12,7 @@
 // time (a second retrain while one runs is refused with 409).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -41,7 +42,10 @@ class ModelManager {
   Retrained retrain(const std::string& spec);
   // Retrains every `seconds` on a background thread (errors are logged, the model stays).
   void start_schedule(std::int64_t seconds);
-  // Stops the schedule and the cache builder; waits for them.
+  // Cancels a retrain or cache build in progress (it throws Cancelled at its next step; the
+  // serving model stays) and refuses new ones. Returns at once; any thread.
+  void cancel();
+  // cancel(), then stops the schedule and the cache builder and waits for them.
   void stop();
 
   const std::string& store_url() const { return store_url_; }
@@ -59,6 +63,8 @@ class ModelManager {
 
   ServeState& state_;
   std::string store_url_;
+  std::atomic<bool> cancelled_{false};
+  RunContext run_;         // state_.compute with the cancel flag: retrains and cache builds
   std::mutex swap_mutex_;  // one load or retrain at a time
   std::mutex schedule_mutex_;
   std::condition_variable schedule_cv_;

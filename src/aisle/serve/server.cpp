@@ -280,6 +280,7 @@ void Server::stop() {
   if (m.stopped) return;
   m.stopped = true;
   m.state.stopping = true;
+  m.models->cancel();  // before waiting for requests: an admin retrain in flight ends with 503
   if (m.waiting) {
     // httplib ignores stop() until its accept loop runs: wait for that, then stop it; its
     // listen returns once the requests in flight have finished (the pool is joined).
@@ -287,9 +288,10 @@ void Server::stop() {
     m.http.stop();
     while (!m.wait_done) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  // Only now: feedback requests in flight have had their commits.
-  m.models->stop();
+  // Only now: feedback requests in flight have had their commits. Then the models: a fit that
+  // cannot stop at once (one long LAPACK call) holds nothing that needs saving.
   m.feedback->close();
+  m.models->stop();
 }
 
 }  // namespace aisle::serve

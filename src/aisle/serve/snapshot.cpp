@@ -1,5 +1,6 @@
 #include "aisle/serve/snapshot.h"
 
+#include <algorithm>
 #include <ctime>
 
 namespace aisle::serve {
@@ -22,11 +23,18 @@ bool SnapshotHolder::attach_cache(std::uint64_t version, TopListCache cache) {
 }
 
 TopListCache build_top_list_cache(const TrainedModel& model, std::size_t depth, const RunContext& run) {
+  // In blocks of users, so that a cancelled run stops within one block.
+  constexpr UserIdx kBlock = 8192;
   TopListCache cache;
-  const History& history = model.history();
-  std::vector<Query> queries(history.num_users());
-  for (UserIdx u = 0; u < history.num_users(); ++u) queries[u].user = u;
-  cache.lists = model.recommend(queries, Filter{}, depth, run);
+  const UserIdx users = model.history().num_users();
+  cache.lists.reserve(users);
+  std::vector<Query> queries;
+  for (UserIdx first = 0; first < users; first += kBlock) {
+    run.check_cancelled();
+    queries.assign(std::min(kBlock, users - first), Query{});
+    for (UserIdx q = 0; q < queries.size(); ++q) queries[q].user = first + q;
+    for (auto& list : model.recommend(queries, Filter{}, depth, run)) cache.lists.push_back(std::move(list));
+  }
   cache.depth = depth;
   return cache;
 }

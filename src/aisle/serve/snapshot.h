@@ -54,7 +54,8 @@ class SnapshotHolder {
   std::uint64_t version_ = 0;
 };
 
-// Top lists for every known user with a history, `depth` deep, through the batch path.
+// Top lists for every known user with a history, `depth` deep, through the batch path. Throws
+// Cancelled when the run is cancelled.
 TopListCache build_top_list_cache(const TrainedModel& model, std::size_t depth, const RunContext& run);
 
 }  // namespace aisle::serve

@@ -78,12 +78,14 @@ void Ease::fit(const TrainSet& data, const FitContext& context) {
       gi[i] += params_.regularization;
     }
   });
+  context.run.check_cancelled();  // the inverse that follows is one LAPACK call: it cannot stop midway
   bool ok = false;
   {
     const linalg::WholeBudgetBlas whole_budget(context.run);  // the one large call of the fit
     ok = linalg::invert_spd(g.data(), n_);
   }
   AISLE_CHECK_MSG(ok, "X^T X + lambda I must be positive definite for lambda > 0");
+  context.run.check_cancelled();
   b_.assign(static_cast<std::size_t>(n_) * n_, 0.0f);
   for (std::size_t i = 0; i < n_; ++i) {
     for (std::size_t j = 0; j < n_; ++j) {
