@@ -230,6 +230,8 @@ TEST_F(Server, WritesNeedTheTokenAndBodiesHaveALimit) {
   EXPECT_EQ(missing["error"]["code"], "unauthorized");
   EXPECT_EQ(post("/api/feedback", event, {{"Authorization", "Bearer wrong"}}).first, 403);
   EXPECT_EQ(post("/api/feedback", event, {{"Authorization", "Bearer s3cret"}}).first, 200);
+  EXPECT_EQ(post("/api/feedback", event, {{"Authorization", "bearer s3cret"}}).first, 200);  // any case of the scheme
+  EXPECT_EQ(post("/api/feedback", event, {{"Authorization", "Basic s3cret"}}).first, 401);
   EXPECT_EQ(post("/api/admin/reload", R"({"path": "x"})").first, 401);
   EXPECT_EQ(get("/api/recommendations?user_id=u1").first, 200);  // reads are open by default
   const auto [s2, large] = post("/api/feedback", std::string(5000, ' ') + event, {{"Authorization", "Bearer s3cret"}});

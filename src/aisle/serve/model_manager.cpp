@@ -56,17 +56,35 @@ void ModelManager::publish(std::shared_ptr<const TrainedModel> model, std::strin
   std::fprintf(stderr, "aisle serve: model %llu in service: %s (%s)\n", static_cast<unsigned long long>(next->version),
                next->spec.c_str(), next->source.c_str());
   if (state_.config.serve.cache_depth > 0) {
-    if (cache_builder_.joinable()) cache_builder_.join();
-    cache_builder_ = std::thread([this, next] { build_cache(next); });
+    // The previous snapshot's cache would be refused by attach_cache: stop building it.
+    if (cache_builder_.joinable()) {
+      cancel_cache_build();
+      cache_builder_.join();
+    }
+    auto flag = std::make_shared<std::atomic<bool>>(cancelled_.load());
+    {
+      std::lock_guard lock(cache_mutex_);
+      cache_cancel_ = flag;
+    }
+    RunContext run = state_.compute;
+    run.cancel = flag.get();
+    cache_builder_ = std::thread([this, next, run, flag] { build_cache(*next, run); });
   }
 }
 
-void ModelManager::build_cache(std::shared_ptr<const Snapshot> snapshot) {
+void ModelManager::cancel_cache_build() {
+  std::lock_guard lock(cache_mutex_);
+  if (cache_cancel_) *cache_cancel_ = true;
+}
+
+void ModelManager::build_cache(const Snapshot& snapshot, const RunContext& run) {
   try {
-    TopListCache cache = build_top_list_cache(*snapshot->model, state_.config.serve.cache_depth, run_);
-    state_.snapshots.attach_cache(snapshot->version, std::move(cache));
+    TopListCache cache = build_top_list_cache(*snapshot.model, state_.config.serve.cache_depth, run);
+    state_.snapshots.attach_cache(snapshot.version, std::move(cache));
   } catch (const Cancelled&) {
-    std::fprintf(stderr, "aisle serve: top-list cache build cancelled: stopping\n");
+    std::fprintf(stderr, "aisle serve: top-list cache of model %llu not built: %s\n",
+                 static_cast<unsigned long long>(snapshot.version),
+                 cancelled_ ? "stopping" : "a newer model is in service");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "aisle serve: top-list cache not built: %s\n", e.what());
   }
@@ -122,6 +140,7 @@ void ModelManager::start_schedule(std::int64_t seconds) {
 
 void ModelManager::cancel() {
   cancelled_ = true;
+  cancel_cache_build();
 }
 
 void ModelManager::stop() {

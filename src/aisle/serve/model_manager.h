@@ -2,7 +2,8 @@
 // trained from the store (at start when there is no model file, on a schedule, and on POST
 // /api/admin/retrain). A model that cannot be read, or a retrained one clearly worse than the
 // serving one, is refused and the serving model stays. The top-list cache of a new model is
-// built on a background thread after the model is in service, so a swap costs no wait.
+// built on a background thread after the model is in service, so a swap costs no wait (a newer
+// swap cancels the build for the model it replaces).
 //
 // Feedback stored after a model's data was read (Provenance::data_as_of) by an earlier run of
 // the server or by another process is replayed into the live history when the model is put
@@ -59,7 +60,8 @@ class ModelManager {
   // The stored feedback `model` has not learnt, from other processes' ingestion runs (this one's
   // is in the live history already); empty, with a log line, when the store cannot be read.
   std::vector<LiveHistory::Replayed> stored_feedback(const TrainedModel& model) const;
-  void build_cache(std::shared_ptr<const Snapshot> snapshot);
+  void build_cache(const Snapshot& snapshot, const RunContext& run);
+  void cancel_cache_build();
 
   ServeState& state_;
   std::string store_url_;
@@ -70,6 +72,8 @@ class ModelManager {
   std::condition_variable schedule_cv_;
   bool stopping_ = false;
   std::thread schedule_, cache_builder_;
+  std::mutex cache_mutex_;
+  std::shared_ptr<std::atomic<bool>> cache_cancel_;  // the running cache build's flag
 };
 
 }  // namespace aisle::serve

@@ -59,8 +59,8 @@ void check_access(const ServeState& state, Access access, const httplib::Request
   if (access == Access::kRead && state.config.serve.open_reads) return;
   if (state.api_token.empty()) return;  // only possible on loopback (Server::start refuses otherwise)
   const std::string header = request.get_header_value("Authorization");
-  constexpr std::string_view kBearer = "Bearer ";
-  if (header.size() <= kBearer.size() || std::string_view(header).substr(0, kBearer.size()) != kBearer) {
+  constexpr std::string_view kBearer = "bearer ";  // the scheme is case-insensitive (RFC 9110 11.1)
+  if (header.size() <= kBearer.size() || to_lower(std::string_view(header).substr(0, kBearer.size())) != kBearer) {
     throw RequestError(401, "unauthorized", "this route needs the header Authorization: Bearer <token>");
   }
   if (!same_token(std::string_view(header).substr(kBearer.size()), state.api_token)) {
