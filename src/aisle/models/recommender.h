@@ -22,16 +22,21 @@
 #include "aisle/core/top_k.h"
 #include "aisle/data/catalog.h"
 #include "aisle/data/interactions.h"
+#include "aisle/data/sequences.h"
 #include "aisle/models/item_facts.h"
 
 namespace aisle {
 
 // What a model is fitted on. `pairs` are the aggregated training pairs (weights may be <= 0:
 // bought then cancelled; models leave those out). `catalog` is indexed like the pairs' items.
+// `sequences`, when the caller has the events, are the same training data in time order, by
+// session (data/sequences.h; items indexed like the pairs'); null otherwise, and models that
+// need order fall back to sequences_from_pairs(pairs).
 struct TrainSet {
   const Interactions& pairs;
   const ItemFacts& facts;
   const Catalog& catalog;
+  const Sequences* sequences = nullptr;
 };
 
 // One line of a fit's log: an iteration or epoch, the training loss (NaN when the model has

@@ -113,12 +113,12 @@ std::string fingerprint_pairs(const Interactions& pairs) {
 }
 
 TrainedModel train_model(std::string_view spec, const Interactions& pairs, const Catalog& catalog, IdMap users,
-                         IdMap items, const FitContext& context, Timestamp data_as_of) {
+                         IdMap items, const FitContext& context, Timestamp data_as_of, const Sequences* sequences) {
   AISLE_CHECK(pairs.num_users == users.size() && pairs.num_items == items.size());
   if (data_as_of == 0) data_as_of = static_cast<Timestamp>(std::time(nullptr));
   std::unique_ptr<Recommender> model = create_model(spec);
   ItemFacts facts = ItemFacts::from_catalog(catalog, pairs.num_items);
-  model->fit(TrainSet{pairs, facts, catalog}, context);
+  model->fit(TrainSet{pairs, facts, catalog, sequences}, context);
   History history = History::from_pairs(pairs);
   check_scores_finite(*model, history, context.run);
   Provenance provenance{static_cast<Timestamp>(std::time(nullptr)), data_as_of, fingerprint_pairs(pairs),

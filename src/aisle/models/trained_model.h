@@ -71,9 +71,10 @@ std::string fingerprint_pairs(const Interactions& pairs);
 
 // Fits the model of `spec` ("als:factors=64") on pairs whose indices come from users/items.
 // The result's provenance says when, on what data and by which aisle version; `data_as_of` is
-// when the data was read (0: now, when the fit starts).
+// when the data was read (0: now, when the fit starts). `sequences`: TrainSet::sequences.
 // Throws FitError when the fitted model does not score every item with a finite number.
 TrainedModel train_model(std::string_view spec, const Interactions& pairs, const Catalog& catalog, IdMap users,
-                         IdMap items, const FitContext& context, Timestamp data_as_of = 0);
+                         IdMap items, const FitContext& context, Timestamp data_as_of = 0,
+                         const Sequences* sequences = nullptr);
 
 }  // namespace aisle

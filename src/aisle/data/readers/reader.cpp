@@ -40,13 +40,15 @@ Timestamp latest_time_from_now(int days) {
 }
 
 std::span<const FormatInfo> format_table() {
-  static const std::array<FormatInfo, 6> kFormats = {{
+  static const std::array<FormatInfo, 7> kFormats = {{
       {"retailrocket", "RetailRocket events.csv, item_properties*.csv, category_tree.csv", read_retailrocket},
       {"rees46", "REES46 multi-category store CSV (event_time,event_type,product_id,...)", read_rees46},
       {"online-retail", "UCI Online Retail CSV (InvoiceNo,StockCode,...,CustomerID,Country)", read_online_retail},
       {"movielens", "MovieLens u.data/u.item/u.genre (100K) or ratings.dat/movies.dat (1M)", read_movielens},
       {"csv", "any delimited file with a header; columns named by --map (--sep for TSV)", read_csv},
       {"jsonl", "JSON Lines, one object per line; keys named by --map", read_jsonl},
+      {"sessions", "session-rec prepared files: tab-separated SessionId, ItemId, Time (anonymous sessions)",
+       read_sessions},
   }};
   return kFormats;
 }

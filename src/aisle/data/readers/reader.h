@@ -124,5 +124,6 @@ void read_online_retail(std::span<const std::string>, const ReadOptions&, EventL
 void read_movielens(std::span<const std::string>, const ReadOptions&, EventLog&, ReadReport&);
 void read_csv(std::span<const std::string>, const ReadOptions&, EventLog&, ReadReport&);
 void read_jsonl(std::span<const std::string>, const ReadOptions&, EventLog&, ReadReport&);
+void read_sessions(std::span<const std::string>, const ReadOptions&, EventLog&, ReadReport&);
 
 }  // namespace aisle
