@@ -25,6 +25,28 @@ std::size_t line_count(const std::string& path) {
   return n;
 }
 
+TEST(EvalCli, NextItemReadsSessionFilesAndScoresEveryLaterClick) {
+  test::TempDir dir;
+  // Training: "x" is followed by "y" in most sessions; popularity ranks "p" first.
+  std::string train = "SessionId\tItemId\tTime\n";
+  for (int s = 0; s < 6; ++s) {
+    const std::string id = std::to_string(s);
+    train += id + "\tp\t100." + id + "\n" + id + "\tp\t101\n" + id + "\tq\t102\n";
+  }
+  const std::string test = "SessionId\tItemId\tTime\n1\tp\t200.5\n1\tp\t200.7\n1\tz\t201\n2\tq\t300\n";
+  const Result r =
+      test::run_aisle("evaluate --protocol next-item --format sessions --train " + dir.write("train.tsv", train) +
+                      " --test " + dir.write("test.tsv", test) + " --models popularity --k 1 --threads 1");
+  ASSERT_EQ(r.code, 0) << r.output;
+  // Session 1 gives two predictions (p after p: a hit at 1; z: unknown, a miss); session 2 none.
+  EXPECT_TRUE(contains(r.output, "1 test sessions, 2 predictions, 1 targets unknown to training")) << r.output;
+  EXPECT_TRUE(contains(r.output, "| 0.5000 [")) << r.output;
+  const Result missing =
+      test::run_aisle("evaluate --protocol next-item --format sessions --train " + dir.file("train.tsv"));
+  EXPECT_NE(missing.code, 0);
+  EXPECT_TRUE(contains(missing.output, "needs --train and --test")) << missing.output;
+}
+
 TEST(EvalCli, EvaluateWritesReportsWithIntervalsAndComparisons) {
   test::TempDir dir;
   const Result r = test::run_aisle("evaluate --train " + kTrain + " --test " + kTest +

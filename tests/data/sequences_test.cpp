@@ -28,7 +28,7 @@ TEST(Sequences, SessionIdsFirstThenAnInactivityGapSplitTheEvents) {
   EventLog log;
   // User 0: two sessions by gap (100 s apart, then 4000 s later); user 1: session ids 0 and 1
   // interleaved in time, one event without a session id.
-  log.events = {click(0, 5, 1000), click(0, 6, 1100), click(0, 7, 5100), click(1, 1, 1050, 0),
+  log.events = {click(0, 5, 1000),    click(0, 6, 1100),    click(0, 7, 5100), click(1, 1, 1050, 0),
                 click(1, 2, 1060, 1), click(1, 3, 1070, 0), click(1, 4, 1080)};
   SequenceOptions o;
   o.session_gap_seconds = 1800;
@@ -78,7 +78,7 @@ TEST(Sequences, FromPairsOrdersEachUsersPairsByLastTime) {
   pairs.last_time = {300, 100, 200, 50, 60};
   pairs.count = {1, 1, 1, 1, 1};
   const Sequences s = sequences_from_pairs(pairs);
-  ASSERT_EQ(s.size(), 2u);  // user 1 has no pairs
+  ASSERT_EQ(s.size(), 2u);                               // user 1 has no pairs
   EXPECT_EQ(items(s, 0), (std::vector<ItemIdx>{2, 3}));  // user 2 starts earliest
   EXPECT_EQ(s.users[0], 2u);
   EXPECT_EQ(items(s, 1), (std::vector<ItemIdx>{1, 3, 0}));

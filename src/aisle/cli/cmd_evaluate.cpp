@@ -1,19 +1,26 @@
 // aisle evaluate [--models SPEC,...] [--k 10,20] [--baseline SPEC] [--out DIR]
 //                (--train F --test F | --store URL | --events F... [--protocol P])
+//                --protocol next-item --train F --test F --format sessions (session files)
 // Fits every model on the training half, ranks every evaluated user once per model and prints
 // the table of docs EVALUATION.md section 7; --out writes report.json, report.md and a
 // self-contained report.html. Without --models: popularity and the default recommender.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
+#include "aisle/app/training_data.h"
 #include "aisle/cli/command.h"
 #include "aisle/cli/eval_data.h"
 #include "aisle/core/error.h"
 #include "aisle/core/text.h"
+#include "aisle/data/readers/reader.h"
+#include "aisle/data/sequences.h"
 #include "aisle/eval/evaluator.h"
+#include "aisle/eval/next_item.h"
 #include "aisle/eval/report.h"
+#include "aisle/eval/statistics.h"
 #include "aisle/models/registry.h"
 #include "aisle/models/trained_model.h"
 
@@ -62,6 +69,78 @@ std::size_t find_baseline(const EvaluationReport& report, const std::vector<std:
   return 0;
 }
 
+std::string interval_text(const stats::Interval& i) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.4f [%.4f, %.4f]", i.mean, i.lo, i.hi);
+  return buf;
+}
+
+// --protocol next-item: session files given as --train and --test (docs/EVALUATION.md of the
+// repository: the session-based protocol). Prints one row per model; --out writes report.md.
+void run_next_item(const EvaluateFlags& flags, const Config& config, std::vector<std::string> specs,
+                   const std::vector<std::size_t>& ks) {
+  const DataFlags& d = flags.data;
+  if (d.train.empty() || d.test.empty()) {
+    throw ConfigError("--protocol next-item needs --train and --test (session files, e.g. --format sessions)");
+  }
+  if (!d.store.empty() || !d.events.empty())
+    throw ConfigError("--protocol next-item reads --train/--test, not --store/--events");
+  if (flags.sampled || flags.repeats) throw ConfigError("--sampled and --repeats do not apply to --protocol next-item");
+  ReadOptions options = config.read_options();
+  options.strict = true;  // an evaluation on part of the files would be a silent partial result
+  RunContext run = options.context;
+  if (d.threads >= 0) run = RunContext(d.threads, run.seed);
+  if (d.seed >= 0) run.seed = static_cast<std::uint64_t>(d.seed);
+  EventLog train_log, test_log;
+  read_files(d.format, std::vector<std::string>{d.train}, options, train_log);
+  read_files(d.format, std::vector<std::string>{d.test}, options, test_log);
+  SequenceOptions sequence_options;
+  sequence_options.seed = run.seed;
+  sequence_options.ties_in_log_order = d.format == "sessions";  // sorted with sub-second times
+  const Sequences train_sequences = build_sequences(train_log, sequence_options);
+  const NextItemTest test =
+      make_next_item_test(build_sequences(test_log, sequence_options), test_log.items, train_log.items);
+  if (test.targets.empty()) throw InputError(d.test + ": no test sequence has two events: nothing to predict");
+  const Interactions pairs = pairs_of(train_log, config);
+  if (specs.empty()) specs = {"popularity", std::string(default_model_spec(pairs.num_items))};
+
+  std::string table = "next-item on " + d.test + " (trained on " + d.train + "): " + std::to_string(test.sessions) +
+                      " test sessions, " + std::to_string(test.targets.size()) + " predictions, " +
+                      std::to_string(test.unknown_targets) +
+                      " targets unknown to training (misses); items already in the session stay eligible; " +
+                      std::to_string(run.threads()) + " threads; 95% bootstrap intervals over predictions\n\n";
+  table += "| model |";
+  for (std::size_t k : ks) table += " HR@" + std::to_string(k) + " | MRR@" + std::to_string(k) + " |";
+  table += " fit s | predictions/s |\n|---|";
+  for (std::size_t i = 0; i < ks.size(); ++i) table += "---|---|";
+  table += "---|---|\n";
+  for (const std::string& spec : specs) {
+    FitContext context;
+    context.run = run;
+    const auto start = std::chrono::steady_clock::now();
+    const TrainedModel model =
+        train_model(spec, pairs, train_log.catalog, train_log.users, train_log.items, context, 0, &train_sequences);
+    const double fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const NextItemResult r = evaluate_next_item(model, test, ks, run);
+    const auto intervals = stats::bootstrap(r.per_prediction, flags.resamples, 0.95, run.seed);
+    table += "| " + model.spec() + " |";
+    for (const stats::Interval& i : intervals) table += " " + interval_text(i) + " |";
+    char tail[96];
+    std::snprintf(tail, sizeof tail, " %.2f | %.0f |\n", fit_seconds,
+                  static_cast<double>(test.targets.size()) / std::max(r.rank_seconds, 1e-9));
+    table += tail;
+    std::fprintf(stderr, "evaluated %s (fit %.2f s, ranking %.2f s)\n", spec.c_str(), fit_seconds, r.rank_seconds);
+  }
+  std::fputs(table.c_str(), stdout);
+  if (!flags.out.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(flags.out, ec);
+    if (ec) throw InputError(flags.out + ": cannot create the report folder: " + ec.message());
+    write_file(std::filesystem::path(flags.out) / "report.md", "# aisle evaluate\n\n" + table);
+    std::printf("wrote %s/report.md\n", flags.out.c_str());
+  }
+}
+
 void run_evaluate(const EvaluateFlags& flags, const GlobalOptions& global) {
   const Config config = global.load();
   std::vector<std::string> specs = split_model_list(flags.models);
@@ -69,10 +148,11 @@ void run_evaluate(const EvaluateFlags& flags, const GlobalOptions& global) {
   EvalOptions options;
   options.ks.clear();
   for (std::string_view k : split(flags.ks, ",")) options.ks.push_back(parse_k(k, "--k"));
+  if (flags.resamples < 1) throw ConfigError("--resamples must be at least 1");
+  if (flags.data.protocol == "next-item") return run_next_item(flags, config, std::move(specs), options.ks);
   options.sampled = flags.sampled;
   options.repeats_allowed = flags.repeats;
   const std::vector<std::uint32_t> bounds = parse_list<std::uint32_t>(flags.segments, "--segments");
-  if (flags.resamples < 1) throw ConfigError("--resamples must be at least 1");
 
   EvalData data = load_eval_data(flags.data, config);
   if (specs.empty()) specs = {"popularity", std::string(default_model_spec(data.train.num_items))};
