@@ -47,6 +47,25 @@ TEST(EvalCli, NextItemReadsSessionFilesAndScoresEveryLaterClick) {
   EXPECT_TRUE(contains(missing.output, "needs --train and --test")) << missing.output;
 }
 
+TEST(EvalCli, NewUsersHoldsOutUsersAndReportsEveryHistoryLength) {
+  test::TempDir dir;
+  const Result r = test::run_aisle("evaluate --events " + kTrain +
+                                   " --protocol new-users --first 1,3 --holdout-share 0.2 --models popularity,ease "
+                                   "--threads 1 --resamples 50 --out " +
+                                   dir.file("report"));
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "users held out whole (share 0.20, seed 42), first-1")) << r.output;
+  EXPECT_TRUE(contains(r.output, "first-3")) << r.output;
+  for (const char* n : {"first-1", "first-3"}) {
+    const auto j = nlohmann::json::parse(test::read_file(dir.file(std::string("report/") + n + "/report.json")));
+    EXPECT_GT(j["dataset"]["evaluated_users"].get<int>(), 0);
+    ASSERT_EQ(j["models"].size(), 2u);
+  }
+  const Result bad = test::run_aisle("evaluate --events " + kTrain + " --protocol new-users --holdout-share 1");
+  EXPECT_NE(bad.code, 0);
+  EXPECT_TRUE(contains(bad.output, "between 0 and 1")) << bad.output;
+}
+
 TEST(EvalCli, EvaluateWritesReportsWithIntervalsAndComparisons) {
   test::TempDir dir;
   const Result r = test::run_aisle("evaluate --train " + kTrain + " --test " + kTest +

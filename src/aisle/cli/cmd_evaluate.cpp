@@ -18,6 +18,7 @@
 #include "aisle/data/readers/reader.h"
 #include "aisle/data/sequences.h"
 #include "aisle/eval/evaluator.h"
+#include "aisle/eval/new_users.h"
 #include "aisle/eval/next_item.h"
 #include "aisle/eval/report.h"
 #include "aisle/eval/statistics.h"
@@ -34,6 +35,8 @@ struct EvaluateFlags {
   std::string ks = "10", baseline, out, segments = "3,10";
   bool sampled = false, repeats = false;
   int resamples = 1000;
+  std::string first = "1,3,5";  // new-users: history lengths
+  double holdout_share = 0.1;   // new-users: share of users held out
 };
 
 template <class T>
@@ -141,6 +144,49 @@ void run_next_item(const EvaluateFlags& flags, const Config& config, std::vector
   }
 }
 
+// --protocol new-users: the store or event files, a share of users held out whole, one test set
+// per history length (named first-N, also the report's folder under --out).
+EvalData load_new_users(const EvaluateFlags& flags, const Config& config_in,
+                        std::vector<std::pair<std::string, TestSet>>& tests) {
+  const DataFlags& d = flags.data;
+  if (!d.train.empty() || !d.test.empty()) throw ConfigError("--protocol new-users reads --store or --events");
+  if (flags.sampled) throw ConfigError("--sampled does not apply to --protocol new-users");
+  Config config = config_in;
+  if (!d.weights.empty()) config.weighting = Weighting::parse(d.weights);
+  ReadOptions options = config.read_options();
+  if (d.threads >= 0) options.context = RunContext(d.threads, options.context.seed);
+  if (d.seed >= 0) options.context.seed = static_cast<std::uint64_t>(d.seed);
+  options.strict = !d.events.empty();
+  LoadedEvents loaded = load_events({d.store, d.events, d.format}, config, options, /*fingerprint=*/true);
+  EventLog& log = loaded.log;
+  const Interactions pairs = pairs_of(log, config);
+  NewUsersOptions split;
+  split.share = flags.holdout_share;
+  split.first = parse_list<std::size_t>(flags.first, "--first");
+  split.seed = options.context.seed;
+  NewUsersSplit s = split_new_users(log, pairs, split);
+  for (std::size_t i = 0; i < split.first.size(); ++i) {
+    if (s.tests[i].size() == 0) {
+      throw InputError("new-users: no held-out user has more than " + std::to_string(split.first[i]) + " events");
+    }
+    tests.emplace_back("first-" + std::to_string(split.first[i]), std::move(s.tests[i]));
+  }
+  EvalData data;
+  data.run = options.context;
+  data.info.source = loaded.description;
+  data.info.file_sha256 = std::move(loaded.file_sha256);
+  data.info.rows = log.events.size();
+  data.train = std::move(s.train);
+  data.split = std::move(s.description);
+  data.users = std::move(log.users);
+  data.items = std::move(log.items);
+  data.catalog = std::move(log.catalog);
+  data.info.users = data.train.num_users;
+  data.info.items = data.train.num_items;
+  data.info.train_pairs = data.train.num_pairs();
+  return data;
+}
+
 void run_evaluate(const EvaluateFlags& flags, const GlobalOptions& global) {
   const Config config = global.load();
   std::vector<std::string> specs = split_model_list(flags.models);
@@ -154,55 +200,74 @@ void run_evaluate(const EvaluateFlags& flags, const GlobalOptions& global) {
   options.repeats_allowed = flags.repeats;
   const std::vector<std::uint32_t> bounds = parse_list<std::uint32_t>(flags.segments, "--segments");
 
-  EvalData data = load_eval_data(flags.data, config);
+  EvalData data;
+  std::vector<std::pair<std::string, TestSet>> tests;  // (report folder, test set): one, or one per n
+  if (flags.data.protocol == "new-users") {
+    data = load_new_users(flags, config, tests);
+  } else {
+    data = load_eval_data(flags.data, config);
+    tests.emplace_back("", make_test_set(data.train, data.test));
+    if (tests[0].second.size() == 0) {
+      throw InputError("no user to evaluate: no test user has training pairs (" + data.split + ")");
+    }
+  }
   if (specs.empty()) specs = {"popularity", std::string(default_model_spec(data.train.num_items))};
   options.run = data.run;
-  TestSet test = make_test_set(data.train, data.test);
-  if (test.size() == 0) throw InputError("no user to evaluate: no test user has training pairs (" + data.split + ")");
-  const Evaluator evaluator(data.train, std::move(test), options);
+  std::vector<Evaluator> evaluators;
+  std::vector<EvaluationReport> reports(tests.size());
+  std::vector<Segments> segments;
+  for (std::size_t t = 0; t < tests.size(); ++t) {
+    evaluators.emplace_back(data.train, std::move(tests[t].second), options);
+    const Evaluator& evaluator = evaluators.back();
+    EvaluationReport& report = reports[t];
+    report.split = data.split + (tests[t].first.empty() ? "" : ", " + tests[t].first);
+    report.ranking = options.protocol_label();
+    report.ks = options.ks;
+    report.seed = options.run.seed;
+    report.threads = options.run.threads();
+    report.bootstrap_resamples = flags.resamples;
+    report.command = global.command_line;
+    report.data = data.info;
+    report.data.evaluated_users = evaluator.test().size();
+    report.data.test_pairs = evaluator.test().test_pairs;
+    report.data.unreachable_pairs = evaluator.test().unreachable_pairs;
+    report.data.left_out = left_out_users(data.without_test, evaluator.test());
+    report.data.catalog_items = evaluator.catalog_size();
+    segments.push_back(segment_by_history(data.train, evaluator.test(), bounds));
+    report.segment_names = segments.back().names;
+    report.segment_users.assign(segments.back().names.size(), 0);
+    for (std::uint8_t s : segments.back().of_user) ++report.segment_users[s];
+  }
 
-  EvaluationReport report;
-  report.split = data.split;
-  report.ranking = options.protocol_label();
-  report.ks = options.ks;
-  report.seed = options.run.seed;
-  report.threads = options.run.threads();
-  report.bootstrap_resamples = flags.resamples;
-  report.command = global.command_line;
-  report.data = data.info;
-  report.data.evaluated_users = evaluator.test().size();
-  report.data.test_pairs = evaluator.test().test_pairs;
-  report.data.unreachable_pairs = evaluator.test().unreachable_pairs;
-  report.data.left_out = left_out_users(data.without_test, evaluator.test());
-  report.data.catalog_items = evaluator.catalog_size();
-  const Segments segments = segment_by_history(data.train, evaluator.test(), bounds);
-  report.segment_names = segments.names;
-  report.segment_users.assign(segments.names.size(), 0);
-  for (std::uint8_t s : segments.of_user) ++report.segment_users[s];
-
+  // Each model is fitted once and evaluated on every test set.
   for (const std::string& spec : specs) {
     FitContext context;
     context.run = data.run;
     const auto start = std::chrono::steady_clock::now();
     const TrainedModel model = train_model(spec, data.train, data.catalog, data.users, data.items, context);
     const double fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const Evaluation evaluation = evaluator.evaluate(model);
-    const std::string canonical = std::string(model.model().kind()) + ":" + model.model().params();
-    report.models.push_back(summarize(canonical, fit_seconds, evaluation, segments, flags.resamples, options.run.seed));
-    std::fprintf(stderr, "evaluated %s (fit %.2f s, ranking %.2f s)\n", spec.c_str(), fit_seconds,
-                 evaluation.rank_seconds);
+    for (std::size_t t = 0; t < evaluators.size(); ++t) {
+      const Evaluation evaluation = evaluators[t].evaluate(model);
+      reports[t].models.push_back(
+          summarize(model.spec(), fit_seconds, evaluation, segments[t], flags.resamples, options.run.seed));
+      std::fprintf(stderr, "evaluated %s%s (fit %.2f s, ranking %.2f s)\n", spec.c_str(),
+                   tests[t].first.empty() ? "" : (" on " + tests[t].first).c_str(), fit_seconds,
+                   evaluation.rank_seconds);
+    }
   }
-  compare_with_baseline(report, find_baseline(report, specs, flags.baseline), flags.resamples, options.run.seed);
-  std::fputs(to_table(report).c_str(), stdout);
-  if (!flags.out.empty()) {
-    const std::filesystem::path dir(flags.out);
+  for (std::size_t t = 0; t < reports.size(); ++t) {
+    EvaluationReport& report = reports[t];
+    compare_with_baseline(report, find_baseline(report, specs, flags.baseline), flags.resamples, options.run.seed);
+    std::fputs(to_table(report).c_str(), stdout);
+    if (flags.out.empty()) continue;
+    const std::filesystem::path dir = std::filesystem::path(flags.out) / tests[t].first;
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
-    if (ec) throw InputError(flags.out + ": cannot create the report folder: " + ec.message());
+    if (ec) throw InputError(dir.string() + ": cannot create the report folder: " + ec.message());
     write_file(dir / "report.json", to_json(report));
     write_file(dir / "report.md", to_markdown(report));
     write_file(dir / "report.html", to_html(report));
-    std::printf("wrote %s/report.{json,md,html}\n", flags.out.c_str());
+    std::printf("wrote %s/report.{json,md,html}\n", dir.string().c_str());
   }
 }
 
@@ -221,6 +286,8 @@ void add_evaluate_command(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("--resamples", flags->resamples, "bootstrap and permutation resamples (default 1000)");
   sub.add_flag("--sampled", flags->sampled, "rank test items among 100 sampled unseen items (labelled sampled-100)");
   sub.add_flag("--repeats", flags->repeats, "rank the user's training items too (repeats allowed)");
+  sub.add_option("--first", flags->first, "new-users: lengths of the anonymous history asked for (default 1,3,5)");
+  sub.add_option("--holdout-share", flags->holdout_share, "new-users: share of users held out whole (default 0.1)");
   sub.callback([flags, &global] { run_evaluate(*flags, global); });
 }
 

@@ -21,9 +21,9 @@ void add_data_flags(CLI::App& sub, DataFlags& flags, bool with_given_split) {
     sub.add_option("--train", flags.train, "training pairs in the exchange format (with --test)");
     sub.add_option("--test", flags.test, "test pairs in the exchange format (with --train)");
   }
-  sub.add_option(
-      "--protocol", flags.protocol,
-      "split: leave-last-out (default), temporal or random; next-item: session files given by --train/--test");
+  sub.add_option("--protocol", flags.protocol,
+                 "split: leave-last-out (default), temporal or random; new-users (cold start); next-item: session "
+                 "files given by --train/--test");
   sub.add_option("--cutoff", flags.cutoff, "temporal split: cut-off time (default: the 90% quantile of event times)");
   sub.add_option("--test-fraction", flags.test_fraction, "random split: share of each user's pairs held out (0.2)");
   sub.add_option("--weights", flags.weights, "event type weights (default: interactions.weights of the config)");

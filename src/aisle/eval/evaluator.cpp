@@ -56,6 +56,9 @@ Evaluator::Evaluator(const Interactions& train, TestSet test, EvalOptions option
   for (std::size_t k : options_.ks) {
     if (k == 0) throw ConfigError("cut-off k must be at least 1");
   }
+  if (options_.sampled && !test_.anonymous.empty()) {
+    throw ConfigError("the sampled ranking is not available for anonymous histories (new-users)");
+  }
   const std::vector<std::uint8_t> trained = trained_items(train);
   popularity_.assign(train.num_items, 0.0);
   for (std::size_t p = 0; p < train.num_pairs(); ++p) {
@@ -119,7 +122,13 @@ Evaluation Evaluator::evaluate(const Ranker& ranker) const {
     lists = rank_sampled(ranker);
   } else {
     std::vector<Query> queries(test_.size());
-    for (std::size_t u = 0; u < test_.size(); ++u) queries[u].user = test_.users[u];
+    for (std::size_t u = 0; u < test_.size(); ++u) {
+      if (test_.anonymous.empty()) {
+        queries[u].user = test_.users[u];
+      } else {
+        queries[u] = test_.anonymous[u];
+      }
+    }
     Filter filter;
     filter.exclude_seen = !options_.repeats_allowed;
     filter.exclude = untrained_;

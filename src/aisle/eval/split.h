@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "aisle/data/interactions.h"
+#include "aisle/models/request.h"
 
 namespace aisle {
 
@@ -88,6 +89,9 @@ struct TestSet {
   std::uint64_t unreachable_pairs = 0;      // their test items that training lacks
   std::uint64_t unknown_users = 0;          // users with test pairs but no training pair
   std::uint64_t unknown_user_pairs = 0;
+  // Empty, or one per evaluated user: the user is ranked as this anonymous history instead of by
+  // their training history (the new-users protocol, eval/new_users.h).
+  std::vector<Query> anonymous;
 
   std::size_t size() const { return users.size(); }
   std::span<const ItemIdx> items_of(std::size_t i) const {
