@@ -82,6 +82,7 @@ std::vector<std::vector<Scored>> rank_requests(const Recommender& model, const H
                                                std::span<const Request> requests, const RunContext& run) {
   const std::uint32_t n = model.num_items();
   const auto* ranged = capability<ItemRangeScorer>(model);
+  const auto* sparse = capability<CandidateScorer>(model);
   const auto* norm_bounded = ranged != nullptr ? capability<NormBoundedScorer>(model) : nullptr;
   // Items per tile for models that score item ranges: a block's tile of scores stays in cache.
   const std::uint32_t tile = ranged != nullptr ? std::min<std::uint32_t>(n, kItemsPerTile) : n;
@@ -113,6 +114,8 @@ std::vector<std::vector<Scored>> rank_requests(const Recommender& model, const H
     std::vector<std::span<const ItemIdx>> excluded;
     std::vector<TopK> tops;
     std::vector<float> state, scores, open_vectors;
+    std::vector<Scored> candidates;
+    std::vector<std::uint8_t> marks;
   };
   std::vector<Scratch> scratch(static_cast<std::size_t>(run.threads()));
   parallel_for(run, blocks.size(), 1, [&](std::size_t b_begin, std::size_t b_end, int worker) {
@@ -132,6 +135,15 @@ std::vector<std::vector<Scored>> rank_requests(const Recommender& model, const H
         w.resolved.push_back(resolve(query, history, n, w.buffers[q]));
         w.excluded.push_back(filter.exclude_seen ? sorted_history(query, w.resolved[q], w.buffers[q])
                                                  : std::span<const ItemIdx>{});
+      }
+      if (sparse != nullptr) {
+        for (std::size_t q = 0; q < count; ++q) {
+          w.candidates.clear();
+          sparse->candidates(w.resolved[q], w.candidates);
+          select_candidates(w.candidates, n, w.excluded[q], eligibility, w.tops[q], w.marks);
+          results[block.first + q] = w.tops[q].take_sorted();
+        }
+        continue;
       }
       if (ranged != nullptr) ranged->prepare(w.resolved, w.state);
       if (bounded != nullptr) {

@@ -155,6 +155,17 @@ class ItemRangeScorer {
                            float* out) const = 0;
 };
 
+// Capability: a model that has something to say about a few candidates per query only (session
+// kNN, sequential rules): candidates() lists the items whose score is above zero, each once, in
+// any order; every other item scores 0. The batch path then selects from the candidates and
+// fills up with zero-score items by index, exactly what the dense row of score_one would give,
+// without writing a row over the whole catalog. Scores must be finite and > 0.
+class CandidateScorer {
+ public:
+  virtual ~CandidateScorer() = default;
+  virtual void candidates(const UserQuery& query, std::vector<Scored>& out) const = 0;
+};
+
 // Capability: scores are predicted ratings on the scale of the training weights (explicit
 // feedback), so RMSE and MAE against held-out ratings mean something.
 class RatingPredictor {

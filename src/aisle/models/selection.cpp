@@ -144,4 +144,33 @@ void select_by_norm(const NormBoundedScorer& m, const std::vector<float>& state,
   }
 }
 
+void select_candidates(std::span<const Scored> candidates, std::uint32_t num_items, std::span<const ItemIdx> excluded,
+                       const Eligibility& e, TopK& top, std::vector<std::uint8_t>& marks) {
+  const auto contains = [](std::span<const ItemIdx> sorted, ItemIdx i) {
+    return std::binary_search(sorted.begin(), sorted.end(), i);
+  };
+  const auto allowed = [&](ItemIdx i) {
+    if (contains(excluded, i)) return false;
+    return e.restrictive ? contains(e.eligible, i) : !contains(e.blocked, i);
+  };
+  marks.resize(num_items, 0);
+  for (const Scored& c : candidates) {
+    marks[c.item] = 1;
+    if (allowed(c.item)) top.push(c.item, c.score);
+  }
+  if (!top.full()) {
+    // Zero-score items rank by index; the restrictive filter lists its eligible items already.
+    if (e.restrictive) {
+      for (auto it = e.eligible.begin(); it != e.eligible.end() && !top.full(); ++it) {
+        if (marks[*it] == 0 && !contains(excluded, *it)) top.push(*it, 0.0f);
+      }
+    } else {
+      for (ItemIdx i = 0; i < num_items && !top.full(); ++i) {
+        if (marks[i] == 0 && allowed(i)) top.push(i, 0.0f);
+      }
+    }
+  }
+  for (const Scored& c : candidates) marks[c.item] = 0;
+}
+
 }  // namespace aisle
