@@ -18,7 +18,6 @@
 #include "aisle/data/readers/reader.h"
 #include "aisle/data/sequences.h"
 #include "aisle/eval/evaluator.h"
-#include "aisle/eval/new_users.h"
 #include "aisle/eval/next_item.h"
 #include "aisle/eval/report.h"
 #include "aisle/eval/statistics.h"
@@ -35,22 +34,7 @@ struct EvaluateFlags {
   std::string ks = "10", baseline, out, segments = "3,10";
   bool sampled = false, repeats = false;
   int resamples = 1000;
-  std::string first = "1,3,5";  // new-users: history lengths
-  double holdout_share = 0.1;   // new-users: share of users held out
 };
-
-template <class T>
-std::vector<T> parse_list(const std::string& text, const char* flag) {
-  std::vector<T> out;
-  for (std::string_view part : split(text, ",")) {
-    const auto v = parse_int(trim(part));
-    if (!v || *v <= 0) {
-      throw ConfigError(std::string(flag) + ": expected positive integers separated by commas, found '" + text + "'");
-    }
-    out.push_back(static_cast<T>(*v));
-  }
-  return out;
-}
 
 void write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
@@ -144,49 +128,6 @@ void run_next_item(const EvaluateFlags& flags, const Config& config, std::vector
   }
 }
 
-// --protocol new-users: the store or event files, a share of users held out whole, one test set
-// per history length (named first-N, also the report's folder under --out).
-EvalData load_new_users(const EvaluateFlags& flags, const Config& config_in,
-                        std::vector<std::pair<std::string, TestSet>>& tests) {
-  const DataFlags& d = flags.data;
-  if (!d.train.empty() || !d.test.empty()) throw ConfigError("--protocol new-users reads --store or --events");
-  if (flags.sampled) throw ConfigError("--sampled does not apply to --protocol new-users");
-  Config config = config_in;
-  if (!d.weights.empty()) config.weighting = Weighting::parse(d.weights);
-  ReadOptions options = config.read_options();
-  if (d.threads >= 0) options.context = RunContext(d.threads, options.context.seed);
-  if (d.seed >= 0) options.context.seed = static_cast<std::uint64_t>(d.seed);
-  options.strict = !d.events.empty();
-  LoadedEvents loaded = load_events({d.store, d.events, d.format}, config, options, /*fingerprint=*/true);
-  EventLog& log = loaded.log;
-  const Interactions pairs = pairs_of(log, config);
-  NewUsersOptions split;
-  split.share = flags.holdout_share;
-  split.first = parse_list<std::size_t>(flags.first, "--first");
-  split.seed = options.context.seed;
-  NewUsersSplit s = split_new_users(log, pairs, split);
-  for (std::size_t i = 0; i < split.first.size(); ++i) {
-    if (s.tests[i].size() == 0) {
-      throw InputError("new-users: no held-out user has more than " + std::to_string(split.first[i]) + " events");
-    }
-    tests.emplace_back("first-" + std::to_string(split.first[i]), std::move(s.tests[i]));
-  }
-  EvalData data;
-  data.run = options.context;
-  data.info.source = loaded.description;
-  data.info.file_sha256 = std::move(loaded.file_sha256);
-  data.info.rows = log.events.size();
-  data.train = std::move(s.train);
-  data.split = std::move(s.description);
-  data.users = std::move(log.users);
-  data.items = std::move(log.items);
-  data.catalog = std::move(log.catalog);
-  data.info.users = data.train.num_users;
-  data.info.items = data.train.num_items;
-  data.info.train_pairs = data.train.num_pairs();
-  return data;
-}
-
 void run_evaluate(const EvaluateFlags& flags, const GlobalOptions& global) {
   const Config config = global.load();
   std::vector<std::string> specs = split_model_list(flags.models);
@@ -198,14 +139,15 @@ void run_evaluate(const EvaluateFlags& flags, const GlobalOptions& global) {
   if (flags.data.protocol == "next-item") return run_next_item(flags, config, std::move(specs), options.ks);
   options.sampled = flags.sampled;
   options.repeats_allowed = flags.repeats;
-  const std::vector<std::uint32_t> bounds = parse_list<std::uint32_t>(flags.segments, "--segments");
+  const std::vector<std::uint32_t> bounds = parse_positive_list<std::uint32_t>(flags.segments, "--segments");
 
-  EvalData data;
-  std::vector<std::pair<std::string, TestSet>> tests;  // (report folder, test set): one, or one per n
-  if (flags.data.protocol == "new-users") {
-    data = load_new_users(flags, config, tests);
-  } else {
-    data = load_eval_data(flags.data, config);
+  if (flags.sampled && flags.data.protocol == "new-users") {
+    throw ConfigError("--sampled does not apply to --protocol new-users");
+  }
+  EvalData data = load_eval_data(flags.data, config);
+  // (report folder, test set): one, or one per history length of new-users.
+  std::vector<std::pair<std::string, TestSet>> tests = std::move(data.new_user_tests);
+  if (tests.empty()) {
     tests.emplace_back("", make_test_set(data.train, data.test));
     if (tests[0].second.size() == 0) {
       throw InputError("no user to evaluate: no test user has training pairs (" + data.split + ")");
@@ -286,8 +228,6 @@ void add_evaluate_command(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("--resamples", flags->resamples, "bootstrap and permutation resamples (default 1000)");
   sub.add_flag("--sampled", flags->sampled, "rank test items among 100 sampled unseen items (labelled sampled-100)");
   sub.add_flag("--repeats", flags->repeats, "rank the user's training items too (repeats allowed)");
-  sub.add_option("--first", flags->first, "new-users: lengths of the anonymous history asked for (default 1,3,5)");
-  sub.add_option("--holdout-share", flags->holdout_share, "new-users: share of users held out whole (default 0.1)");
   sub.callback([flags, &global] { run_evaluate(*flags, global); });
 }
 

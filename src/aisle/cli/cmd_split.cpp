@@ -18,6 +18,9 @@ void add_split_command(CLI::App& sub, const GlobalOptions& global) {
   add_data_flags(sub, *flags, false);
   sub.add_option("--out", *out, "folder for train.csv and test.csv")->required();
   sub.callback([flags, out, &global] {
+    if ((*flags).protocol == "new-users" || (*flags).protocol == "next-item") {
+      throw ConfigError("--protocol " + (*flags).protocol + " is one of aisle evaluate's");
+    }
     const EvalData data = load_eval_data(*flags, global.load());
     std::error_code ec;
     std::filesystem::create_directories(*out, ec);

@@ -52,6 +52,9 @@ void run_tune(const TuneFlags& flags, const GlobalOptions& global) {
   options.journal = flags.study;
   if (!flags.budget.empty()) options.time_budget = parse_duration(flags.budget);
 
+  if (flags.data.protocol == "new-users" || flags.data.protocol == "next-item") {
+    throw ConfigError("--protocol " + flags.data.protocol + " is one of aisle evaluate's");
+  }
   const EvalData data = load_eval_data(flags.data, global.load());
   options.run = data.run;
   SplitOptions split_options;

@@ -10,6 +10,7 @@
 #include "aisle/data/exchange.h"
 #include "aisle/data/readers/input_stream.h"
 #include "aisle/data/readers/reader.h"
+#include "aisle/eval/new_users.h"
 
 namespace aisle::cli {
 
@@ -24,6 +25,10 @@ void add_data_flags(CLI::App& sub, DataFlags& flags, bool with_given_split) {
   sub.add_option("--protocol", flags.protocol,
                  "split: leave-last-out (default), temporal or random; new-users (cold start); next-item: session "
                  "files given by --train/--test");
+  if (with_given_split) {
+    sub.add_option("--first", flags.first, "new-users: lengths of the anonymous histories asked for (default 1,3,5)");
+    sub.add_option("--holdout-share", flags.holdout_share, "new-users: share of users held out whole (default 0.1)");
+  }
   sub.add_option("--cutoff", flags.cutoff, "temporal split: cut-off time (default: the 90% quantile of event times)");
   sub.add_option("--test-fraction", flags.test_fraction, "random split: share of each user's pairs held out (0.2)");
   sub.add_option("--weights", flags.weights, "event type weights (default: interactions.weights of the config)");
@@ -64,8 +69,24 @@ EvalData load_eval_data(const DataFlags& flags, const Config& config_in) {
     data.info.source = loaded.description;
     data.info.file_sha256 = std::move(loaded.file_sha256);
     const Interactions pairs = pairs_of(log, config);
+    data.info.rows = log.events.size();
+    if (flags.protocol == "new-users") {
+      NewUsersOptions split;
+      split.share = flags.holdout_share;
+      split.first = parse_positive_list<std::size_t>(flags.first, "--first");
+      split.seed = data.run.seed;
+      NewUsersSplit s = split_new_users(log, pairs, split);
+      for (std::size_t i = 0; i < split.first.size(); ++i) {
+        if (s.tests[i].size() == 0) {
+          throw InputError("new-users: no held-out user has more than " + std::to_string(split.first[i]) + " events");
+        }
+        data.new_user_tests.emplace_back("first-" + std::to_string(split.first[i]), std::move(s.tests[i]));
+      }
+      data.train = std::move(s.train);
+      data.split = std::move(s.description);
+    }
     SplitOptions split;
-    split.protocol = parse_protocol(flags.protocol);
+    if (data.new_user_tests.empty()) split.protocol = parse_protocol(flags.protocol);
     split.seed = data.run.seed;
     split.test_fraction = flags.test_fraction;
     if (!flags.cutoff.empty()) {
@@ -73,12 +94,13 @@ EvalData load_eval_data(const DataFlags& flags, const Config& config_in) {
       if (!t) throw ConfigError("--cutoff: expected a time (unix seconds or ISO 8601), found '" + flags.cutoff + "'");
       split.cutoff = *t;
     }
-    Split s = split_pairs(pairs, split);
-    data.info.rows = log.events.size();
-    data.train = std::move(s.train);
-    data.test = std::move(s.test);
-    data.split = std::move(s.description);
-    data.without_test = s.left_out;
+    if (data.new_user_tests.empty()) {
+      Split s = split_pairs(pairs, split);
+      data.train = std::move(s.train);
+      data.test = std::move(s.test);
+      data.split = std::move(s.description);
+      data.without_test = s.left_out;
+    }
     data.users = std::move(log.users);
     data.items = std::move(log.items);
     data.catalog = std::move(log.catalog);

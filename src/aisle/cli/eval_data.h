@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "aisle/config/config.h"
+#include "aisle/core/error.h"
+#include "aisle/core/text.h"
 #include "aisle/data/catalog.h"
 #include "aisle/data/id_map.h"
 #include "aisle/data/interactions.h"
@@ -24,7 +26,9 @@ struct DataFlags {
   double test_fraction = 0.2;
   int threads = -1;
   long long seed = -1;
-  bool train_only = false;  // --train without --test is enough (tuning never reads a test split)
+  bool train_only = false;      // --train without --test is enough (tuning never reads a test split)
+  std::string first = "1,3,5";  // new-users: lengths of the anonymous histories
+  double holdout_share = 0.1;   // new-users: share of users held out whole
 };
 
 // --store, --events, --format, --train, --test, --protocol, --cutoff, --test-fraction, --weights,
@@ -40,9 +44,26 @@ struct EvalData {
   std::string split;  // how train and test were made
   // Users the split left without test pairs, by reason (left_out_users adds the test set's).
   LeftOutUsers without_test;
+  // --protocol new-users only (test is then empty): one test set per history length, named
+  // "first-N", with the anonymous histories (eval/new_users.h).
+  std::vector<std::pair<std::string, TestSet>> new_user_tests;
   DatasetInfo info;
   RunContext run;
 };
+
+// "10,20" -> {10, 20}; throws ConfigError naming `flag` unless every part is a positive integer.
+template <class T>
+std::vector<T> parse_positive_list(const std::string& text, const char* flag) {
+  std::vector<T> out;
+  for (std::string_view part : split(text, ",")) {
+    const auto v = parse_int(trim(part));
+    if (!v || *v <= 0) {
+      throw ConfigError(std::string(flag) + ": expected positive integers separated by commas, found '" + text + "'");
+    }
+    out.push_back(static_cast<T>(*v));
+  }
+  return out;
+}
 
 EvalData load_eval_data(const DataFlags& flags, const Config& config);
 
