@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "aisle/models/model_file.h"
+#include "aisle/serve/ann_index.h"
 #include "aisle/serve/feedback.h"
 #include "aisle/serve/http_error.h"
 
@@ -29,13 +30,17 @@ void ModelManager::publish(std::shared_ptr<const TrainedModel> model, std::strin
   state_.telemetry.model_loaded_at = next->loaded_at;
   std::fprintf(stderr, "aisle serve: model %llu in service: %s (%s)\n", static_cast<unsigned long long>(next->version),
                next->spec.c_str(), next->source.c_str());
-  if (state_.config.serve.cache_depth > 0) {
+  if (state_.config.serve.cache_depth > 0 || state_.config.serve.ann != "off") {
     if (cache_builder_.joinable()) cache_builder_.join();
-    cache_builder_ = std::thread([this, next] { build_cache(next); });
+    cache_builder_ = std::thread([this, next] {
+      build_cache(next);
+      attach_ann_index(state_, *next);
+    });
   }
 }
 
 void ModelManager::build_cache(std::shared_ptr<const Snapshot> snapshot) {
+  if (state_.config.serve.cache_depth == 0) return;
   try {
     TopListCache cache = build_top_list_cache(*snapshot->model, state_.config.serve.cache_depth, state_.compute);
     state_.snapshots.attach_cache(snapshot->version, std::move(cache));
