@@ -4,9 +4,8 @@
 // the exact top k is measured by bench/bench_ann and checked by tests/models/hnsw_index_test.cpp.
 //
 // What it indexes: every item's full factor row (FactorScorer: latent factors and bias columns,
-// dim() floats), by inner product, with one coordinate added so that every indexed vector has
-// the same norm (the graph is then built on a metric; see hnsw_index.cpp). A query is the
-// vector the exact path scores with
+// dim() floats), in a graph built on the angles between items and searched by inner product
+// with the query (see hnsw_index.cpp for why). A query is the vector the exact path scores with
 // (ItemRangeScorer::prepare: a known user's row, or the fold-in of the query's history). Only the
 // choice of items is approximate: every score returned is the exact dot product (linalg::dot of
 // the query and the item's row, recomputed; the exact path's BLAS may differ in the last bits),
