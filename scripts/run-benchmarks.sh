@@ -72,6 +72,9 @@ section "models: fit and batch top-10, 100k users x 50k items x ~4.9M nonzeros, 
 [[ -f "$data/m1/events.csv" ]] || "$build/aisle" synth --users 100000 --items 50000 --events 8300000 --seed 1 --out "$data/m1" >/dev/null
 AISLE_THREADS=2 "$build/bench/bench_models" retailrocket "$data/m1/events.csv"  # 2x/4x shapes: docs/PERFORMANCE.md
 
+section "approximate index (hnswlib) against the exact top 10: 1x shape, als:factors=64, queries on 1 thread"
+"$build/bench/bench_ann" --data "$data/m1" --users 100000 --items 50000 --events 8300000 --seed 1 --ef 50,100,200
+
 section "evaluation: every model at its defaults on the Online Retail reference split (../shared/splits), AISLE_THREADS=2"
 splits="$root/../shared/splits/online-retail-uci"
 if [[ -f "$splits/train.csv.zst" ]]; then

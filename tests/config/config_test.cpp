@@ -47,6 +47,21 @@ TEST(Config, BadValuesNameTheKeyAndLine) {
   EXPECT_NE(error_of("[store\n").find("aisle.toml:1"), std::string::npos);  // TOML syntax error
 }
 
+TEST(Config, TheApproximateIndexIsOffUnlessAskedFor) {
+  EXPECT_EQ(Config{}.serve.ann, "off");
+  test::TempDir dir;
+  const Config c = load_config(
+      dir.write("aisle.toml", "[serve]\nann = \"hnsw\"\nann_m = 8\nann_ef_construction = 50\nann_ef_search = 40\n"));
+  EXPECT_EQ(c.serve.ann, "hnsw");
+  EXPECT_EQ(c.serve.ann_m, 8u);
+  EXPECT_EQ(c.serve.ann_ef_construction, 50u);
+  EXPECT_EQ(c.serve.ann_ef_search, 40u);
+  EXPECT_EQ(error_of("[serve]\nann = \"faiss\"\n"),
+            "aisle.toml:2: serve.ann must be \"off\" or \"hnsw\", found 'faiss'");
+  EXPECT_NE(error_of("[serve]\nann_m = 1\n").find("aisle.toml:2: serve.ann_m must be an integer in [2, 256]"),
+            std::string::npos);
+}
+
 TEST(Config, ReferenceDocumentsEveryKey) {
   const std::string ref = config_reference();
   for (const char* key : {"store.url", "interactions.weights", "ingest.map", "ingest.strict",

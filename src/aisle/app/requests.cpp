@@ -145,7 +145,7 @@ Answer finish(const TrainedModel& model, const ResolvedRequest& resolved, std::v
 }  // namespace
 
 std::vector<Answer> answer_resolved(const TrainedModel& model, std::span<const ResolvedRequest> requests,
-                                    const RunContext& run) {
+                                    const RunContext& run, const HnswIndex* approximate) {
   std::vector<Request> batch;
   std::vector<std::size_t> batch_of(requests.size(), static_cast<std::size_t>(-1));
   for (std::size_t r = 0; r < requests.size(); ++r) {
@@ -153,7 +153,7 @@ std::vector<Answer> answer_resolved(const TrainedModel& model, std::span<const R
     batch_of[r] = batch.size();
     batch.push_back({requests[r].query, requests[r].filter, requests[r].k});
   }
-  std::vector<std::vector<Scored>> lists = model.recommend(batch, run);
+  std::vector<std::vector<Scored>> lists = model.recommend(batch, run, approximate);
   std::vector<Answer> answers;
   answers.reserve(requests.size());
   const ResolvedRequest* last_cold = nullptr;  // consecutive cold starts with one filter share a list
@@ -185,9 +185,9 @@ std::vector<Answer> recommend_for_users(const TrainedModel& model, std::span<con
   return answer_resolved(model, resolved, run);
 }
 
-Answer recommend(const TrainedModel& model, const ItemRequest& request) {
+Answer recommend(const TrainedModel& model, const ItemRequest& request, const HnswIndex* approximate) {
   const ResolvedRequest r = resolve_request(model, request);
-  return answer_resolved(model, std::span(&r, 1), RunContext{}).front();
+  return answer_resolved(model, std::span(&r, 1), RunContext{}, approximate).front();
 }
 
 Answer similar(const TrainedModel& model, std::string_view item, const ItemRequest& request) {

@@ -65,15 +65,16 @@ struct Answer {
 
 // The answers to resolved requests, in their order: those the model serves through one batch
 // call (each with its own filter and k), cold-start ones from popular items under their filter.
+// `approximate`: an index of this model to answer through (Ranker::recommend); null: exact.
 std::vector<Answer> answer_resolved(const TrainedModel& model, std::span<const ResolvedRequest> requests,
-                                    const RunContext& run);
+                                    const RunContext& run, const HnswIndex* approximate = nullptr);
 
 // The answers to requests that differ only in their user (one batch call for all that the model
 // serves, on the run's threads); `shared` gives everything else. Answers are in the users' order.
 std::vector<Answer> recommend_for_users(const TrainedModel& model, std::span<const std::string> users,
                                         const ItemRequest& shared, const RunContext& run);
 // One request, on the calling thread.
-Answer recommend(const TrainedModel& model, const ItemRequest& request);
+Answer recommend(const TrainedModel& model, const ItemRequest& request, const HnswIndex* approximate = nullptr);
 // Items similar to `item` under the request's filters (its user and history are not used).
 Answer similar(const TrainedModel& model, std::string_view item, const ItemRequest& request);
 

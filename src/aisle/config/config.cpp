@@ -215,6 +215,31 @@ const std::vector<Key>& keys() {
        }},
       {"serve", "log_requests", "boolean", "false", "One line per request on stderr (method, path, status, time).",
        [](const toml::node& n, Config& c) { c.serve.log_requests = need_bool(n, "serve.log_requests"); }},
+      {"serve", "ann", "string", "\"off\"",
+       "\"hnsw\": answer factor models (als, bpr, mf) through an approximate HNSW index built in the background "
+       "after each load (exact until it is ready; other models ignore it). Only for catalogs where the exact path is "
+       "too slow: results are approximate (docs/SERVING.md).",
+       [](const toml::node& n, Config& c) {
+         c.serve.ann = need_string(n, "serve.ann");
+         if (c.serve.ann != "off" && c.serve.ann != "hnsw") {
+           throw ConfigError("serve.ann must be \"off\" or \"hnsw\", found '" + c.serve.ann + "'");
+         }
+       }},
+      {"serve", "ann_m", "integer", "16", "HNSW graph degree (links per item; twice that on the bottom layer).",
+       [](const toml::node& n, Config& c) {
+         c.serve.ann_m = static_cast<std::uint32_t>(need_int(n, "serve.ann_m", 2, 256));
+       }},
+      {"serve", "ann_ef_construction", "integer", "200",
+       "HNSW candidate list while building: higher builds slower and recalls more.",
+       [](const toml::node& n, Config& c) {
+         c.serve.ann_ef_construction = static_cast<std::uint32_t>(need_int(n, "serve.ann_ef_construction", 1, 10000));
+       }},
+      {"serve", "ann_ef_search", "integer", "100",
+       "HNSW candidate list per query (raised to k plus what the request's filter may remove when that is more): "
+       "higher answers slower and recalls more.",
+       [](const toml::node& n, Config& c) {
+         c.serve.ann_ef_search = static_cast<std::uint32_t>(need_int(n, "serve.ann_ef_search", 1, 10000));
+       }},
   };
   return kKeys;
 }

@@ -27,6 +27,11 @@ struct ServeSettings {
   std::size_t feedback_max_batch = 5000;   // events per store commit at most
   float trending_half_life_days = 7;
   bool log_requests = false;  // one line per request on stderr
+  // The approximate index (models/hnsw_index.h): "off" or "hnsw"; factor models only.
+  std::string ann = "off";
+  std::uint32_t ann_m = 16;
+  std::uint32_t ann_ef_construction = 200;
+  std::uint32_t ann_ef_search = 100;
 };
 
 struct Config {

@@ -4,6 +4,7 @@
 
 #include "aisle/core/error.h"
 #include "aisle/core/parallel.h"
+#include "aisle/models/hnsw_index.h"
 #include "aisle/models/selection.h"
 
 namespace aisle {
@@ -76,17 +77,108 @@ struct Block {
   std::size_t run = 0, first = 0, count = 0;
 };
 
+// One worker's buffers, reused from block to block.
+struct Scratch {
+  std::vector<QueryBuffers> buffers{kQueriesPerBlock};
+  std::vector<UserQuery> resolved;
+  std::vector<std::span<const ItemIdx>> excluded;
+  std::vector<TopK> tops;
+  std::vector<float> state, scores, open_vectors;
+  std::vector<Scored> candidates;  // CandidateScorer models
+  std::vector<std::uint8_t> marks;
+  // The queries the index hands back to the exact path, gathered.
+  std::vector<std::size_t> pending;
+  std::vector<UserQuery> pending_resolved;
+  std::vector<std::span<const ItemIdx>> pending_excluded;
+  std::vector<TopK> pending_tops;
+  std::vector<float> pending_state;
+};
+
+// How a batch is scored: the model and the capabilities it has.
+struct Scoring {
+  const Recommender& model;
+  const ItemRangeScorer* ranged = nullptr;
+  const NormBoundedScorer* norm_bounded = nullptr;
+  const CandidateScorer* sparse = nullptr;
+  std::uint32_t n = 0, tile = 0;
+};
+
+// The exact top k of `resolved.size()` queries into `tops`: from the candidates of a
+// CandidateScorer, else from scores. `state` holds their prepared vectors when the model scores
+// item ranges. Norm bounds prune only what the filter leaves to a
+// blocked list; restrictive filters scan every tile.
+void select_exact(const Scoring& s, std::span<const UserQuery> resolved, const std::vector<float>& state,
+                  std::span<const std::span<const ItemIdx>> excluded, const Eligibility& eligibility,
+                  std::vector<TopK>& tops, Scratch& w) {
+  const std::size_t count = resolved.size();
+  if (s.sparse != nullptr) {
+    for (std::size_t q = 0; q < count; ++q) {
+      w.candidates.clear();
+      s.sparse->candidates(resolved[q], w.candidates);
+      select_candidates(w.candidates, s.n, excluded[q], eligibility, tops[q], w.marks);
+    }
+    return;
+  }
+  const NormBoundedScorer* bounded = eligibility.restrictive ? nullptr : s.norm_bounded;
+  if (bounded != nullptr) {
+    select_by_norm(*bounded, state, count, excluded, eligibility, tops, w.scores, w.open_vectors);
+    return;
+  }
+  for (ItemIdx t0 = 0; t0 < s.n; t0 += s.tile) {
+    const ItemIdx t1 = std::min<ItemIdx>(s.n, t0 + s.tile);
+    const std::size_t width = t1 - t0;
+    w.scores.resize(count * width);
+    if (s.ranged != nullptr) {
+      s.ranged->score_range(state, count, t0, t1, w.scores.data());
+    } else {
+      s.model.score(resolved, w.scores);
+    }
+    for (std::size_t q = 0; q < count; ++q) {
+      offer({w.scores.data() + q * width, width}, t0, excluded[q], eligibility, tops[q]);
+    }
+  }
+}
+
+// The top k of a block's queries through the index; those it gives back are answered exactly.
+void select_approximate(const Scoring& s, const HnswIndex& index, std::size_t k, const Eligibility& eligibility,
+                        Scratch& w) {
+  const std::size_t dim = index.dim();
+  w.pending.clear();
+  for (std::size_t q = 0; q < w.resolved.size(); ++q) {
+    if (!index.select(w.state.data() + q * dim, k, w.excluded[q], eligibility, w.tops[q])) w.pending.push_back(q);
+  }
+  if (w.pending.empty()) return;
+  w.pending_resolved.clear();
+  w.pending_excluded.clear();
+  w.pending_tops.assign(w.pending.size(), TopK(k));
+  w.pending_state.resize(w.pending.size() * dim);
+  for (std::size_t a = 0; a < w.pending.size(); ++a) {
+    const std::size_t q = w.pending[a];
+    w.pending_resolved.push_back(w.resolved[q]);
+    w.pending_excluded.push_back(w.excluded[q]);
+    std::copy_n(w.state.data() + q * dim, dim, w.pending_state.data() + a * dim);
+  }
+  select_exact(s, w.pending_resolved, w.pending_state, w.pending_excluded, eligibility, w.pending_tops, w);
+  for (std::size_t a = 0; a < w.pending.size(); ++a) w.tops[w.pending[a]] = std::move(w.pending_tops[a]);
+}
+
 }  // namespace
 
 std::vector<std::vector<Scored>> rank_requests(const Recommender& model, const History& history, const ItemFacts& facts,
-                                               std::span<const Request> requests, const RunContext& run) {
+                                               std::span<const Request> requests, const RunContext& run,
+                                               const HnswIndex* approximate) {
   const std::uint32_t n = model.num_items();
-  const auto* ranged = capability<ItemRangeScorer>(model);
-  const auto* sparse = capability<CandidateScorer>(model);
-  const auto* norm_bounded = ranged != nullptr ? capability<NormBoundedScorer>(model) : nullptr;
+  Scoring scoring{model};
+  scoring.ranged = capability<ItemRangeScorer>(model);
+  scoring.norm_bounded = scoring.ranged != nullptr ? capability<NormBoundedScorer>(model) : nullptr;
+  scoring.sparse = capability<CandidateScorer>(model);
+  scoring.n = n;
   // Items per tile for models that score item ranges: a block's tile of scores stays in cache.
-  const std::uint32_t tile = ranged != nullptr ? std::min<std::uint32_t>(n, kItemsPerTile) : n;
-  const std::size_t per_block = ranged != nullptr ? kQueriesPerBlock : kQueriesPerFullRowBlock;
+  scoring.tile = scoring.ranged != nullptr ? std::min<std::uint32_t>(n, kItemsPerTile) : n;
+  const std::size_t per_block = scoring.ranged != nullptr ? kQueriesPerBlock : kQueriesPerFullRowBlock;
+  AISLE_CHECK_MSG(approximate == nullptr || (scoring.norm_bounded != nullptr && approximate->num_items() == n &&
+                                             approximate->dim() == scoring.norm_bounded->query_dim()),
+                  "the approximate index was not built for this model");
 
   std::vector<Run> runs;
   std::vector<Block> blocks;
@@ -108,15 +200,6 @@ std::vector<std::vector<Scored>> rank_requests(const Recommender& model, const H
   });
 
   std::vector<std::vector<Scored>> results(requests.size());
-  struct Scratch {
-    std::vector<QueryBuffers> buffers{kQueriesPerBlock};
-    std::vector<UserQuery> resolved;
-    std::vector<std::span<const ItemIdx>> excluded;
-    std::vector<TopK> tops;
-    std::vector<float> state, scores, open_vectors;
-    std::vector<Scored> candidates;
-    std::vector<std::uint8_t> marks;
-  };
   std::vector<Scratch> scratch(static_cast<std::size_t>(run.threads()));
   parallel_for(run, blocks.size(), 1, [&](std::size_t b_begin, std::size_t b_end, int worker) {
     Scratch& w = scratch[static_cast<std::size_t>(worker)];
@@ -124,60 +207,39 @@ std::vector<std::vector<Scored>> rank_requests(const Recommender& model, const H
       const Block& block = blocks[b];
       const Eligibility& eligibility = runs[block.run].eligibility;
       const Filter& filter = requests[block.first].filter;
-      // Norm bounds prune only what the filter leaves to a blocked list; restrictive filters scan.
-      const NormBoundedScorer* bounded = eligibility.restrictive ? nullptr : norm_bounded;
-      const std::size_t count = block.count;
+      const std::size_t k = requests[block.first].k;
       w.resolved.clear();
       w.excluded.clear();
-      w.tops.assign(count, TopK(requests[block.first].k));
-      for (std::size_t q = 0; q < count; ++q) {
+      w.tops.assign(block.count, TopK(k));
+      for (std::size_t q = 0; q < block.count; ++q) {
         const Query& query = requests[block.first + q].query;
         w.resolved.push_back(resolve(query, history, n, w.buffers[q]));
         w.excluded.push_back(filter.exclude_seen ? sorted_history(query, w.resolved[q], w.buffers[q])
                                                  : std::span<const ItemIdx>{});
       }
-      if (sparse != nullptr) {
-        for (std::size_t q = 0; q < count; ++q) {
-          w.candidates.clear();
-          sparse->candidates(w.resolved[q], w.candidates);
-          select_candidates(w.candidates, n, w.excluded[q], eligibility, w.tops[q], w.marks);
-          results[block.first + q] = w.tops[q].take_sorted();
-        }
-        continue;
+      if (scoring.ranged != nullptr) scoring.ranged->prepare(w.resolved, w.state);
+      if (approximate != nullptr) {
+        select_approximate(scoring, *approximate, k, eligibility, w);
+      } else {
+        select_exact(scoring, w.resolved, w.state, w.excluded, eligibility, w.tops, w);
       }
-      if (ranged != nullptr) ranged->prepare(w.resolved, w.state);
-      if (bounded != nullptr) {
-        select_by_norm(*bounded, w.state, count, w.excluded, eligibility, w.tops, w.scores, w.open_vectors);
-      }
-      for (ItemIdx t0 = 0; bounded == nullptr && t0 < n; t0 += tile) {
-        const ItemIdx t1 = std::min<ItemIdx>(n, t0 + tile);
-        const std::size_t width = t1 - t0;
-        w.scores.resize(count * width);
-        if (ranged != nullptr) {
-          ranged->score_range(w.state, count, t0, t1, w.scores.data());
-        } else {
-          model.score(w.resolved, w.scores);
-        }
-        for (std::size_t q = 0; q < count; ++q) {
-          offer({w.scores.data() + q * width, width}, t0, w.excluded[q], eligibility, w.tops[q]);
-        }
-      }
-      for (std::size_t q = 0; q < count; ++q) results[block.first + q] = w.tops[q].take_sorted();
+      for (std::size_t q = 0; q < block.count; ++q) results[block.first + q] = w.tops[q].take_sorted();
     }
   });
   return results;
 }
 
-std::vector<std::vector<Scored>> Ranker::recommend(std::span<const Request> requests, const RunContext& run) const {
-  return rank_requests(model(), history(), facts(), requests, run);
+std::vector<std::vector<Scored>> Ranker::recommend(std::span<const Request> requests, const RunContext& run,
+                                                   const HnswIndex* approximate) const {
+  return rank_requests(model(), history(), facts(), requests, run, approximate);
 }
 
 std::vector<std::vector<Scored>> Ranker::recommend(std::span<const Query> queries, const Filter& filter, std::size_t k,
-                                                   const RunContext& run) const {
+                                                   const RunContext& run, const HnswIndex* approximate) const {
   std::vector<Request> requests;
   requests.reserve(queries.size());
   for (const Query& q : queries) requests.push_back({q, filter, k});
-  return recommend(requests, run);
+  return recommend(requests, run, approximate);
 }
 
 std::vector<float> Ranker::score_candidates(const Query& query, std::span<const ItemIdx> candidates) const {

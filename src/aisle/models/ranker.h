@@ -20,6 +20,8 @@
 
 namespace aisle {
 
+class HnswIndex;
+
 class Ranker {
  public:
   virtual ~Ranker() = default;
@@ -31,11 +33,13 @@ class Ranker {
 
   // The top k of each request under its own filter, best first: exactly min(k, eligible items)
   // results. Requests are scored in blocks on the run's threads; the output does not depend on
-  // the thread count or on how requests are batched.
-  std::vector<std::vector<Scored>> recommend(std::span<const Request> requests, const RunContext& run) const;
+  // the thread count or on how requests are batched. `approximate`: an index of this model to
+  // answer through instead of the exact path (rank_requests).
+  std::vector<std::vector<Scored>> recommend(std::span<const Request> requests, const RunContext& run,
+                                             const HnswIndex* approximate = nullptr) const;
   // The same for queries that share one filter and k.
   std::vector<std::vector<Scored>> recommend(std::span<const Query> queries, const Filter& filter, std::size_t k,
-                                             const RunContext& run) const;
+                                             const RunContext& run, const HnswIndex* approximate = nullptr) const;
   // Scores of the given candidates for one query (any model), in the candidates' order.
   std::vector<float> score_candidates(const Query& query, std::span<const ItemIdx> candidates) const;
   // The same for a batch: queries[i] with candidates[i], on the run's threads.
@@ -64,7 +68,13 @@ class RankerView final : public Ranker {
 // one compiled filter; blocks of requests are scored together (factor models: one matrix product
 // per block and item tile, pruned by norm bounds; others: whole rows), in parallel over blocks
 // on the run's pool.
+// With `approximate` (an HnswIndex built from this model; null: the exact path, the default),
+// each query's vector is computed as the exact path computes it and looked up in the index
+// under the filter (HnswIndex::select); queries the index gives back are answered exactly, so
+// exactly min(k, eligible items) still come back, with exact scores and the same order rule.
+// Which items come back is approximate; the result does not depend on threads or batching.
 std::vector<std::vector<Scored>> rank_requests(const Recommender& model, const History& history, const ItemFacts& facts,
-                                               std::span<const Request> requests, const RunContext& run);
+                                               std::span<const Request> requests, const RunContext& run,
+                                               const HnswIndex* approximate = nullptr);
 
 }  // namespace aisle

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "aisle/models/model_file.h"
+#include "aisle/serve/ann_index.h"
 #include "aisle/serve/feedback.h"
 #include "aisle/serve/http_error.h"
 #include "aisle/store/event_store.h"
@@ -55,7 +56,7 @@ void ModelManager::publish(std::shared_ptr<const TrainedModel> model, std::strin
   state_.telemetry.model_loaded_at = next->loaded_at;
   std::fprintf(stderr, "aisle serve: model %llu in service: %s (%s)\n", static_cast<unsigned long long>(next->version),
                next->spec.c_str(), next->source.c_str());
-  if (state_.config.serve.cache_depth > 0) {
+  if (state_.config.serve.cache_depth > 0 || state_.config.serve.ann != "off") {
     // The previous snapshot's cache would be refused by attach_cache: stop building it.
     if (cache_builder_.joinable()) {
       cancel_cache_build();
@@ -68,7 +69,10 @@ void ModelManager::publish(std::shared_ptr<const TrainedModel> model, std::strin
     }
     RunContext run = state_.compute;
     run.cancel = flag.get();
-    cache_builder_ = std::thread([this, next, run, flag] { build_cache(*next, run); });
+    cache_builder_ = std::thread([this, next, run, flag] {
+      build_cache(*next, run);
+      if (!*flag) attach_ann_index(state_, *next);
+    });
   }
 }
 
@@ -78,6 +82,7 @@ void ModelManager::cancel_cache_build() {
 }
 
 void ModelManager::build_cache(const Snapshot& snapshot, const RunContext& run) {
+  if (state_.config.serve.cache_depth == 0) return;
   try {
     TopListCache cache = build_top_list_cache(*snapshot.model, state_.config.serve.cache_depth, run);
     state_.snapshots.attach_cache(snapshot.version, std::move(cache));

@@ -74,7 +74,7 @@ Served serve_one(const ServeState& state, const Snapshot& snapshot, ItemRequest 
   add_live_history(state, snapshot, request);
   Served out;
   if (answer_from_cache(snapshot, request, out)) return out;
-  out.answer = recommend(*snapshot.model, request);
+  out.answer = recommend(*snapshot.model, request, snapshot.ann.get());
   return out;
 }
 
@@ -94,7 +94,7 @@ std::vector<Served> serve_batch(const ServeState& state, const Snapshot& snapsho
       errors[r] = std::current_exception();
     }
   }
-  std::vector<Answer> answers = answer_resolved(*snapshot.model, resolved, state.compute);
+  std::vector<Answer> answers = answer_resolved(*snapshot.model, resolved, state.compute, snapshot.ann.get());
   for (std::size_t i = 0; i < answers.size(); ++i) out[resolved_of[i]].answer = std::move(answers[i]);
   return out;
 }

@@ -22,6 +22,15 @@ bool SnapshotHolder::attach_cache(std::uint64_t version, TopListCache cache) {
   return true;
 }
 
+bool SnapshotHolder::attach_index(std::uint64_t version, std::shared_ptr<const HnswIndex> index) {
+  std::lock_guard lock(mutex_);
+  if (!current_ || current_->version != version) return false;
+  auto next = std::make_shared<Snapshot>(*current_);
+  next->ann = std::move(index);
+  current_ = std::move(next);
+  return true;
+}
+
 TopListCache build_top_list_cache(const TrainedModel& model, std::size_t depth, const RunContext& run) {
   // In blocks of users, so that a cancelled run stops within one block.
   constexpr UserIdx kBlock = 8192;

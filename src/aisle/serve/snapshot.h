@@ -1,6 +1,7 @@
 // What the server answers from: an immutable snapshot (a TrainedModel with what the server adds
-// to it: where it came from, its version, the live feedback already in its data, and the top
-// lists cached for known users), and the holder that swaps snapshots atomically.
+// to it: where it came from, its version, the live feedback already in its data, the top lists
+// cached for known users, and the approximate index when serve.ann asks for one), and the holder
+// that swaps snapshots atomically.
 //
 // Thread safety: a Snapshot is immutable once published; any number of request threads read it
 // at once. SnapshotHolder::current() and publish() may be called from any thread: a request that
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "aisle/models/hnsw_index.h"
 #include "aisle/models/trained_model.h"
 
 namespace aisle::serve {
@@ -33,6 +35,7 @@ struct Snapshot {
   std::int64_t loaded_at = 0;          // unix seconds
   std::uint64_t feedback_through = 0;  // live feedback with a sequence number up to this is in the model's data
   TopListCache cache;
+  std::shared_ptr<const HnswIndex> ann;  // of `model`; null: answers are exact
 };
 
 class SnapshotHolder {
@@ -47,6 +50,8 @@ class SnapshotHolder {
   // Gives the snapshot of `version` its top-list cache, when it is still the one in service
   // (a copy sharing the model; version and time unchanged). False when it was replaced.
   bool attach_cache(std::uint64_t version, TopListCache cache);
+  // The same for its approximate index (the copy shares the model and copies the cache).
+  bool attach_index(std::uint64_t version, std::shared_ptr<const HnswIndex> index);
 
  private:
   mutable std::mutex mutex_;

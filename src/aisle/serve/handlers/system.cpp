@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "aisle/core/timestamp.h"
+#include "aisle/serve/ann_index.h"
 #include "aisle/serve/feedback.h"
 #include "aisle/serve/handlers/handlers.h"
 #include "aisle/serve/http_error.h"
@@ -30,6 +31,14 @@ Reply get_model(ServeState& state, const httplib::Request&) {
   j["items"] = m.items().size();
   j["training_pairs"] = m.history().item.size();
   j["cache_depth"] = snapshot->cache.lists.empty() ? 0 : snapshot->cache.depth;
+  if (const HnswIndex* ann = snapshot->ann.get()) {
+    j["ann"] = {{"kind", "hnsw"},
+                {"m", ann->params().m},
+                {"ef_construction", ann->params().ef_construction},
+                {"ef_search", ann->params().ef_search}};
+  } else {
+    j["ann"] = nullptr;
+  }
   j["live_feedback_users"] = state.live.users();
   return json_reply(j);
 }
@@ -47,8 +56,9 @@ Reply get_readyz(ServeState& state, const httplib::Request&) {
 }
 
 Reply get_metrics(ServeState& state, const httplib::Request&) {
-  return {200, state.telemetry.prometheus_text(static_cast<std::int64_t>(std::time(nullptr))),
-          "text/plain; version=0.0.4; charset=utf-8"};
+  std::string text = state.telemetry.prometheus_text(static_cast<std::int64_t>(std::time(nullptr)));
+  if (const auto snapshot = state.snapshots.current()) text += ann_metrics_text(*snapshot);
+  return {200, std::move(text), "text/plain; version=0.0.4; charset=utf-8"};
 }
 
 Reply get_index(ServeState&, const httplib::Request&) {
