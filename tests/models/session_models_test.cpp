@@ -196,6 +196,32 @@ TEST(SessionKnn, EveryVariantScoresTheSameAfterSaveAndLoad) {
   }
 }
 
+// CandidateScorer's contract: the candidates are exactly the items the dense row scores above 0.
+void expect_candidates_match_the_row(const Recommender& m, const std::vector<ItemIdx>& items,
+                                     const std::vector<Timestamp>& times) {
+  UserQuery q;
+  q.items = items;
+  q.times = times;
+  std::vector<Scored> listed;
+  capability<CandidateScorer>(m)->candidates(q, listed);
+  std::sort(listed.begin(), listed.end(), [](const Scored& a, const Scored& b) { return a.item < b.item; });
+  std::vector<Scored> positive;
+  const auto row = scores_of(m, items, times);
+  for (ItemIdx i = 0; i < row.size(); ++i) {
+    if (row[i] > 0.0f) positive.push_back({i, row[i]});
+  }
+  EXPECT_FALSE(positive.empty());
+  EXPECT_EQ(listed, positive) << m.params();
+}
+
+TEST(SessionModels, CandidatesAreTheItemsScoredAboveZero) {
+  const SessionData d = make_sessions(8, {{{4, 7, 0, 5}, 10}, {{0, 1, 2}, kDay}, {{1, 3, 3, 6}, 2 * kDay}});
+  for (const std::string variant : {"sknn", "vsknn", "stan", "vstan"}) {
+    expect_candidates_match_the_row(fit<SessionKnn>("variant=" + variant, d), {3, 0, 1}, {1, 2, 3});
+  }
+  expect_candidates_match_the_row(fit<SequentialRules>("", d), {3, 0, 1}, {1, 2, 3});
+}
+
 TEST(SessionModels, RefuseAFileOfAnotherFormatVersion) {
   BinaryWriter out;
   out.put<std::uint32_t>(99);

@@ -107,9 +107,8 @@ void SequentialRules::fit(const TrainSet& data, const FitContext& context) {
   }
 }
 
-void SequentialRules::score_one(const UserQuery& query, std::span<float> scores) const {
-  std::fill(scores.begin(), scores.end(), 0.0f);
-  if (query.items.empty()) return;
+std::span<const Scored> SequentialRules::rules_for(const UserQuery& query) const {
+  if (query.items.empty()) return {};
   // The newest item: the last of the largest time (a session's own order among equal times).
   std::size_t last = query.items.size() - 1;
   if (query.times.size() == query.items.size()) {
@@ -118,7 +117,17 @@ void SequentialRules::score_one(const UserQuery& query, std::span<float> scores)
       if (query.times[p] >= query.times[last]) last = p;
     }
   }
-  for (const Scored& r : rules_of(query.items[last])) scores[r.item] = r.score;
+  return rules_of(query.items[last]);
+}
+
+void SequentialRules::score_one(const UserQuery& query, std::span<float> scores) const {
+  std::fill(scores.begin(), scores.end(), 0.0f);
+  for (const Scored& r : rules_for(query)) scores[r.item] = r.score;
+}
+
+void SequentialRules::candidates(const UserQuery& query, std::vector<Scored>& out) const {
+  const std::span<const Scored> rules = rules_for(query);
+  out.insert(out.end(), rules.begin(), rules.end());
 }
 
 void SequentialRules::save(BinaryWriter& out) const {

@@ -27,12 +27,14 @@ struct SequentialRulesParams {
   static const ParamSchema<SequentialRulesParams>& schema();
 };
 
-class SequentialRules final : public ParameterizedModel<SequentialRulesParams> {
+class SequentialRules final : public ParameterizedModel<SequentialRulesParams>, public CandidateScorer {
  public:
   using ParameterizedModel::ParameterizedModel;
   std::string_view kind() const override { return "sequential_rules"; }
   void fit(const TrainSet& data, const FitContext& context) override;
   void score_one(const UserQuery& query, std::span<float> scores) const override;
+  // The last item's rules (CandidateScorer): no row over the catalog.
+  void candidates(const UserQuery& query, std::vector<Scored>& out) const override;
   void save(BinaryWriter& out) const override;
   void load(BinaryReader& in) override;
   std::uint32_t num_items() const override { return static_cast<std::uint32_t>(offsets_.size() - 1); }
@@ -43,6 +45,9 @@ class SequentialRules final : public ParameterizedModel<SequentialRulesParams> {
   }
 
  private:
+  // The rules of the query's newest item; empty for an empty query.
+  std::span<const Scored> rules_for(const UserQuery& query) const;
+
   std::vector<std::uint64_t> offsets_{0};
   std::vector<Scored> rules_;
 };

@@ -105,17 +105,24 @@ bool better(const SessionKnn::Candidate& a, const SessionKnn::Candidate& b) {
 
 }  // namespace
 
-// Per-thread state of a query; reused across the queries of one score() call.
+// The state of a query, one per thread (thread_local), reused by every query and every
+// SessionKnn on that thread: the per-session and per-item arrays are all zero between queries
+// (each query resets what it touched), so they only ever grow.
 struct SessionKnn::Scratch {
   std::vector<float> numerator;       // per session: the similarity's sum over shared items
   std::vector<std::uint32_t> shared;  // per session: shared distinct items (0: not a candidate)
   std::vector<std::uint32_t> touched;
   std::vector<std::uint32_t> query_pos;  // per item: 1-based position of its last click, 0: absent
-  std::vector<ItemIdx> ordered, distinct;
+  std::vector<float> item_score;         // per item: the query's score
+  std::vector<ItemIdx> ordered, distinct, scored;
   std::vector<Candidate> candidates;
 
-  Scratch(std::size_t sessions, std::uint32_t items)
-      : numerator(sessions, 0.0f), shared(sessions, 0), query_pos(items, 0) {}
+  static Scratch& for_this_thread(std::size_t sessions, std::uint32_t items) {
+    thread_local Scratch w;
+    if (w.numerator.size() < sessions) w.numerator.resize(sessions, 0.0f), w.shared.resize(sessions, 0);
+    if (w.query_pos.size() < items) w.query_pos.resize(items, 0), w.item_score.resize(items, 0.0f);
+    return w;
+  }
 };
 
 SessionKnn::SessionKnn(SessionKnnParams params)
@@ -183,7 +190,7 @@ void SessionKnn::build_index() {
     for (std::uint32_t i = 0; i < num_items_; ++i) {
       if (events[i] == 0) continue;
       const double idf = std::log(static_cast<double>(num_sessions) / static_cast<double>(events[i]));
-      idf_weight_[i] = static_cast<float>(1.0 + params_.lambda_idf * idf);
+      idf_weight_[i] = static_cast<float>(std::max(0.0, 1.0 + params_.lambda_idf * idf));
     }
   }
   inh_weight_.resize(longest + 1);
@@ -253,8 +260,10 @@ void SessionKnn::find_neighbors(std::span<const ItemIdx> session, Scratch& w) co
   }
 }
 
-void SessionKnn::score_session(std::span<const ItemIdx> session, Scratch& w, std::span<float> scores) const {
-  std::fill(scores.begin(), scores.end(), 0.0f);
+// Scores the session (`session` in time order) into scratch.item_score, listing the items it
+// touched in scratch.scored; the caller reads them and resets them to 0.
+void SessionKnn::score_session(std::span<const ItemIdx> session, Scratch& w) const {
+  w.scored.clear();
   if (session.empty() || last_time_.empty()) return;
   w.distinct.clear();
   for (std::size_t p = 0; p < session.size(); ++p) {
@@ -264,6 +273,11 @@ void SessionKnn::score_session(std::span<const ItemIdx> session, Scratch& w, std
   find_neighbors(session, w);
   const auto n = static_cast<std::uint32_t>(session.size());
   const bool stan_like = variant_ == Variant::kStan || variant_ == Variant::kVstan;
+  const auto add = [&](ItemIdx i, float v) {  // v >= 0; once above 0, a score stays above 0
+    if (v == 0.0f) return;
+    if (w.item_score[i] == 0.0f) w.scored.push_back(i);
+    w.item_score[i] += v;
+  };
   for (const Candidate& c : w.candidates) {
     const std::span<const SessionItem> items(distinct_.data() + distinct_offsets_[c.session],
                                              distinct_.data() + distinct_offsets_[c.session + 1]);
@@ -280,28 +294,35 @@ void SessionKnn::score_session(std::span<const ItemIdx> session, Scratch& w, std
     float base = c.similarity;
     if (variant_ == Variant::kVsknn) base /= static_cast<float>(step);
     if (variant_ == Variant::kVstan) base *= static_cast<float>(decay(step - 1.0, params_.lambda_ipw));
+    if (base == 0.0f) continue;  // underflow: nothing to add
     if (!stan_like) {
-      for (const SessionItem& t : items) scores[t.item] += base;
+      for (const SessionItem& t : items) add(t.item, base);
       continue;
     }
     for (const SessionItem& t : items) {
       const std::uint32_t d = t.last_pos > anchor ? t.last_pos - anchor : anchor - t.last_pos;
-      scores[t.item] += base * inh_weight_[d] * idf_weight_[t.item];
+      add(t.item, base * inh_weight_[d] * idf_weight_[t.item]);
     }
   }
   for (ItemIdx i : w.distinct) w.query_pos[i] = 0;
 }
 
-void SessionKnn::score(std::span<const UserQuery> queries, std::span<float> scores) const {
-  Scratch w(last_time_.size(), num_items_);
-  for (std::size_t q = 0; q < queries.size(); ++q) {
-    session_in_time_order(queries[q], w.ordered);
-    score_session(w.ordered, w, scores.subspan(q * num_items_, num_items_));
-  }
+void SessionKnn::score_one(const UserQuery& query, std::span<float> scores) const {
+  Scratch& w = Scratch::for_this_thread(last_time_.size(), num_items_);
+  session_in_time_order(query, w.ordered);
+  score_session(w.ordered, w);
+  std::fill(scores.begin(), scores.end(), 0.0f);
+  for (ItemIdx i : w.scored) scores[i] = w.item_score[i], w.item_score[i] = 0.0f;
 }
 
-void SessionKnn::score_one(const UserQuery& query, std::span<float> scores) const {
-  score(std::span<const UserQuery>(&query, 1), scores);
+void SessionKnn::candidates(const UserQuery& query, std::vector<Scored>& out) const {
+  Scratch& w = Scratch::for_this_thread(last_time_.size(), num_items_);
+  session_in_time_order(query, w.ordered);
+  score_session(w.ordered, w);
+  for (ItemIdx i : w.scored) {
+    if (w.item_score[i] > 0.0f) out.push_back({i, w.item_score[i]});
+    w.item_score[i] = 0.0f;
+  }
 }
 
 void SessionKnn::save(BinaryWriter& out) const {

@@ -20,7 +20,8 @@
 //          last position in t of an item of s.
 //   vstan  (Ludewig et al. 2021) stan's similarity and w, times the V-SKNN-like position
 //          weight of the neighbour exp(-(step - 1) / lambda_ipw) and the IDF weight
-//          1 + lambda_idf x log(sessions / events of i).
+//          1 + lambda_idf x log(sessions / events of i) (at least 0: an item with more events
+//          than there are sessions is not scored below the items no neighbour holds).
 //
 // A lambda of 0 turns its weight off (session-rec's None). lambda_snh is in days. Recency is
 // taken relative to the newest candidate, not the query's clock: a factor common to every
@@ -34,7 +35,9 @@
 // Model file: format version, item count, the training sessions (items in time order, repeats
 // kept) ordered most recent first, and their last times; the index (each item's sessions, each
 // session's distinct items with their last positions, IDF) is rebuilt on load.
-// Query cost: the postings of the session's items plus the kept neighbours' distinct items.
+// Query cost: the postings of the session's items plus the kept neighbours' distinct items; the
+// items scored are listed as candidates (CandidateScorer), so no row over the catalog is written.
+// Per-thread scratch (thread_local) of a float and an int per session and per item.
 #pragma once
 
 #include <vector>
@@ -56,13 +59,13 @@ struct SessionKnnParams {
   static const ParamSchema<SessionKnnParams>& schema();
 };
 
-class SessionKnn final : public ParameterizedModel<SessionKnnParams> {
+class SessionKnn final : public ParameterizedModel<SessionKnnParams>, public CandidateScorer {
  public:
   explicit SessionKnn(SessionKnnParams params);
   std::string_view kind() const override { return "session_knn"; }
   void fit(const TrainSet& data, const FitContext& context) override;
-  void score(std::span<const UserQuery> queries, std::span<float> scores) const override;
   void score_one(const UserQuery& query, std::span<float> scores) const override;
+  void candidates(const UserQuery& query, std::vector<Scored>& out) const override;
   void save(BinaryWriter& out) const override;
   void load(BinaryReader& in) override;
   std::uint32_t num_items() const override { return num_items_; }
@@ -83,7 +86,7 @@ class SessionKnn final : public ParameterizedModel<SessionKnnParams> {
 
  private:
   void build_index();
-  void score_session(std::span<const ItemIdx> session, Scratch& scratch, std::span<float> scores) const;
+  void score_session(std::span<const ItemIdx> session, Scratch& scratch) const;
   void find_neighbors(std::span<const ItemIdx> session, Scratch& scratch) const;
 
   Variant variant_;
