@@ -37,7 +37,8 @@ TEST(ModelSpec, ShortSpecKeepsOnlyWhatDiffersFromTheDefaults) {
 
 TEST(ModelSpec, ErrorsNameTheModelTheKeyAndWhatIsAllowed) {
   EXPECT_EQ(error_of("alss"),
-            "unknown model 'alss'; known: popularity, trending, als, bpr, item_knn, ease, category_cf, content, mf");
+            "unknown model 'alss'; known: popularity, trending, als, bpr, item_knn, ease, category_cf, content, mf, "
+            "session_knn, sequential_rules");
   EXPECT_EQ(error_of("als:factor=3"),
             "model 'als': unknown parameter 'factor'; known: factors, regularization, alpha, iterations, cg_steps, "
             "transform");

@@ -13,6 +13,8 @@
 #include "aisle/models/item_knn/item_knn.h"
 #include "aisle/models/mf/mf.h"
 #include "aisle/models/popularity/popularity.h"
+#include "aisle/models/sequential_rules/sequential_rules.h"
+#include "aisle/models/session_knn/session_knn.h"
 #include "aisle/models/trending/trending.h"
 
 namespace aisle {
@@ -33,7 +35,7 @@ std::vector<ParamInfo> describe() {
 }  // namespace
 
 std::span<const ModelInfo> model_table() {
-  static const std::array<ModelInfo, 9> kModels = {{
+  static const std::array<ModelInfo, 11> kModels = {{
       {"popularity", "the most popular items for everyone, by weight or users, optionally in a recent window",
        describe<PopularityParams>, create<Popularity>, ""},
       {"trending", "popularity with exponential time decay (half-life)", describe<TrendingParams>, create<Trending>,
@@ -53,6 +55,11 @@ std::span<const ModelInfo> model_table() {
        describe<ContentParams>, create<Content>, ""},
       {"mf", "explicit matrix factorization with biases (SGD or Adam) on ratings or quantities; held-out RMSE",
        describe<MfParams>, create<Mf>, "epochs"},
+      {"session_knn",
+       "session-based kNN (sknn, vsknn, stan, vstan): items of the training sessions most similar to the current one",
+       describe<SessionKnnParams>, create<SessionKnn>, ""},
+      {"sequential_rules", "what follows what: rules a -> b weighted 1 / distance within a session, from the last item",
+       describe<SequentialRulesParams>, create<SequentialRules>, ""},
   }};
   return kModels;
 }
