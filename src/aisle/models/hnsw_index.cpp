@@ -1,7 +1,10 @@
 // hnswlib.h defines non-inline functions (its CPU feature probes): it is included here and in no
-// other translation unit.
+// other translation unit. NO_MANUAL_VECTORIZATION turns off hnswlib's SSE code: its kernels are
+// not used (graph_distance below is ours), and its prefetches read one link past the end of a
+// node's list (AddressSanitizer: heap-buffer-overflow in searchBaseLayer, hnswlib 0.6.2).
 #include "aisle/models/hnsw_index.h"
 
+#define NO_MANUAL_VECTORIZATION
 #include <hnswlib/hnswlib.h>
 
 #include <algorithm>
