@@ -33,14 +33,6 @@ void LiveHistory::add(std::string_view user, std::string_view item, float weight
   events.push_back({std::string(item), weight, time, seq});
 }
 
-bool LiveHistory::has(std::string_view user, std::uint64_t after_seq) const {
-  const Shard& s = shard_of(user);
-  std::shared_lock lock(s.mutex);
-  const auto it = s.by_user.find(std::string(user));
-  if (it == s.by_user.end()) return false;
-  return std::any_of(it->second.begin(), it->second.end(), [&](const Entry& e) { return visible(e, after_seq); });
-}
-
 std::vector<std::string> LiveHistory::items_of(std::string_view user, std::uint64_t after_seq,
                                                std::vector<std::string>* removed) const {
   std::vector<Entry> events;

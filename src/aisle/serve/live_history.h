@@ -45,7 +45,6 @@ class LiveHistory {
   // of their last event (oldest first); `removed` gets those whose total is not positive.
   std::vector<std::string> items_of(std::string_view user, std::uint64_t after_seq,
                                     std::vector<std::string>* removed = nullptr) const;
-  bool has(std::string_view user, std::uint64_t after_seq) const;
 
   // Forgets events with 0 < seq <= `seq` (a new snapshot's data holds them).
   void forget_through(std::uint64_t seq);
