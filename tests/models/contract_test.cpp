@@ -22,6 +22,10 @@ const std::map<std::string, std::string> kTestSpecs = {
     {"als", "als:factors=8,iterations=10"},
     {"bpr", "bpr:factors=8,epochs=300"},
     {"mf", "mf:factors=4,epochs=300,learning_rate=0.05,regularization=0.01,holdout=0"},
+    // Pipelines need members. The route sends the contract's 3-item anonymous history to
+    // `known`, its 2-item one to `few`, whose candidate model is filled by the fallback.
+    {"blend", "blend(0.8*item_knn; 0.2*popularity)"},
+    {"route", "route:min_history=3(known=item_knn; few=sequential_rules; session=session_knn; fallback=popularity)"},
 };
 
 std::string spec_for(std::string_view name) {
@@ -199,7 +203,7 @@ TEST_P(ModelContract, SaveLoadGivesIdenticalRecommendations) {
 }
 
 TEST_P(ModelContract, ParamsRoundTrip) {
-  const auto model = create_model(GetParam());
+  const auto model = create_model(spec_for(GetParam()));
   const auto again = create_model(GetParam() + ":" + model->params());
   EXPECT_EQ(again->params(), model->params());
 }

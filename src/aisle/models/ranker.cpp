@@ -37,6 +37,7 @@ UserQuery resolve(const Query& q, const History& h, std::uint32_t num_items, Que
   AISLE_CHECK_MSG(q.times.empty() || q.times.size() == q.items.size(), "query times must match its items");
   UserQuery uq;
   uq.user = q.user;
+  uq.session = q.session;
   const std::uint64_t begin = q.user == kNoIndex ? 0 : h.row_ptr[q.user];
   const std::uint64_t end = q.user == kNoIndex ? 0 : h.row_ptr[q.user + 1];
   if (q.items.empty()) {
@@ -94,28 +95,93 @@ struct Scratch {
   std::vector<float> pending_state;
 };
 
-// How a batch is scored: the model and the capabilities it has.
+// How a batch is scored: the model and the capabilities it has; a router's routes each have
+// their own.
 struct Scoring {
-  const Recommender& model;
+  const Recommender* model = nullptr;
   const ItemRangeScorer* ranged = nullptr;
   const NormBoundedScorer* norm_bounded = nullptr;
   const CandidateScorer* sparse = nullptr;
+  const QueryRouter* router = nullptr;
+  std::vector<Scoring> routes;  // router: one per route
+  FillOrder fill;               // after a CandidateScorer's candidates (by index when empty)
   std::uint32_t n = 0, tile = 0;
 };
 
+Scoring scoring_of(const Recommender& model, FillOrder fill) {
+  Scoring s;
+  s.model = &model;
+  s.n = model.num_items();
+  s.fill = fill;
+  s.router = capability<QueryRouter>(model);
+  if (s.router != nullptr) {
+    for (std::size_t r = 0; r < s.router->route_names().size(); ++r) {
+      s.routes.push_back(scoring_of(s.router->route_model(r), {s.router->fill_order(), s.router->fill_scores()}));
+    }
+    s.tile = s.n;
+    return s;
+  }
+  s.ranged = capability<ItemRangeScorer>(model);
+  s.norm_bounded = s.ranged != nullptr ? capability<NormBoundedScorer>(model) : nullptr;
+  s.sparse = capability<CandidateScorer>(model);
+  // Items per tile for models that score item ranges: a block's tile of scores stays in cache.
+  s.tile = s.ranged != nullptr ? std::min<std::uint32_t>(s.n, kItemsPerTile) : s.n;
+  return s;
+}
+
+void select_exact(const Scoring& s, std::span<const UserQuery> resolved, const std::vector<float>& state,
+                  std::span<const std::span<const ItemIdx>> excluded, const Eligibility& eligibility,
+                  std::vector<TopK>& tops, Scratch& w);
+
+// A router's queries, each selected by the model of its route: the queries of one route go
+// through that model's path together.
+void select_routed(const Scoring& s, std::span<const UserQuery> resolved,
+                   std::span<const std::span<const ItemIdx>> excluded, const Eligibility& eligibility,
+                   std::vector<TopK>& tops, Scratch& w) {
+  std::vector<std::size_t> route(resolved.size());
+  for (std::size_t q = 0; q < resolved.size(); ++q) route[q] = s.router->route_of(resolved[q]);
+  std::vector<std::size_t> positions;
+  std::vector<UserQuery> group;
+  std::vector<std::span<const ItemIdx>> group_excluded;
+  std::vector<TopK> group_tops;
+  std::vector<float> group_state;
+  for (std::size_t r = 0; r < s.routes.size(); ++r) {
+    positions.clear();
+    group.clear();
+    group_excluded.clear();
+    group_tops.clear();
+    for (std::size_t q = 0; q < resolved.size(); ++q) {
+      if (route[q] != r) continue;
+      positions.push_back(q);
+      group.push_back(resolved[q]);
+      group_excluded.push_back(excluded[q]);
+      group_tops.push_back(std::move(tops[q]));
+    }
+    if (group.empty()) continue;
+    const Scoring& member = s.routes[r];
+    if (member.ranged != nullptr) member.ranged->prepare(group, group_state);
+    select_exact(member, group, group_state, group_excluded, eligibility, group_tops, w);
+    for (std::size_t g = 0; g < positions.size(); ++g) tops[positions[g]] = std::move(group_tops[g]);
+  }
+}
+
 // The exact top k of `resolved.size()` queries into `tops`: from the candidates of a
-// CandidateScorer, else from scores. `state` holds their prepared vectors when the model scores
-// item ranges. Norm bounds prune only what the filter leaves to a
-// blocked list; restrictive filters scan every tile.
+// CandidateScorer, else from scores; a router's through each query's route. `state` holds their
+// prepared vectors when the model scores item ranges. Norm bounds prune only what the filter
+// leaves to a blocked list; restrictive filters scan every tile.
 void select_exact(const Scoring& s, std::span<const UserQuery> resolved, const std::vector<float>& state,
                   std::span<const std::span<const ItemIdx>> excluded, const Eligibility& eligibility,
                   std::vector<TopK>& tops, Scratch& w) {
   const std::size_t count = resolved.size();
+  if (s.router != nullptr) {
+    select_routed(s, resolved, excluded, eligibility, tops, w);
+    return;
+  }
   if (s.sparse != nullptr) {
     for (std::size_t q = 0; q < count; ++q) {
       w.candidates.clear();
       s.sparse->candidates(resolved[q], w.candidates);
-      select_candidates(w.candidates, s.n, excluded[q], eligibility, tops[q], w.marks);
+      select_candidates(w.candidates, s.n, excluded[q], eligibility, tops[q], w.marks, s.fill);
     }
     return;
   }
@@ -131,7 +197,7 @@ void select_exact(const Scoring& s, std::span<const UserQuery> resolved, const s
     if (s.ranged != nullptr) {
       s.ranged->score_range(state, count, t0, t1, w.scores.data());
     } else {
-      s.model.score(resolved, w.scores);
+      s.model->score(resolved, w.scores);
     }
     for (std::size_t q = 0; q < count; ++q) {
       offer({w.scores.data() + q * width, width}, t0, excluded[q], eligibility, tops[q]);
@@ -168,13 +234,7 @@ std::vector<std::vector<Scored>> rank_requests(const Recommender& model, const H
                                                std::span<const Request> requests, const RunContext& run,
                                                const HnswIndex* approximate) {
   const std::uint32_t n = model.num_items();
-  Scoring scoring{model};
-  scoring.ranged = capability<ItemRangeScorer>(model);
-  scoring.norm_bounded = scoring.ranged != nullptr ? capability<NormBoundedScorer>(model) : nullptr;
-  scoring.sparse = capability<CandidateScorer>(model);
-  scoring.n = n;
-  // Items per tile for models that score item ranges: a block's tile of scores stays in cache.
-  scoring.tile = scoring.ranged != nullptr ? std::min<std::uint32_t>(n, kItemsPerTile) : n;
+  const Scoring scoring = scoring_of(model, {});
   const std::size_t per_block = scoring.ranged != nullptr ? kQueriesPerBlock : kQueriesPerFullRowBlock;
   AISLE_CHECK_MSG(approximate == nullptr || (scoring.norm_bounded != nullptr && approximate->num_items() == n &&
                                              approximate->dim() == scoring.norm_bounded->query_dim()),
@@ -240,6 +300,19 @@ std::vector<std::vector<Scored>> Ranker::recommend(std::span<const Query> querie
   requests.reserve(queries.size());
   for (const Query& q : queries) requests.push_back({q, filter, k});
   return recommend(requests, run, approximate);
+}
+
+QueryRoutes Ranker::routes(std::span<const Query> queries) const {
+  QueryRoutes out;
+  const auto* router = capability<QueryRouter>(model());
+  if (router == nullptr) return out;
+  out.names.assign(router->route_names().begin(), router->route_names().end());
+  out.of_query.reserve(queries.size());
+  QueryBuffers buffer;
+  for (const Query& q : queries) {
+    out.of_query.push_back(static_cast<std::uint8_t>(router->route_of(resolve(q, history(), num_items(), buffer))));
+  }
+  return out;
 }
 
 std::vector<float> Ranker::score_candidates(const Query& query, std::span<const ItemIdx> candidates) const {

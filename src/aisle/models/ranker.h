@@ -22,6 +22,13 @@ namespace aisle {
 
 class HnswIndex;
 
+// The route each query takes through a router model (QueryRouter: route), for per-segment
+// results; both empty for other models.
+struct QueryRoutes {
+  std::vector<std::string> names;
+  std::vector<std::uint8_t> of_query;  // per query, an index into names
+};
+
 class Ranker {
  public:
   virtual ~Ranker() = default;
@@ -40,6 +47,7 @@ class Ranker {
   // The same for queries that share one filter and k.
   std::vector<std::vector<Scored>> recommend(std::span<const Query> queries, const Filter& filter, std::size_t k,
                                              const RunContext& run, const HnswIndex* approximate = nullptr) const;
+  QueryRoutes routes(std::span<const Query> queries) const;
   // Scores of the given candidates for one query (any model), in the candidates' order.
   std::vector<float> score_candidates(const Query& query, std::span<const ItemIdx> candidates) const;
   // The same for a batch: queries[i] with candidates[i], on the run's threads.

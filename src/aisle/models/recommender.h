@@ -92,6 +92,7 @@ struct UserQuery {
   std::span<const float> weights;    // aggregated weight per history item (> 0)
   std::span<const Timestamp> times;  // last time per history item
   bool only_training_history = false;
+  bool session = false;  // Query::session
 };
 
 class Recommender {
@@ -164,6 +165,21 @@ class CandidateScorer {
  public:
   virtual ~CandidateScorer() = default;
   virtual void candidates(const UserQuery& query, std::vector<Scored>& out) const = 0;
+};
+
+// Capability: a pipeline that answers each query with one of its members (route). The batch path
+// asks which route a query takes and selects through that member's own capabilities, so a
+// route costs what its member costs. The items a CandidateScorer member did not list come in
+// fill_order() (with fill_scores(), both as selection.h's FillOrder has them), which is what
+// the router's own score_one writes for them.
+class QueryRouter {
+ public:
+  virtual ~QueryRouter() = default;
+  virtual std::span<const std::string> route_names() const = 0;
+  virtual std::size_t route_of(const UserQuery& query) const = 0;  // < route_names().size()
+  virtual const Recommender& route_model(std::size_t route) const = 0;
+  virtual std::span<const ItemIdx> fill_order() const = 0;
+  virtual std::span<const float> fill_scores() const = 0;
 };
 
 // Capability: scores are predicted ratings on the scale of the training weights (explicit

@@ -12,9 +12,12 @@
 #include "aisle/models/ease/ease.h"
 #include "aisle/models/item_knn/item_knn.h"
 #include "aisle/models/mf/mf.h"
+#include "aisle/models/pipeline/blend.h"
+#include "aisle/models/pipeline/route.h"
 #include "aisle/models/popularity/popularity.h"
 #include "aisle/models/sequential_rules/sequential_rules.h"
 #include "aisle/models/session_knn/session_knn.h"
+#include "aisle/models/spec.h"
 #include "aisle/models/trending/trending.h"
 
 namespace aisle {
@@ -22,9 +25,20 @@ namespace aisle {
 namespace {
 
 template <class M>
-std::unique_ptr<Recommender> create(std::string_view args) {
-  using Params = std::remove_cvref_t<decltype(std::declval<const M&>().parameters())>;
-  return std::make_unique<M>(Params::schema().parse(args));
+using ParamsOf = std::remove_cvref_t<decltype(std::declval<const M&>().parameters())>;
+
+template <class M>
+std::unique_ptr<Recommender> create(std::string_view args, std::vector<PipelineMember> members) {
+  if (!members.empty()) {
+    const std::unique_ptr<Recommender> plain = std::make_unique<M>(ParamsOf<M>::schema().parse(args));
+    throw ConfigError("model '" + std::string(plain->kind()) + "' takes no members; pipelines that do: blend, route");
+  }
+  return std::make_unique<M>(ParamsOf<M>::schema().parse(args));
+}
+
+template <class M>
+std::unique_ptr<Recommender> create_pipeline(std::string_view args, std::vector<PipelineMember> members) {
+  return std::make_unique<M>(ParamsOf<M>::schema().parse(args), std::move(members));
 }
 
 template <class P>
@@ -35,7 +49,7 @@ std::vector<ParamInfo> describe() {
 }  // namespace
 
 std::span<const ModelInfo> model_table() {
-  static const std::array<ModelInfo, 11> kModels = {{
+  static const std::array<ModelInfo, 13> kModels = {{
       {"popularity", "the most popular items for everyone, by weight or users, optionally in a recent window",
        describe<PopularityParams>, create<Popularity>, ""},
       {"trending", "popularity with exponential time decay (half-life)", describe<TrendingParams>, create<Trending>,
@@ -60,6 +74,12 @@ std::span<const ModelInfo> model_table() {
        describe<SessionKnnParams>, create<SessionKnn>, ""},
       {"sequential_rules", "what follows what: rules a -> b weighted 1 / distance within a session, from the last item",
        describe<SequentialRulesParams>, create<SequentialRules>, ""},
+      {"blend", "pipeline: a weighted sum of its members' normalized scores, e.g. blend(0.6*als; 0.4*popularity)",
+       describe<BlendParams>, create_pipeline<Blend>, "", true},
+      {"route",
+       "pipeline: a member per query segment (known, few, session, none) and a fallback that fills lists, e.g. "
+       "route(known=ease; few=item_knn; fallback=popularity)",
+       describe<RouteParams>, create_pipeline<Route>, "", true},
   }};
   return kModels;
 }
@@ -74,10 +94,18 @@ const ModelInfo& find_model(std::string_view name) {
 }
 
 std::unique_ptr<Recommender> create_model(std::string_view spec) {
-  const std::size_t colon = spec.find(':');
-  const std::string_view name = spec.substr(0, colon);
-  const std::string_view args = colon == std::string_view::npos ? std::string_view{} : spec.substr(colon + 1);
-  return find_model(name).create(args);
+  const ParsedSpec parsed = parse_spec(spec);
+  const ModelInfo& info = find_model(parsed.name);
+  if (info.pipeline && parsed.members.empty()) {
+    throw ConfigError("model '" + parsed.name + "' is a pipeline and needs members, e.g. " + parsed.name +
+                      (parsed.name == "blend" ? "(0.6*als; 0.4*popularity)" : "(known=ease; fallback=popularity)"));
+  }
+  std::vector<PipelineMember> members;
+  for (const SpecMember& m : parsed.members) members.push_back({m.role, m.separator, create_model(m.spec)});
+  if (!info.pipeline && parsed.has_members && members.empty()) {
+    throw ConfigError("model '" + parsed.name + "' takes no members; pipelines that do: blend, route");
+  }
+  return info.create(parsed.args, std::move(members));
 }
 
 std::string_view default_model_spec(std::uint32_t num_items) {
@@ -87,17 +115,27 @@ std::string_view default_model_spec(std::uint32_t num_items) {
 std::string models_with_similar_items() {
   std::string out;
   for (const ModelInfo& m : model_table()) {
-    if (capability<SimilarItems>(*m.create({})) != nullptr) out += (out.empty() ? "" : ", ") + std::string(m.name);
+    if (!m.pipeline && capability<SimilarItems>(*m.create({}, {})) != nullptr)
+      out += (out.empty() ? "" : ", ") + std::string(m.name);
   }
   return out;
 }
 
+namespace {
+
+// The created model's spec: every parameter, members included.
+ParsedSpec canonical_spec(const Recommender& model) {
+  return parse_spec(std::string(model.kind()) + ":" + model.params());
+}
+
+}  // namespace
+
 std::string short_spec(std::string_view spec) {
   const std::unique_ptr<Recommender> model = create_model(spec);
-  const std::vector<ParamInfo> defaults = find_model(model->kind()).params();
+  ParsedSpec parsed = canonical_spec(*model);
+  const std::vector<ParamInfo> defaults = find_model(parsed.name).params();
   std::string args;
-  const std::string params = model->params();
-  for (std::string_view part : split(params, ",")) {
+  for (std::string_view part : split(parsed.args, ",")) {
     if (part.empty()) continue;
     const std::size_t eq = part.find('=');
     const std::string_view name = part.substr(0, eq), value = part.substr(eq + 1);
@@ -106,22 +144,26 @@ std::string short_spec(std::string_view spec) {
     if (field != defaults.end() && field->default_value == value) continue;
     args += (args.empty() ? "" : ",") + std::string(part);
   }
-  return std::string(model->kind()) + (args.empty() ? "" : ":" + args);
+  parsed.args = args;
+  for (SpecMember& m : parsed.members) m.spec = short_spec(m.spec);
+  return format_spec(parsed);
 }
 
 std::string spec_with(std::string_view spec, std::string_view key, std::string_view value) {
   const std::unique_ptr<Recommender> model = create_model(spec);
+  ParsedSpec parsed = canonical_spec(*model);
   std::string args;
   bool found = false;
-  const std::string params = model->params();
-  for (std::string_view part : split(params, ",")) {
+  for (std::string_view part : split(parsed.args, ",")) {
+    if (part.empty()) continue;
     const std::string_view name = part.substr(0, part.find('='));
     found = found || name == key;
     args += (args.empty() ? "" : ",") + (name == key ? std::string(key) + "=" + std::string(value) : std::string(part));
   }
   if (!found)
     throw ConfigError("model '" + std::string(model->kind()) + "' has no parameter '" + std::string(key) + "'");
-  const std::string out = std::string(model->kind()) + ":" + args;
+  parsed.args = args;
+  const std::string out = format_spec(parsed);
   create_model(out);  // the value is checked like any spec's
   return out;
 }

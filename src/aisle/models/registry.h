@@ -1,5 +1,6 @@
 // The explicit list of every model aisle has (registry.cpp; no self-registration), and the one
-// place a model spec is parsed: "name" or "name:key=value,key=value".
+// place models are made from specs: "name", "name:key=value,key=value", or a pipeline with its
+// members, "blend:normalize=rank(0.6*als; 0.4*popularity)" (the grammar is in spec.h).
 #pragma once
 
 #include <memory>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "aisle/models/params.h"
+#include "aisle/models/pipeline/pipeline.h"
 #include "aisle/models/recommender.h"
 
 namespace aisle {
@@ -17,19 +19,23 @@ struct ModelInfo {
   std::string_view name;
   std::string_view summary;
   std::vector<ParamInfo> (*params)();
-  std::unique_ptr<Recommender> (*create)(std::string_view args);
+  // Members are the created members of a pipeline; a plain model refuses any.
+  std::unique_ptr<Recommender> (*create)(std::string_view args, std::vector<PipelineMember> members);
   // The parameter counting the fit's steps (iterations, epochs) for models that report
   // checkpoints and can be stopped early; empty for the others.
   std::string_view step_param;
+  bool pipeline = false;  // made of member models (blend, route)
 };
 
 std::span<const ModelInfo> model_table();
 // Throws ConfigError "unknown model 'alss'; known: als, bpr, ..." for an unknown name.
 const ModelInfo& find_model(std::string_view name);
-// Creates an unfitted model from "als:factors=64,iterations=15"; throws ConfigError.
+// Creates an unfitted model from "als:factors=64,iterations=15" or a pipeline spec (its members
+// created the same way); throws ConfigError.
 std::unique_ptr<Recommender> create_model(std::string_view spec);
 // `spec` with only the parameters that differ from the model's defaults, in schema order:
-// "als:factors=128" for "als:factors=128,iterations=15,...", "als" when every one is a default.
+// "als:factors=128" for "als:factors=128,iterations=15,...", "als" when every one is a default;
+// a pipeline's members shortened the same way.
 // A spec for the same model as `spec`; throws ConfigError like create_model.
 std::string short_spec(std::string_view spec);
 // The canonical spec (every parameter) of `spec` with `key` set to `value`.

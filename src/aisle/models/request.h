@@ -17,6 +17,9 @@ struct Query {
   UserIdx user = kNoIndex;
   std::vector<ItemIdx> items;
   std::vector<Timestamp> times;  // empty, or one per item
+  // The items are the clicks of one visit, in order (the next-item protocol, the session
+  // endpoint): a route answers such a query with its session member.
+  bool session = false;
 };
 
 // Applied while selecting the top k, so k items come back whenever k items are eligible.

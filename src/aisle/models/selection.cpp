@@ -145,7 +145,7 @@ void select_by_norm(const NormBoundedScorer& m, const std::vector<float>& state,
 }
 
 void select_candidates(std::span<const Scored> candidates, std::uint32_t num_items, std::span<const ItemIdx> excluded,
-                       const Eligibility& e, TopK& top, std::vector<std::uint8_t>& marks) {
+                       const Eligibility& e, TopK& top, std::vector<std::uint8_t>& marks, const FillOrder& fill) {
   const auto contains = [](std::span<const ItemIdx> sorted, ItemIdx i) {
     return std::binary_search(sorted.begin(), sorted.end(), i);
   };
@@ -159,14 +159,20 @@ void select_candidates(std::span<const Scored> candidates, std::uint32_t num_ite
     if (allowed(c.item)) top.push(c.item, c.score);
   }
   if (!top.full()) {
-    // Zero-score items rank by index; the restrictive filter lists its eligible items already.
+    const bool by_index = fill.items.empty();
+    const auto score_of = [&](ItemIdx i) { return by_index ? 0.0f : fill.scores[i]; };
     if (e.restrictive) {
-      for (auto it = e.eligible.begin(); it != e.eligible.end() && !top.full(); ++it) {
-        if (marks[*it] == 0 && !contains(excluded, *it)) top.push(*it, 0.0f);
+      // The filter lists its eligible items already; the top k keeps the best of them.
+      for (auto it = e.eligible.begin(); it != e.eligible.end() && !(by_index && top.full()); ++it) {
+        if (marks[*it] == 0 && !contains(excluded, *it)) top.push(*it, score_of(*it));
       }
-    } else {
+    } else if (by_index) {
       for (ItemIdx i = 0; i < num_items && !top.full(); ++i) {
         if (marks[i] == 0 && allowed(i)) top.push(i, 0.0f);
+      }
+    } else {
+      for (auto it = fill.items.begin(); it != fill.items.end() && !top.full(); ++it) {
+        if (marks[*it] == 0 && allowed(*it)) top.push(*it, fill.scores[*it]);
       }
     }
   }

@@ -38,11 +38,19 @@ void offer(std::span<float> row, ItemIdx first, std::span<const ItemIdx> exclude
 std::vector<Scored> select_top(std::span<float> row, std::span<const ItemIdx> excluded, const Eligibility& e,
                                std::size_t k);
 
+// The order in which the items a CandidateScorer did not list fill a list: `items` (every item
+// once, best first) with `scores` (indexed by item, descending along `items`, below every
+// candidate's score). Empty: by ascending index, scored 0.
+struct FillOrder {
+  std::span<const ItemIdx> items;
+  std::span<const float> scores;
+};
+
 // The top k of a query whose model scores only `candidates` (CandidateScorer: scores > 0, each
-// item once) and every other item 0: the eligible candidates, then eligible zero-score items by
-// ascending index until k are kept. `marks` is scratch space (num_items bytes, left all zero).
+// item once) and every other item 0: the eligible candidates, then eligible other items in the
+// fill order until k are kept. `marks` is scratch space (num_items bytes, left all zero).
 void select_candidates(std::span<const Scored> candidates, std::uint32_t num_items, std::span<const ItemIdx> excluded,
-                       const Eligibility& e, TopK& top, std::vector<std::uint8_t>& marks);
+                       const Eligibility& e, TopK& top, std::vector<std::uint8_t>& marks, const FillOrder& fill = {});
 
 // The top k of `count` queries whose scores are dot products (NormBoundedScorer) without scoring
 // every item; `state` holds the query vectors (ItemRangeScorer::prepare). Exact. Only for
