@@ -82,12 +82,24 @@ TEST(Requests, UnknownIdsAreLeftOutAndNoneKnownIsNotFound) {
 
 TEST(Requests, JsonAnswerIsValidUtf8WhateverTheIds) {
   Answer a;
-  a.items.push_back({"caf\xE9", "", "", "", kAbsent, 1.5f});
+  a.items.push_back({"caf\xE9", "", "", "", kAbsent, 1.5f, {}});
   const auto j = nlohmann::json::parse(answer_json(a, "\xFFuser", "popularity:by=weight"));
   EXPECT_EQ(j["items"][0]["item_id"], "caf\xEF\xBF\xBD");  // the bad byte became U+FFFD
   EXPECT_TRUE(j["items"][0]["name"].is_null());
   EXPECT_TRUE(j["items"][0]["price"].is_null());
   EXPECT_EQ(j["served_as"], "model");
+}
+
+TEST(Requests, ExplainedRowsCarryBecauseAndOthersDoNot) {
+  Answer a;
+  a.items.push_back({"i1", "", "", "", kAbsent, 1.5f, {}});
+  a.items.push_back({"i2", "", "", "", kAbsent, 1.0f, std::vector<Because>{{"i7", 0.75f}, {"i9", 0.25f}}});
+  a.items.push_back({"i3", "", "", "", kAbsent, 0.5f, std::vector<Because>{}});
+  const auto j = nlohmann::json::parse(answer_json(a, "u", "ease"));
+  EXPECT_FALSE(j["items"][0].contains("because"));
+  EXPECT_EQ(j["items"][1]["because"], nlohmann::json::parse(R"([{"item": "i7", "contribution": 0.75},
+                                                               {"item": "i9", "contribution": 0.25}])"));
+  EXPECT_EQ(j["items"][2]["because"], nlohmann::json::array());
 }
 
 TEST(Requests, TheModelFileKeepsNamesPricesAndCategoryNames) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "run_aisle.h"
 #include "test_util.h"
@@ -52,6 +53,58 @@ TEST(ModelsCli, TrainRecommendSimilar) {
   const Result sim = run("similar --model " + model + " --item sku1 --k 3");
   ASSERT_EQ(sim.code, 0) << sim.output;
   EXPECT_FALSE(contains(sim.output, "sku1 ")) << sim.output;
+}
+
+// --explain: each recommendation names the history items behind it, in every output format.
+TEST(ModelsCli, RecommendExplainsFromTheHistory) {
+  test::TempDir dir;
+  const std::string model = dir.file("m.bin");
+  ASSERT_EQ(run("train --model ease --events " + test::fixture("models/tiny-events.csv") + " --out " + model).code, 0);
+  const std::set<std::string> history = {"sku3", "sku9", "sku8", "sku2", "sku5"};  // c0's
+
+  const Result json = run("recommend --model " + model + " --user c0 --k 3 --explain --json");
+  ASSERT_EQ(json.code, 0) << json.output;
+  const auto answer = nlohmann::json::parse(json.output);
+  ASSERT_EQ(answer["items"].size(), 3u);
+  for (const auto& e : answer["items"]) {
+    ASSERT_TRUE(e.contains("because")) << json.output;
+    const auto& because = e["because"];
+    ASSERT_FALSE(because.empty()) << json.output;
+    EXPECT_LE(because.size(), 3u);
+    float sum = 0, previous = 1e30f;
+    for (const auto& c : because) {
+      EXPECT_TRUE(history.count(c["item"].get<std::string>())) << json.output;
+      const float contribution = c["contribution"].get<float>();
+      EXPECT_GT(contribution, 0.0f);
+      EXPECT_LE(contribution, previous);
+      previous = contribution;
+      sum += contribution;
+    }
+    EXPECT_GT(sum, 0.0f);
+  }
+  const Result plain_json = run("recommend --model " + model + " --user c0 --k 3 --json");
+  EXPECT_FALSE(contains(plain_json.output, "because")) << plain_json.output;
+
+  const Result text = run("recommend --model " + model + " --user c0 --k 3 --explain");
+  ASSERT_EQ(text.code, 0) << text.output;
+  std::size_t lines = 0;
+  for (std::size_t at = text.output.find("because: "); at != std::string::npos;
+       at = text.output.find("because: ", at + 1)) {
+    ++lines;
+    const std::string first = text.output.substr(at + 9, text.output.find(' ', at + 9) - at - 9);
+    EXPECT_TRUE(history.count(first)) << text.output;
+  }
+  EXPECT_EQ(lines, 3u) << text.output;
+  EXPECT_TRUE(contains(text.output, "%)")) << text.output;
+  EXPECT_FALSE(contains(run("recommend --model " + model + " --user c0 --k 3").output, "because"));
+
+  const std::string users = dir.write("users.txt", "c0\nnobody\n");
+  const Result batch = run("recommend --model " + model + " --users " + users + " --k 2 --explain");
+  ASSERT_EQ(batch.code, 0) << batch.output;
+  EXPECT_TRUE(contains(batch.output, "user,rank,item_id,name,category,price,score,served_as,because\n"))
+      << batch.output;
+  EXPECT_TRUE(contains(batch.output, ",model,\"sku") || contains(batch.output, ",model,sku")) << batch.output;
+  EXPECT_TRUE(contains(batch.output, ",cold_start,\n")) << batch.output;  // nothing to explain a cold start by
 }
 
 TEST(ModelsCli, ClearErrors) {

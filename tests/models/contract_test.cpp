@@ -3,6 +3,7 @@
 // eligible), anonymous histories, determinism, and save -> load -> identical recommendations.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -200,6 +201,43 @@ TEST_P(ModelContract, SaveLoadGivesIdenticalRecommendations) {
     EXPECT_EQ(loaded.similar(3, Filter{}, 5), m.similar(3, Filter{}, 5));
   }
   std::filesystem::remove(path);
+}
+
+// Explanations keep the Explainer contract: at most n history items, each once, contributions
+// above 0, largest first; a model without the capability explains nothing.
+TEST_P(ModelContract, ExplanationsComeFromTheHistory) {
+  const Checkerboard data;
+  const TrainedModel m = fit(spec_for(GetParam()), data);
+  const bool explains = capability<Explainer>(m.model()) != nullptr;
+  Query anonymous;
+  anonymous.items = {2, 4, 6};
+  anonymous.times = {1, 2, 3};
+  Query known;
+  known.user = 3;
+  for (const Query& q : {anonymous, known}) {
+    const std::vector<Scored> top = recommend_one(m, q, Filter{}, 5);
+    std::vector<ItemIdx> items;
+    for (const Scored& s : top) items.push_back(s.item);
+    const auto why = m.explain(q, items, 2);
+    ASSERT_EQ(why.size(), items.size());
+    const std::span<const ItemIdx> history =
+        q.user == kNoIndex ? std::span<const ItemIdx>(q.items) : m.history().items_of(q.user);
+    std::size_t explained = 0;
+    for (const std::vector<Scored>& list : why) {
+      EXPECT_LE(list.size(), 2u);
+      explained += !list.empty();
+      for (std::size_t c = 0; c < list.size(); ++c) {
+        EXPECT_NE(std::find(history.begin(), history.end(), list[c].item), history.end()) << list[c].item;
+        EXPECT_GT(list[c].score, 0.0f);
+        if (c > 0) {
+          EXPECT_TRUE(ranks_before(list[c - 1], list[c]));
+        }
+      }
+    }
+    if (!explains) {
+      EXPECT_EQ(explained, 0u);
+    }
+  }
 }
 
 TEST_P(ModelContract, ParamsRoundTrip) {

@@ -222,6 +222,53 @@ TEST(SessionModels, CandidatesAreTheItemsScoredAboveZero) {
   expect_candidates_match_the_row(fit<SequentialRules>("", d), {3, 0, 1}, {1, 2, 3});
 }
 
+std::vector<Scored> explained(const Recommender& m, const std::vector<ItemIdx>& items,
+                              const std::vector<Timestamp>& times, ItemIdx item, std::size_t n = 10) {
+  UserQuery q;
+  q.items = items;
+  q.times = times;
+  std::vector<Scored> out = {{99, 1.0f}};  // replaced, not appended to
+  capability<Explainer>(m)->explain(q, item, n, out);
+  return out;
+}
+
+TEST(SequentialRules, ExplainsAnItemByTheNewestItemsRule) {
+  const SessionData d = make_sessions(5, kRuleSessions);
+  const auto m = fit<SequentialRules>("", d);
+  // 0 is the newest by time: its rule 0 -> 1 weighs 2, the whole score.
+  EXPECT_EQ(explained(m, {0, 3}, {2, 1}, 1), (std::vector<Scored>{{0, 2.0f}}));
+  EXPECT_TRUE(explained(m, {3, 0}, {1, 2}, 4).empty());  // no rule 0 -> 4
+  EXPECT_TRUE(explained(m, {3, 0}, {1, 2}, 1, 0).empty());
+  EXPECT_TRUE(explained(m, {}, {}, 1).empty());
+}
+
+TEST(SessionKnn, EveryVariantExplainsAnItemByTheSessionItemsItsNeighboursShare) {
+  // Three sessions hold 0 then 3, one holds 1 then 3 (and 7): from the session [1, 0], item 3 is
+  // mostly because of 0, item 7 only because of 1.
+  const SessionData d = make_sessions(
+      9, {{{0, 3, 5}, 10}, {{0, 3, 6}, 20}, {{0, 3, 8}, 30}, {{1, 3, 7}, 40}, {{1, 4}, 50}, {{2, 6}, 60}});
+  const std::vector<ItemIdx> session{1, 0};
+  const std::vector<Timestamp> at{100, 101};
+  for (const std::string variant : {"sknn", "vsknn", "stan", "vstan"}) {
+    const auto m = fit<SessionKnn>("variant=" + variant, d);
+    const auto scores = scores_of(m, session, at);
+    const auto three = explained(m, session, at, 3);
+    ASSERT_EQ(three.size(), 2u) << variant;
+    EXPECT_EQ(three[0].item, 0u) << variant;
+    EXPECT_EQ(three[1].item, 1u) << variant;
+    // Every neighbour's addition is split among the shared items: the parts sum to the score.
+    EXPECT_NEAR(three[0].score + three[1].score, scores[3], 1e-5f * scores[3]) << variant;
+    const auto seven = explained(m, session, at, 7);
+    ASSERT_EQ(seven.size(), 1u) << variant;
+    EXPECT_EQ(seven[0].item, 1u) << variant;
+    EXPECT_NEAR(seven[0].score, scores[7], 1e-5f * scores[7]) << variant;
+    EXPECT_EQ(explained(m, session, at, 3, 1), (std::vector<Scored>{three[0]})) << variant;
+    EXPECT_TRUE(explained(m, session, at, 2).empty()) << variant;  // no neighbour holds 2
+    // Explaining leaves the per-thread state as it found it: scores do not change.
+    EXPECT_EQ(scores_of(m, session, at), scores) << variant;
+  }
+}
+
 TEST(SessionModels, RefuseAFileOfAnotherFormatVersion) {
   BinaryWriter out;
   out.put<std::uint32_t>(99);

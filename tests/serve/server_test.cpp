@@ -1,6 +1,7 @@
 // `aisle serve` through a real socket: every endpoint, feedback visible in the next answer,
 // unknown ids, auth, limits, malformed JSON, model swaps (a refused file, a swap under load).
 #include <atomic>
+#include <set>
 
 #include "aisle/app/requests.h"
 #include "serve/serve_fixture.h"
@@ -61,6 +62,64 @@ TEST_F(Server, FlaskShapeBatchAndSessionAreAnsweredThroughTheSamePath) {
   for (const std::string& id : ids(session["items"])) EXPECT_TRUE(id != "i1" && id != "i3") << id;
   ASSERT_FALSE(session["warnings"].empty());
   EXPECT_NE(session["warnings"][0].get<std::string>().find("nope"), std::string::npos) << session["warnings"];
+}
+
+// Each row's "because": history items of the request (ids) with contributions above 0, largest
+// first; returns how many rows had at least one.
+std::size_t expect_because_from(const Json& items, const std::set<std::string>& history) {
+  std::size_t explained = 0;
+  for (const Json& row : items) {
+    EXPECT_TRUE(row.contains("because")) << row;
+    if (!row.contains("because")) continue;
+    const Json& because = row["because"];
+    EXPECT_LE(because.size(), kBecauseItems) << row;
+    explained += !because.empty();
+    double previous = 1e30;
+    for (const Json& c : because) {
+      EXPECT_TRUE(history.count(c["item"].get<std::string>())) << row;
+      const double contribution = c["contribution"].get<double>();
+      EXPECT_GT(contribution, 0.0) << row;
+      EXPECT_LE(contribution, previous) << row;
+      previous = contribution;
+    }
+  }
+  return explained;
+}
+
+TEST_F(Server, ExplainAddsBecauseToEveryRecommendationAndNothingOtherwise) {
+  Config config;
+  config.serve.cache_depth = 6;  // the cache holds no explanations: an explained request bypasses it
+  start(config);
+  std::set<std::string> u0_history;
+  for (int i = 0; i < 16; i += 2) u0_history.insert("i" + std::to_string(i));
+  // keep_seen: on the checkerboard only items of the history's parity have neighbours in it.
+  const auto [s1, plain] = get("/api/recommendations?user_id=u0&k=4&keep_seen=1");
+  ASSERT_EQ(s1, 200) << plain;
+  for (const Json& row : plain["items"]) EXPECT_FALSE(row.contains("because")) << row;
+  const auto [s2, explained] = get("/api/recommendations?user_id=u0&k=4&keep_seen=1&explain=true");
+  ASSERT_EQ(s2, 200) << explained;
+  EXPECT_EQ(ids(explained["items"]), ids(plain["items"]));
+  EXPECT_EQ(expect_because_from(explained["items"], u0_history), 4u) << explained;
+  const auto [s3, cached_user] = get("/api/recommendations?user_id=u2&k=3&explain=1");
+  ASSERT_EQ(s3, 200) << cached_user;
+  expect_because_from(cached_user["items"], {});  // odd items have no even neighbours: empty lists
+  EXPECT_EQ(get("/api/recommendations?user_id=u0&explain=maybe").first, 400);
+
+  const auto [s4, session] = post("/api/session/recommend", R"({"items": ["i1", "i3"], "k": 3, "explain": true})");
+  ASSERT_EQ(s4, 200) << session;
+  EXPECT_EQ(expect_because_from(session["items"], {"i1", "i3"}), 3u) << session;
+
+  const auto [s5, batch] = post("/api/recommend", R"({"requests": [
+      {"items": ["i1", "i3"], "k": 2, "explain": true},
+      {"items": ["i1", "i3"], "k": 2},
+      {"user_id": "stranger", "k": 2, "explain": true}]})");
+  ASSERT_EQ(s5, 200) << batch;
+  const Json& r = batch["results"];
+  EXPECT_EQ(expect_because_from(r[0]["items"], {"i1", "i3"}), 2u) << r[0];
+  for (const Json& row : r[1]["items"]) EXPECT_FALSE(row.contains("because")) << row;
+  EXPECT_EQ(r[2]["served_as"], "cold_start");
+  EXPECT_EQ(expect_because_from(r[2]["items"], {}), 0u) << r[2];  // a cold start has no history to point to
+  EXPECT_EQ(post("/api/recommend", R"({"requests": [{"user_id": "u1", "explain": "yes"}]})").first, 400);
 }
 
 TEST_F(Server, ItemsUsersListsAndTheModelHaveTheirEndpoints) {

@@ -105,6 +105,7 @@ ResolvedRequest resolve_request(const TrainedModel& model, const ItemRequest& r)
   }
   out.filter = resolve_filter(model, r, out.warnings);
   out.k = r.k;
+  out.explain = r.explain;
   return out;
 }
 
@@ -133,12 +134,28 @@ std::string fewer_items_note(const TrainedModel& model, std::size_t found, std::
 
 namespace {
 
+// Each row's `because`: the history items behind its score, by id (none for a cold start).
+void add_because(const TrainedModel& model, const ResolvedRequest& resolved, std::span<const Scored> items,
+                 std::vector<ItemRow>& rows) {
+  std::vector<ItemIdx> explained;
+  if (resolved.served_as == ServedAs::kModel) {
+    for (const Scored& s : items) explained.push_back(s.item);
+  }
+  const std::vector<std::vector<Scored>> why = model.explain(resolved.query, explained, kBecauseItems);
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    std::vector<Because>& because = rows[r].because.emplace();
+    if (r >= why.size()) continue;
+    for (const Scored& c : why[r]) because.push_back({std::string(model.items().name(c.item)), c.score});
+  }
+}
+
 Answer finish(const TrainedModel& model, const ResolvedRequest& resolved, std::vector<Scored> items, std::size_t k) {
   Answer a;
   a.served_as = resolved.served_as;
   a.notes = resolved.warnings;
   if (items.size() < k) a.notes.push_back(fewer_items_note(model, items.size(), k));
   a.items = describe(model, items);
+  if (resolved.explain) add_because(model, resolved, items, a.items);
   return a;
 }
 
@@ -227,6 +244,12 @@ nlohmann::ordered_json item_rows_json(std::span<const ItemRow> rows) {
                                                    : nlohmann::ordered_json(nullptr)},
                    {"image_url", text_or_null(row.image_url)},
                    {"score", shortest(row.score)}});
+    if (!row.because) continue;
+    nlohmann::ordered_json because = nlohmann::ordered_json::array();
+    for (const Because& b : *row.because) {
+      because.push_back({{"item", b.item_id}, {"contribution", shortest(b.contribution)}});
+    }
+    out.back()["because"] = std::move(because);
   }
   return out;
 }

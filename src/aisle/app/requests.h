@@ -11,6 +11,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,12 +27,19 @@ struct ItemRequest {
   std::string category;            // id, name or dotted name path (ItemFacts::find_categories)
   std::vector<std::string> exclude, include;
   bool keep_seen = false, available_only = false, strict_ids = false;
+  // Each recommended item carries `because`: the history items that contributed most to its
+  // score (at most kBecauseItems; Ranker::explain), empty when the model cannot explain or the
+  // answer is a cold start.
+  bool explain = false;
   // The server's rule, where unknown ids are never errors: an anonymous history of only unknown
   // items is a cold start (popular items), and an unknown category or an include list of only
   // unknown ids leaves nothing eligible; each says so in a warning.
   bool unknown_ids_warn = false;
   std::size_t k = 10;  // 1..kMaxK (parse_k)
 };
+
+// History items listed under an explained recommendation.
+inline constexpr std::size_t kBecauseItems = 3;
 
 enum class ServedAs { kModel, kColdStart };
 std::string_view served_as_name(ServedAs s);  // "model", "cold_start"
@@ -40,6 +48,7 @@ struct ResolvedRequest {
   Query query;
   Filter filter;
   std::size_t k = 10;
+  bool explain = false;  // ItemRequest::explain
   ServedAs served_as = ServedAs::kModel;
   std::vector<std::string> warnings;  // ids left out, and why
 };
@@ -51,10 +60,17 @@ Filter resolve_filter(const TrainedModel& model, const ItemRequest& request, std
 // Throws NotFound naming the field and the id when the request cannot be served.
 ResolvedRequest resolve_request(const TrainedModel& model, const ItemRequest& request);
 
+// A history item behind a recommendation and what it contributed to the score (Explainer).
+struct Because {
+  std::string item_id;
+  float contribution = 0;
+};
+
 struct ItemRow {
   std::string item_id, name, category, image_url;  // empty when the catalog lacks them
   float price = kAbsent;
   float score = 0;
+  std::optional<std::vector<Because>> because;  // set, maybe empty, when the request asked to explain
 };
 
 struct Answer {
@@ -84,7 +100,8 @@ std::string fewer_items_note(const TrainedModel& model, std::size_t found, std::
 // Rows for scored items: external id, catalog fields, score.
 std::vector<ItemRow> describe(const TrainedModel& model, std::span<const Scored> items);
 
-// [{"item_id", "name", "category", "price", "image_url", "score"}]; null for what the catalog lacks.
+// [{"item_id", "name", "category", "price", "image_url", "score"}]; null for what the catalog lacks;
+// rows with `because` set add "because": [{"item", "contribution"}].
 nlohmann::ordered_json item_rows_json(std::span<const ItemRow> rows);
 
 // {"user", "model", "served_as", "items": [...item_rows_json], "notes"}; valid UTF-8 whatever

@@ -1,9 +1,11 @@
 // aisle recommend [--model model.bin] (--user U | --items I,J,K | both | --users FILE) [--k 10]
 //                 [--category C] [--exclude I,J] [--include I,J] [--keep-seen] [--available-only]
-//                 [--strict-ids] [--json] [--out FILE]
+//                 [--strict-ids] [--explain] [--json] [--out FILE]
 // aisle similar   [--model model.bin] --item I [--k 10] [--category C] [--exclude I,J] [--json]
 // Requests are translated by app/requests.h (ids, cold start, catalog fields); this file parses
 // flags and prints.
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 
@@ -20,7 +22,7 @@ namespace {
 
 struct RecommendFlags {
   std::string model, user, items, item, category, exclude, include, k = "10", users, out;
-  bool keep_seen = false, available_only = false, json = false, strict_ids = false;
+  bool keep_seen = false, available_only = false, json = false, strict_ids = false, explain = false;
 };
 
 std::vector<std::string> id_list(const std::string& csv) {
@@ -41,12 +43,27 @@ ItemRequest make_request(const RecommendFlags& f) {
   r.keep_seen = f.keep_seen;
   r.available_only = f.available_only;
   r.strict_ids = f.strict_ids;
+  r.explain = f.explain;
   r.k = parse_k(f.k, "--k");
   return r;
 }
 
 std::string price_text(float price) {
   return is_present(price) ? format_float(price) : "";
+}
+
+// "85123A (62%), 22423 (21%)": the history items behind a row, each with its share of the row's
+// score (its contribution alone when the score is not positive); "" without them.
+std::string because_text(const ItemRow& row) {
+  if (!row.because) return "";
+  std::string out;
+  for (std::size_t b = 0; b < row.because->size(); ++b) {
+    const Because& c = (*row.because)[b];
+    const std::string share = row.score > 0.0f ? format_float(std::round(100.0f * c.contribution / row.score)) + "%"
+                                               : format_float(c.contribution);
+    out += (b == 0 ? "" : ", ") + printable(c.item_id, 40) + " (" + share + ")";
+  }
+  return out;
 }
 
 void print(const TrainedModel& m, const Answer& a, std::string_view user, bool json) {
@@ -61,9 +78,14 @@ void print(const TrainedModel& m, const Answer& a, std::string_view user, bool j
   }
   for (std::size_t r = 0; r < a.items.size(); ++r) {
     const ItemRow& row = a.items[r];
+    std::string last = price_text(row.price);
+    if (const std::string because = because_text(row); !because.empty()) {
+      last.resize(std::max<std::size_t>(last.size(), 8), ' ');
+      last += "  because: " + because;
+    }
     std::printf("%3zu  %-14s %-9.6g %-36s %-24s %s\n", r + 1, printable(row.item_id, 40).c_str(),
                 static_cast<double>(row.score), printable(row.name, 36).c_str(), printable(row.category, 24).c_str(),
-                price_text(row.price).c_str());
+                last.c_str());
   }
 }
 
@@ -91,14 +113,16 @@ std::vector<std::string> read_users(const std::string& path) {
 }
 
 // --users FILE: every user through the batch path, in chunks so that progress shows; CSV
-// (user,rank,item_id,name,category,price,score,served_as) or JSON Lines (one answer per line,
-// when --json or --out ends in .jsonl).
+// (user,rank,item_id,name,category,price,score,served_as, and `because` with --explain) or JSON
+// Lines (one answer per line, when --json or --out ends in .jsonl).
 void run_batch(const TrainedModel& m, const RecommendFlags& f, const ItemRequest& shared, const RunContext& run) {
   const std::vector<std::string> users = read_users(f.users);
   const bool jsonl = f.json || f.out.ends_with(".jsonl");
   std::FILE* out = f.out.empty() ? stdout : std::fopen(f.out.c_str(), "wb");
   if (out == nullptr) throw InputError(f.out + ": cannot write");
-  if (!jsonl) std::fprintf(out, "user,rank,item_id,name,category,price,score,served_as\n");
+  if (!jsonl) {
+    std::fprintf(out, "user,rank,item_id,name,category,price,score,served_as%s\n", f.explain ? ",because" : "");
+  }
   ProgressBar progress;
   constexpr std::size_t kChunk = 4096;
   std::uint64_t cold = 0;
@@ -114,10 +138,12 @@ void run_batch(const TrainedModel& m, const RecommendFlags& f, const ItemRequest
       }
       for (std::size_t r = 0; r < a.items.size(); ++r) {
         const ItemRow& row = a.items[r];
-        std::fprintf(out, "%s,%zu,%s,%s,%s,%s,%s,%s\n", csv_field(chunk[u]).c_str(), r + 1,
+        std::fprintf(out, "%s,%zu,%s,%s,%s,%s,%s,%s", csv_field(chunk[u]).c_str(), r + 1,
                      csv_field(row.item_id).c_str(), csv_field(row.name).c_str(), csv_field(row.category).c_str(),
                      price_text(row.price).c_str(), format_float(row.score).c_str(),
                      std::string(served_as_name(a.served_as)).c_str());
+        if (f.explain) std::fprintf(out, ",%s", csv_field(because_text(row)).c_str());
+        std::fputc('\n', out);
       }
     }
     progress.update("recommend", first + chunk.size(), first + chunk.size(), users.size());
@@ -170,6 +196,10 @@ void add_recommend_command(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("--out", flags->out, "with --users: write here (.jsonl: JSON Lines, else CSV; default stdout)");
   sub.add_flag("--keep-seen", flags->keep_seen, "allow items already in the history");
   sub.add_flag("--strict-ids", flags->strict_ids, "an unknown user or history item is an error (exit 3)");
+  sub.add_flag("--explain", flags->explain,
+               "show, per item, the history items that contributed most to its score and their share "
+               "(\"because\" in JSON; models that can explain: ease, item_knn, session_knn, sequential_rules, "
+               "als, bpr, mf)");
   sub.callback([flags, &global] { run_recommend(*flags, global.load()); });
 }
 

@@ -55,6 +55,16 @@ void FactorScorer::similar_scores(ItemIdx item, std::span<float> scores) const {
   }
 }
 
+void FactorScorer::explain(const UserQuery& query, ItemIdx item, std::size_t n, std::vector<Scored>& out) const {
+  out.clear();
+  const float* target = item_factors_.data() + static_cast<std::size_t>(item) * dim_;
+  for (std::size_t h = 0; h < query.items.size(); ++h) {
+    const float* v = item_factors_.data() + static_cast<std::size_t>(query.items[h]) * dim_;
+    out.push_back({query.items[h], query.weights[h] * linalg::dot(v, target, latent_)});
+  }
+  keep_top_contributions(out, n);
+}
+
 void FactorScorer::save_factors(BinaryWriter& out) const {
   out.put<std::uint32_t>(dim_);
   out.put<std::uint32_t>(latent_);

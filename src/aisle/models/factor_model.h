@@ -2,7 +2,9 @@
 // item vector. Factors are row-major float, one row of `dim` floats per user or item; the first
 // `latent` columns are the latent factors, any further columns carry biases (so that one matrix
 // product scores a block of users). Batch scoring is one GEMM per block of queries.
-// Item similarity is the cosine of the latent parts.
+// Item similarity is the cosine of the latent parts. Explanations (Explainer) weigh each history
+// item's latent factors by its history weight: weight_j x dot(y_j, y_item), an approximation of
+// what the user vector (a solve or a fit) makes of the history.
 #pragma once
 
 #include <vector>
@@ -11,7 +13,7 @@
 
 namespace aisle {
 
-class FactorScorer : public ItemEmbeddings, public SimilarItems, public NormBoundedScorer {
+class FactorScorer : public ItemEmbeddings, public SimilarItems, public NormBoundedScorer, public Explainer {
  public:
   std::size_t query_dim() const override { return dim_; }
   std::span<const ItemIdx> items_by_norm() const override { return by_norm_; }
@@ -23,6 +25,7 @@ class FactorScorer : public ItemEmbeddings, public SimilarItems, public NormBoun
     return {item_factors_.data() + static_cast<std::size_t>(item) * dim_, latent_};
   }
   void similar_scores(ItemIdx item, std::span<float> scores) const override;
+  void explain(const UserQuery& query, ItemIdx item, std::size_t n, std::vector<Scored>& out) const override;
 
   std::span<const float> user_factors() const { return user_factors_; }
   std::span<const float> item_factors() const { return item_factors_; }

@@ -329,6 +329,20 @@ std::vector<float> Ranker::score_candidates(const Query& query, std::span<const 
   return out;
 }
 
+std::vector<std::vector<Scored>> Ranker::explain(const Query& query, std::span<const ItemIdx> items,
+                                                 std::size_t n) const {
+  std::vector<std::vector<Scored>> out(items.size());
+  const Explainer* explainer = capability<Explainer>(model());
+  if (explainer == nullptr || n == 0) return out;
+  QueryBuffers buffer;
+  const UserQuery uq = resolve(query, history(), num_items(), buffer);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    AISLE_CHECK(items[i] < num_items());
+    explainer->explain(uq, items[i], n, out[i]);
+  }
+  return out;
+}
+
 std::vector<std::vector<float>> Ranker::score_candidates(std::span<const Query> queries,
                                                          std::span<const std::vector<ItemIdx>> candidates,
                                                          const RunContext& run) const {

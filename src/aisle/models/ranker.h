@@ -54,6 +54,10 @@ class Ranker {
   std::vector<std::vector<float>> score_candidates(std::span<const Query> queries,
                                                    std::span<const std::vector<ItemIdx>> candidates,
                                                    const RunContext& run) const;
+  // Why each of `items` scored what it did for the query (resolved as recommend resolves it):
+  // per item, at most n of the query's history items with their contributions, largest first
+  // (Explainer); every list is empty when the model cannot explain.
+  std::vector<std::vector<Scored>> explain(const Query& query, std::span<const ItemIdx> items, std::size_t n) const;
 };
 
 // A Ranker over a model, history and facts held elsewhere (a model at a checkpoint of its fit).

@@ -207,6 +207,33 @@ class NormBoundedScorer {
                              float* out) const = 0;
 };
 
+// Capability: why an item scored what it did. explain() writes into `out` (replacing what it
+// held) the history items of the query (from query.items, each once) that contributed most to
+// `item`'s score, with their contributions: at most n, only contributions > 0, largest first
+// (ties by item index, ranks_before). What a contribution is, per model:
+//   ease      weight_j x B[j][item], weight_j the transformed history weight times its recency
+//             weight, as score_one uses it: contributions sum to the score.
+//   item_knn  log(1 + weight_j) x sim(j, item): they sum to the score less the popularity prior
+//             (far below any similarity).
+//   session_knn  each kept neighbour session's share of the score (what it adds to `item`) split
+//             among the session items it shares, in proportion to their weight in the
+//             similarity's numerator (1 for sknn, the position weight for vsknn, stan, vstan):
+//             they sum to the score.
+//   sequential_rules  the newest item, whose rule gives the whole score.
+//   factor models (als, bpr, mf)  weight_j x dot(y_j, y_item) over the latent factors: an
+//             approximation (the user vector is a solve or a fit, not that sum), so they need not
+//             sum to the score.
+// Items scored from nothing in the history (a popularity fill) get an empty list.
+class Explainer {
+ public:
+  virtual ~Explainer() = default;
+  virtual void explain(const UserQuery& query, ItemIdx item, std::size_t n, std::vector<Scored>& out) const = 0;
+};
+
+// Keeps the explain() contract on a list of (history item, contribution): merges repeats of an
+// item (a history item given twice), drops contributions <= 0, sorts largest first and keeps n.
+void keep_top_contributions(std::vector<Scored>& contributions, std::size_t n);
+
 template <class Capability>
 const Capability* capability(const Recommender& model) {
   return dynamic_cast<const Capability*>(&model);

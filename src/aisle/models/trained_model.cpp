@@ -146,4 +146,20 @@ void Recommender::score(std::span<const UserQuery> queries, std::span<float> sco
   for (std::size_t q = 0; q < queries.size(); ++q) score_one(queries[q], scores.subspan(q * n, n));
 }
 
+void keep_top_contributions(std::vector<Scored>& contributions, std::size_t n) {
+  std::sort(contributions.begin(), contributions.end(),
+            [](const Scored& a, const Scored& b) { return a.item < b.item; });
+  std::size_t kept = 0;
+  for (std::size_t c = 0; c < contributions.size();) {
+    Scored merged = contributions[c];
+    for (++c; c < contributions.size() && contributions[c].item == merged.item; ++c) {
+      merged.score += contributions[c].score;
+    }
+    if (merged.score > 0.0f) contributions[kept++] = merged;
+  }
+  contributions.resize(kept);
+  std::sort(contributions.begin(), contributions.end(), ranks_before);
+  if (contributions.size() > n) contributions.resize(n);
+}
+
 }  // namespace aisle

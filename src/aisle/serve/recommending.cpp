@@ -37,12 +37,12 @@ void add_live_history(const ServeState& state, const Snapshot& snapshot, ItemReq
 }
 
 // The cached top list answers exactly when the request asks for the default filter (maybe with
-// exclusions) over the user's training history only, and enough cached items survive the
-// exclusions.
+// exclusions) over the user's training history only, without explanations, and enough cached
+// items survive the exclusions.
 bool answer_from_cache(const Snapshot& snapshot, const ItemRequest& r, Served& out) {
   const TopListCache& cache = snapshot.cache;
   if (cache.lists.empty() || r.k > cache.depth || !r.items.empty() || !r.include.empty() || !r.category.empty() ||
-      r.keep_seen || r.available_only || r.user.empty()) {
+      r.keep_seen || r.available_only || r.user.empty() || r.explain) {
     return false;
   }
   const TrainedModel& model = *snapshot.model;

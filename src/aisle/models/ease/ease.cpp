@@ -104,6 +104,17 @@ void Ease::score_one(const UserQuery& query, std::span<float> scores) const {
   }
 }
 
+void Ease::explain(const UserQuery& query, ItemIdx item, std::size_t n, std::vector<Scored>& out) const {
+  out.clear();
+  std::vector<float> recent;
+  recency_weights(query.times, params_.recency, recent);
+  for (std::size_t h = 0; h < query.items.size(); ++h) {
+    const float w = value_of(params_.transform, query.weights[h]) * recent[h];
+    out.push_back({query.items[h], w * b_[static_cast<std::size_t>(query.items[h]) * n_ + item]});
+  }
+  keep_top_contributions(out, n);
+}
+
 void Ease::similar_scores(ItemIdx item, std::span<float> scores) const {
   std::copy_n(b_.data() + static_cast<std::size_t>(item) * n_, n_, scores.data());
 }

@@ -21,13 +21,15 @@ struct EaseParams {
   static const ParamSchema<EaseParams>& schema();
 };
 
-class Ease final : public ParameterizedModel<EaseParams>, public SimilarItems {
+class Ease final : public ParameterizedModel<EaseParams>, public SimilarItems, public Explainer {
  public:
   using ParameterizedModel::ParameterizedModel;
   std::string_view kind() const override { return "ease"; }
   void fit(const TrainSet& data, const FitContext& context) override;
   void score_one(const UserQuery& query, std::span<float> scores) const override;
   void similar_scores(ItemIdx item, std::span<float> scores) const override;
+  // History item j contributes weight_j x B[j][item], the term score_one adds for it.
+  void explain(const UserQuery& query, ItemIdx item, std::size_t n, std::vector<Scored>& out) const override;
   void save(BinaryWriter& out) const override;
   void load(BinaryReader& in) override;
   std::uint32_t num_items() const override { return n_; }

@@ -144,6 +144,17 @@ void ItemKnn::score_one(const UserQuery& query, std::span<float> scores) const {
   }
 }
 
+void ItemKnn::explain(const UserQuery& query, ItemIdx item, std::size_t n, std::vector<Scored>& out) const {
+  out.clear();
+  for (std::size_t h = 0; h < query.items.size(); ++h) {
+    const float w = std::log1p(std::max(query.weights[h], 0.0f));
+    for (const Scored& s : neighbors_of(query.items[h])) {
+      if (s.item == item) out.push_back({query.items[h], w * s.score});
+    }
+  }
+  keep_top_contributions(out, n);
+}
+
 void ItemKnn::similar_scores(ItemIdx item, std::span<float> scores) const {
   std::copy(prior_.begin(), prior_.end(), scores.begin());
   for (const Scored& s : neighbors_of(item)) scores[s.item] += s.score;

@@ -19,13 +19,15 @@ struct ItemKnnParams {
   static const ParamSchema<ItemKnnParams>& schema();
 };
 
-class ItemKnn final : public ParameterizedModel<ItemKnnParams>, public SimilarItems {
+class ItemKnn final : public ParameterizedModel<ItemKnnParams>, public SimilarItems, public Explainer {
  public:
   using ParameterizedModel::ParameterizedModel;
   std::string_view kind() const override { return "item_knn"; }
   void fit(const TrainSet& data, const FitContext& context) override;
   void score_one(const UserQuery& query, std::span<float> scores) const override;
   void similar_scores(ItemIdx item, std::span<float> scores) const override;
+  // History item h contributes log(1 + weight_h) x sim(h, item) when `item` is among h's neighbours.
+  void explain(const UserQuery& query, ItemIdx item, std::size_t n, std::vector<Scored>& out) const override;
   void save(BinaryWriter& out) const override;
   void load(BinaryReader& in) override;
   std::uint32_t num_items() const override { return static_cast<std::uint32_t>(prior_.size()); }

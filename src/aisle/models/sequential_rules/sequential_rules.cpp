@@ -107,9 +107,8 @@ void SequentialRules::fit(const TrainSet& data, const FitContext& context) {
   }
 }
 
-std::span<const Scored> SequentialRules::rules_for(const UserQuery& query) const {
-  if (query.items.empty()) return {};
-  // The newest item: the last of the largest time (a session's own order among equal times).
+std::size_t SequentialRules::newest(const UserQuery& query) {
+  // The last of the largest time (a session's own order among equal times).
   std::size_t last = query.items.size() - 1;
   if (query.times.size() == query.items.size()) {
     last = 0;
@@ -117,7 +116,21 @@ std::span<const Scored> SequentialRules::rules_for(const UserQuery& query) const
       if (query.times[p] >= query.times[last]) last = p;
     }
   }
-  return rules_of(query.items[last]);
+  return last;
+}
+
+std::span<const Scored> SequentialRules::rules_for(const UserQuery& query) const {
+  if (query.items.empty()) return {};
+  return rules_of(query.items[newest(query)]);
+}
+
+void SequentialRules::explain(const UserQuery& query, ItemIdx item, std::size_t n, std::vector<Scored>& out) const {
+  out.clear();
+  if (query.items.empty() || n == 0) return;
+  const ItemIdx from = query.items[newest(query)];
+  for (const Scored& r : rules_of(from)) {
+    if (r.item == item && r.score > 0.0f) out.push_back({from, r.score});
+  }
 }
 
 void SequentialRules::score_one(const UserQuery& query, std::span<float> scores) const {

@@ -27,7 +27,9 @@ struct SequentialRulesParams {
   static const ParamSchema<SequentialRulesParams>& schema();
 };
 
-class SequentialRules final : public ParameterizedModel<SequentialRulesParams>, public CandidateScorer {
+class SequentialRules final : public ParameterizedModel<SequentialRulesParams>,
+                              public CandidateScorer,
+                              public Explainer {
  public:
   using ParameterizedModel::ParameterizedModel;
   std::string_view kind() const override { return "sequential_rules"; }
@@ -35,6 +37,8 @@ class SequentialRules final : public ParameterizedModel<SequentialRulesParams>, 
   void score_one(const UserQuery& query, std::span<float> scores) const override;
   // The last item's rules (CandidateScorer): no row over the catalog.
   void candidates(const UserQuery& query, std::vector<Scored>& out) const override;
+  // The newest item alone, with its rule's weight (the whole score), when it has a rule to `item`.
+  void explain(const UserQuery& query, ItemIdx item, std::size_t n, std::vector<Scored>& out) const override;
   void save(BinaryWriter& out) const override;
   void load(BinaryReader& in) override;
   std::uint32_t num_items() const override { return static_cast<std::uint32_t>(offsets_.size() - 1); }
@@ -45,6 +49,8 @@ class SequentialRules final : public ParameterizedModel<SequentialRulesParams>, 
   }
 
  private:
+  // The position in the query of its newest item; the query must not be empty.
+  static std::size_t newest(const UserQuery& query);
   // The rules of the query's newest item; empty for an empty query.
   std::span<const Scored> rules_for(const UserQuery& query) const;
 

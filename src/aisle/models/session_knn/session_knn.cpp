@@ -198,18 +198,28 @@ void SessionKnn::build_index() {
     inh_weight_[d] = static_cast<float>(decay(static_cast<double>(d), params_.lambda_inh));
 }
 
+double SessionKnn::position_weight(double pos, double n) const {
+  if (variant_ == Variant::kVsknn) return pos / n;
+  if (variant_ == Variant::kStan || variant_ == Variant::kVstan) return decay(n - pos, params_.lambda_spw);
+  return 1;
+}
+
+void SessionKnn::begin_session(std::span<const ItemIdx> session, Scratch& w) const {
+  w.distinct.clear();
+  for (std::size_t p = 0; p < session.size(); ++p) {
+    if (w.query_pos[session[p]] == 0) w.distinct.push_back(session[p]);
+    w.query_pos[session[p]] = static_cast<std::uint32_t>(p + 1);
+  }
+}
+
 // Fills scratch.candidates with the kept neighbours of the session (`session` in time order;
 // scratch.query_pos and scratch.distinct describe it).
 void SessionKnn::find_neighbors(std::span<const ItemIdx> session, Scratch& w) const {
   const double n = static_cast<double>(session.size());
-  const bool stan_like = variant_ == Variant::kStan || variant_ == Variant::kVstan;
   double norm = 0;
   w.touched.clear();
   for (ItemIdx i : w.distinct) {
-    const double pos = w.query_pos[i];
-    double weight = 1;
-    if (variant_ == Variant::kVsknn) weight = pos / n;
-    if (stan_like) weight = decay(n - pos, params_.lambda_spw);
+    const double weight = position_weight(w.query_pos[i], n);
     norm += weight * weight;
     const auto weight_f = static_cast<float>(weight);
     for (std::uint64_t p = posting_offsets_[i]; p < posting_offsets_[i + 1]; ++p) {
@@ -260,51 +270,82 @@ void SessionKnn::find_neighbors(std::span<const ItemIdx> session, Scratch& w) co
   }
 }
 
+SessionKnn::NeighbourWeight SessionKnn::neighbour_weight(const Candidate& c, std::uint32_t n, const Scratch& w) const {
+  // The newest click of the session the neighbour holds, and the neighbour's last position of an
+  // item of the session.
+  std::uint32_t newest_shared = 0;
+  NeighbourWeight out;
+  for (const SessionItem& t : items_of(c.session)) {
+    const std::uint32_t q = w.query_pos[t.item];
+    if (q == 0) continue;
+    newest_shared = std::max(newest_shared, q);
+    out.anchor = std::max(out.anchor, t.last_pos);
+  }
+  const std::uint32_t step = n - newest_shared + 1;
+  out.base = c.similarity;
+  if (variant_ == Variant::kVsknn) out.base /= static_cast<float>(step);
+  if (variant_ == Variant::kVstan) out.base *= static_cast<float>(decay(step - 1.0, params_.lambda_ipw));
+  return out;
+}
+
+float SessionKnn::item_value(const NeighbourWeight& nw, const SessionItem& t) const {
+  if (variant_ != Variant::kStan && variant_ != Variant::kVstan) return nw.base;
+  const std::uint32_t d = t.last_pos > nw.anchor ? t.last_pos - nw.anchor : nw.anchor - t.last_pos;
+  return nw.base * inh_weight_[d] * idf_weight_[t.item];
+}
+
 // Scores the session (`session` in time order) into scratch.item_score, listing the items it
 // touched in scratch.scored; the caller reads them and resets them to 0.
 void SessionKnn::score_session(std::span<const ItemIdx> session, Scratch& w) const {
   w.scored.clear();
   if (session.empty() || last_time_.empty()) return;
-  w.distinct.clear();
-  for (std::size_t p = 0; p < session.size(); ++p) {
-    if (w.query_pos[session[p]] == 0) w.distinct.push_back(session[p]);
-    w.query_pos[session[p]] = static_cast<std::uint32_t>(p + 1);
-  }
+  begin_session(session, w);
   find_neighbors(session, w);
   const auto n = static_cast<std::uint32_t>(session.size());
-  const bool stan_like = variant_ == Variant::kStan || variant_ == Variant::kVstan;
   const auto add = [&](ItemIdx i, float v) {  // v >= 0; once above 0, a score stays above 0
     if (v == 0.0f) return;
     if (w.item_score[i] == 0.0f) w.scored.push_back(i);
     w.item_score[i] += v;
   };
   for (const Candidate& c : w.candidates) {
-    const std::span<const SessionItem> items(distinct_.data() + distinct_offsets_[c.session],
-                                             distinct_.data() + distinct_offsets_[c.session + 1]);
-    // The newest click of the session the neighbour holds, and the neighbour's last position
-    // of an item of the session.
-    std::uint32_t newest_shared = 0, anchor = 0;
+    const NeighbourWeight nw = neighbour_weight(c, n, w);
+    if (nw.base == 0.0f) continue;  // underflow: nothing to add
+    for (const SessionItem& t : items_of(c.session)) add(t.item, item_value(nw, t));
+  }
+  for (ItemIdx i : w.distinct) w.query_pos[i] = 0;
+}
+
+void SessionKnn::explain(const UserQuery& query, ItemIdx item, std::size_t n, std::vector<Scored>& out) const {
+  out.clear();
+  Scratch& w = Scratch::for_this_thread(last_time_.size(), num_items_);
+  session_in_time_order(query, w.ordered);
+  const std::span<const ItemIdx> session = w.ordered;
+  if (session.empty() || last_time_.empty() || item >= num_items_) return;
+  begin_session(session, w);
+  find_neighbors(session, w);
+  const auto length = static_cast<std::uint32_t>(session.size());
+  for (const Candidate& c : w.candidates) {
+    const std::span<const SessionItem> items = items_of(c.session);
+    const auto held = std::find_if(items.begin(), items.end(), [&](const SessionItem& t) { return t.item == item; });
+    if (held == items.end()) continue;
+    const NeighbourWeight nw = neighbour_weight(c, length, w);
+    if (nw.base == 0.0f) continue;
+    const float value = item_value(nw, *held);
+    // What the neighbour adds to the item, split among the shared items by their weight in the
+    // similarity's numerator.
+    double total = 0;
     for (const SessionItem& t : items) {
-      const std::uint32_t q = w.query_pos[t.item];
-      if (q == 0) continue;
-      newest_shared = std::max(newest_shared, q);
-      anchor = std::max(anchor, t.last_pos);
+      if (w.query_pos[t.item] != 0) total += static_cast<float>(position_weight(w.query_pos[t.item], length));
     }
-    const std::uint32_t step = n - newest_shared + 1;
-    float base = c.similarity;
-    if (variant_ == Variant::kVsknn) base /= static_cast<float>(step);
-    if (variant_ == Variant::kVstan) base *= static_cast<float>(decay(step - 1.0, params_.lambda_ipw));
-    if (base == 0.0f) continue;  // underflow: nothing to add
-    if (!stan_like) {
-      for (const SessionItem& t : items) add(t.item, base);
-      continue;
-    }
+    if (value == 0.0f || total <= 0) continue;
     for (const SessionItem& t : items) {
-      const std::uint32_t d = t.last_pos > anchor ? t.last_pos - anchor : anchor - t.last_pos;
-      add(t.item, base * inh_weight_[d] * idf_weight_[t.item]);
+      if (w.query_pos[t.item] == 0) continue;
+      const double weight = static_cast<float>(position_weight(w.query_pos[t.item], length));
+      out.push_back({t.item, static_cast<float>(value * weight / total)});
     }
   }
   for (ItemIdx i : w.distinct) w.query_pos[i] = 0;
+  keep_top_contributions(out, n);
 }
 
 void SessionKnn::score_one(const UserQuery& query, std::span<float> scores) const {

@@ -59,13 +59,17 @@ struct SessionKnnParams {
   static const ParamSchema<SessionKnnParams>& schema();
 };
 
-class SessionKnn final : public ParameterizedModel<SessionKnnParams>, public CandidateScorer {
+class SessionKnn final : public ParameterizedModel<SessionKnnParams>, public CandidateScorer, public Explainer {
  public:
   explicit SessionKnn(SessionKnnParams params);
   std::string_view kind() const override { return "session_knn"; }
   void fit(const TrainSet& data, const FitContext& context) override;
   void score_one(const UserQuery& query, std::span<float> scores) const override;
   void candidates(const UserQuery& query, std::vector<Scored>& out) const override;
+  // What each kept neighbour adds to `item`, split among the session's items it holds in
+  // proportion to their weight in the similarity's numerator (1 for sknn, pos / n for vsknn,
+  // exp((pos - n) / lambda_spw) for stan and vstan): the contributions sum to the score.
+  void explain(const UserQuery& query, ItemIdx item, std::size_t n, std::vector<Scored>& out) const override;
   void save(BinaryWriter& out) const override;
   void load(BinaryReader& in) override;
   std::uint32_t num_items() const override { return num_items_; }
@@ -85,7 +89,26 @@ class SessionKnn final : public ParameterizedModel<SessionKnnParams>, public Can
   struct Scratch;
 
  private:
+  // What a kept neighbour adds to every item it holds (before stan's item weights), and the
+  // neighbour's last position of an item of the session (stan's anchor).
+  struct NeighbourWeight {
+    float base = 0;
+    std::uint32_t anchor = 0;
+  };
+
   void build_index();
+  std::span<const SessionItem> items_of(std::uint32_t session) const {
+    return {distinct_.data() + distinct_offsets_[session], distinct_.data() + distinct_offsets_[session + 1]};
+  }
+  // The weight in the similarity's numerator of the session item whose last click is at `pos`
+  // (1-based) of `n`.
+  double position_weight(double pos, double n) const;
+  // Lists the session's distinct items in scratch.distinct and their positions in
+  // scratch.query_pos (which the caller resets to 0 when done).
+  void begin_session(std::span<const ItemIdx> session, Scratch& scratch) const;
+  NeighbourWeight neighbour_weight(const Candidate& c, std::uint32_t n, const Scratch& scratch) const;
+  // What the neighbour adds to its item `t`.
+  float item_value(const NeighbourWeight& nw, const SessionItem& t) const;
   void score_session(std::span<const ItemIdx> session, Scratch& scratch) const;
   void find_neighbors(std::span<const ItemIdx> session, Scratch& scratch) const;
 

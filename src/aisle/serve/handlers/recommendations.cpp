@@ -9,7 +9,7 @@ namespace aisle::serve::handlers {
 namespace {
 
 // An ItemRequest from a JSON object: user_id, items (or product_ids), category, exclude,
-// include, available_only, keep_seen and k (or `k_name`).
+// include, available_only, keep_seen, explain and k (or `k_name`).
 ItemRequest request_from_json(const ServeState& state, const Json& body, std::string_view k_name = "k") {
   if (!body.is_object()) throw bad_field("body", "must be a JSON object");
   ItemRequest r;
@@ -21,6 +21,7 @@ ItemRequest request_from_json(const ServeState& state, const Json& body, std::st
   r.include = id_list_member(body, "include");
   r.available_only = bool_member(body, "available_only").value_or(false);
   r.keep_seen = bool_member(body, "keep_seen").value_or(false);
+  r.explain = bool_member(body, "explain").value_or(false);
   r.k = k_member(body, k_name, 10, state.config.serve.max_k);
   r.unknown_ids_warn = true;
   return r;
@@ -42,6 +43,7 @@ Reply get_recommendations(ServeState& state, const httplib::Request& request) {
   r.user = checked_id(request.get_param_value("user_id"), "user_id");
   r.k = query_k(state, request);
   read_filter_params(request, r);
+  r.explain = checked_flag(query_param(request, "explain"), "explain");
   return answer_one(state, std::move(r));
 }
 
