@@ -69,7 +69,9 @@ TEST_P(ExplainTest, TheItemThatGoesWithTheRecommendationComesFirst) {
 
 INSTANTIATE_TEST_SUITE_P(Models, ExplainTest,
                          ::testing::Values("ease", "ease:recency=0,transform=none", "item_knn",
-                                           "als:factors=8,iterations=10", "bpr:factors=8,epochs=300"),
+                                           "als:factors=8,iterations=10", "bpr:factors=8,epochs=300",
+                                           "route:min_history=1(known=item_knn; fallback=popularity)",
+                                           "blend:normalize=min-max(0.7*ease; 0.3*item_knn; 0.5*popularity)"),
                          [](const auto& test) {
                            std::string name = test.param.substr(0, test.param.find(':'));
                            return name + std::to_string(test.index);

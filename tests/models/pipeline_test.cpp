@@ -35,8 +35,9 @@ std::string error_of(const std::string& spec) {
 }
 
 TEST(SpecGrammar, ParsesNestedMembersAndFormatsThemBack) {
-  const ParsedSpec p = parse_spec("route:min_history=4(known=blend(0.6*als:factors=8,iterations=3; 0.4*popularity); "
-                                  "fallback=popularity:by=users)");
+  const ParsedSpec p = parse_spec(
+      "route:min_history=4(known=blend(0.6*als:factors=8,iterations=3; 0.4*popularity); "
+      "fallback=popularity:by=users)");
   EXPECT_EQ(p.name, "route");
   EXPECT_EQ(p.args, "min_history=4");
   ASSERT_EQ(p.members.size(), 2u);
@@ -49,8 +50,9 @@ TEST(SpecGrammar, ParsesNestedMembersAndFormatsThemBack) {
   EXPECT_EQ(inner.members[0].role, "0.6");
   EXPECT_EQ(inner.members[0].separator, '*');
   EXPECT_EQ(inner.members[0].spec, "als:factors=8,iterations=3");
-  EXPECT_EQ(format_spec(p), "route:min_history=4(known=blend(0.6*als:factors=8,iterations=3; 0.4*popularity); "
-                            "fallback=popularity:by=users)");
+  EXPECT_EQ(format_spec(p),
+            "route:min_history=4(known=blend(0.6*als:factors=8,iterations=3; 0.4*popularity); "
+            "fallback=popularity:by=users)");
   // '=' inside a member's own arguments is not a role.
   EXPECT_TRUE(parse_spec("blend(als:factors=8)").members[0].role.empty());
 }
@@ -203,10 +205,10 @@ TEST(RouteModel, TheFallbackFillsACandidateMembersListToK) {
 
 TEST(RouteModel, BatchPathEqualsTheRoutesOwnRows) {
   const Checkerboard data;
-  const TrainedModel m = fit(
-      "route:min_history=5(known=als:factors=4,iterations=5; few=item_knn; session=session_knn; none=trending; "
-      "fallback=popularity)",
-      data);
+  const TrainedModel m =
+      fit("route:min_history=5(known=als:factors=4,iterations=5; few=item_knn; session=session_knn; none=trending; "
+          "fallback=popularity)",
+          data);
   std::vector<Request> requests;
   for (UserIdx u = 0; u < Checkerboard::kUsers; ++u) requests.push_back({{u, {}, {}}, {}, 6});
   requests.push_back({{kNoIndex, {2, 4}, {}}, {}, 6});
@@ -244,8 +246,9 @@ TEST(RouteModel, BatchPathEqualsTheRoutesOwnRows) {
 }
 
 TEST(RouteModel, PipelinesNest) {
-  const TrainedModel m = fit("route:min_history=2(known=blend:normalize=rank(item_knn; 2*popularity); "
-                             "fallback=trending)");
+  const TrainedModel m =
+      fit("route:min_history=2(known=blend:normalize=rank(item_knn; 2*popularity); "
+          "fallback=trending)");
   EXPECT_EQ(m.spec().rfind("route:min_history=2(known=blend:normalize=rank(item_knn:", 0), 0u) << m.spec();
   Query q{3, {}, {}};
   EXPECT_EQ(m.recommend(std::span(&q, 1), Filter{}, 20, RunContext{}).front().size(), 8u);

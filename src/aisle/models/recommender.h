@@ -220,6 +220,9 @@ class NormBoundedScorer {
 //             similarity's numerator (1 for sknn, the position weight for vsknn, stan, vstan):
 //             they sum to the score.
 //   sequential_rules  the newest item, whose rule gives the whole score.
+//   route     its member's for the query's segment.
+//   blend     each explaining member's contributions as shares of that member's total, times the
+//             member's weight, merged: which history items the blend as a whole leans on.
 //   factor models (als, bpr, mf)  weight_j x dot(y_j, y_item) over the latent factors: an
 //             approximation (the user vector is a solve or a fit, not that sum), so they need not
 //             sum to the score.

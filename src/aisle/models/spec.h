@@ -18,9 +18,9 @@
 namespace aisle {
 
 struct SpecMember {
-  std::string role;   // empty: none given
-  char separator = 0; // '*' or '=' after the role; 0 without a role
-  std::string spec;   // the member's own spec
+  std::string role;    // empty: none given
+  char separator = 0;  // '*' or '=' after the role; 0 without a role
+  std::string spec;    // the member's own spec
 };
 
 struct ParsedSpec {

@@ -90,4 +90,20 @@ void Blend::score_one(const UserQuery& query, std::span<float> scores) const {
   score(std::span(&query, 1), scores);
 }
 
+void Blend::explain(const UserQuery& query, ItemIdx item, std::size_t n, std::vector<Scored>& out) const {
+  out.clear();
+  std::vector<Scored> member;
+  for (std::size_t m = 0; m < members_.size(); ++m) {
+    const auto* explainer = capability<Explainer>(*members_[m].model);
+    if (explainer == nullptr) continue;
+    member.clear();
+    explainer->explain(query, item, query.items.size(), member);
+    double total = 0;
+    for (const Scored& c : member) total += c.score;
+    if (total <= 0) continue;
+    for (const Scored& c : member) out.push_back({c.item, static_cast<float>(weights_[m] * c.score / total)});
+  }
+  keep_top_contributions(out, n);
+}
+
 }  // namespace aisle

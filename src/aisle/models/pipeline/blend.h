@@ -20,7 +20,7 @@ struct BlendParams {
   static const ParamSchema<BlendParams>& schema();
 };
 
-class Blend final : public PipelineModel<BlendParams> {
+class Blend final : public PipelineModel<BlendParams>, public Explainer {
  public:
   // Throws ConfigError for no members or a member whose role is not a weight ("0.6*").
   Blend(BlendParams params, std::vector<PipelineMember> members);
@@ -28,6 +28,7 @@ class Blend final : public PipelineModel<BlendParams> {
 
   void score(std::span<const UserQuery> queries, std::span<float> scores) const override;
   void score_one(const UserQuery& query, std::span<float> scores) const override;
+  void explain(const UserQuery& query, ItemIdx item, std::size_t n, std::vector<Scored>& out) const override;
 
   std::span<const float> weights() const { return weights_; }
 

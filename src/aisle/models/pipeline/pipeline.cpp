@@ -1,6 +1,5 @@
 #include "aisle/models/pipeline/pipeline.h"
 
-
 namespace aisle::pipeline_detail {
 
 std::string member_specs(const std::vector<PipelineMember>& members) {
@@ -23,8 +22,8 @@ void save_members(const std::vector<PipelineMember>& members, BinaryWriter& out)
 void load_members(std::vector<PipelineMember>& members, BinaryReader& in) {
   const auto count = in.get<std::uint32_t>("pipeline member count");
   if (count != members.size()) {
-    in.fail("pipeline members", "the payload holds " + std::to_string(count) + ", the parameters name " +
-                                    std::to_string(members.size()));
+    in.fail("pipeline members",
+            "the payload holds " + std::to_string(count) + ", the parameters name " + std::to_string(members.size()));
   }
   for (PipelineMember& m : members) m.model->load(in);
   const std::uint32_t n = members.front().model->num_items();

@@ -35,7 +35,9 @@ class PipelineModel : public ParameterizedModel<P> {
   PipelineModel(P params, std::vector<PipelineMember> members)
       : ParameterizedModel<P>(std::move(params)), members_(std::move(members)) {}
 
-  std::string params() const override { return ParameterizedModel<P>::params() + pipeline_detail::member_specs(this->members_); }
+  std::string params() const override {
+    return ParameterizedModel<P>::params() + pipeline_detail::member_specs(this->members_);
+  }
   void save(BinaryWriter& out) const override { pipeline_detail::save_members(members_, out); }
   void load(BinaryReader& in) override {
     pipeline_detail::load_members(members_, in);
@@ -54,7 +56,6 @@ class PipelineModel : public ParameterizedModel<P> {
   virtual void members_ready() {}
 
   std::vector<PipelineMember> members_;
-
 };
 
 }  // namespace aisle

@@ -48,8 +48,9 @@ Route::Route(RouteParams params, std::vector<PipelineMember> members)
     slot = m;
   }
   if (fallback == kUnset) {
-    throw ConfigError("route: needs a fallback member (it answers the segments not listed and fills lists), as in "
-                      "route(known=ease; fallback=popularity)");
+    throw ConfigError(
+        "route: needs a fallback member (it answers the segments not listed and fills lists), as in "
+        "route(known=ease; fallback=popularity)");
   }
   fallback_ = fallback;
   for (std::size_t s = 0; s < kSegments; ++s) member_of_[s] = given[s] == kUnset ? fallback : given[s];
@@ -69,7 +70,9 @@ void Route::members_ready() {
   }
 }
 
-std::span<const std::string> Route::route_names() const { return kSegmentNames; }
+std::span<const std::string> Route::route_names() const {
+  return kSegmentNames;
+}
 
 std::size_t Route::route_of(const UserQuery& query) const {
   if (query.items.empty()) return kNone;
@@ -94,6 +97,12 @@ void Route::score_one(const UserQuery& query, std::span<float> scores) const {
   std::vector<Scored> candidates;
   sparse->candidates(query, candidates);
   for (const Scored& c : candidates) scores[c.item] = c.score;
+}
+
+void Route::explain(const UserQuery& query, ItemIdx item, std::size_t n, std::vector<Scored>& out) const {
+  out.clear();
+  const auto* explainer = capability<Explainer>(route_model(route_of(query)));
+  if (explainer != nullptr) explainer->explain(query, item, n, out);
 }
 
 void Route::score(std::span<const UserQuery> queries, std::span<float> scores) const {

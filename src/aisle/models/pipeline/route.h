@@ -25,7 +25,7 @@ struct RouteParams {
   static const ParamSchema<RouteParams>& schema();
 };
 
-class Route final : public PipelineModel<RouteParams>, public QueryRouter {
+class Route final : public PipelineModel<RouteParams>, public QueryRouter, public Explainer {
  public:
   enum Segment : std::size_t { kSession, kKnown, kFew, kNone, kSegments };
 
@@ -36,6 +36,7 @@ class Route final : public PipelineModel<RouteParams>, public QueryRouter {
 
   void score(std::span<const UserQuery> queries, std::span<float> scores) const override;
   void score_one(const UserQuery& query, std::span<float> scores) const override;
+  void explain(const UserQuery& query, ItemIdx item, std::size_t n, std::vector<Scored>& out) const override;
 
   std::span<const std::string> route_names() const override;
   std::size_t route_of(const UserQuery& query) const override;
