@@ -114,11 +114,25 @@ EvalData load_eval_data(const DataFlags& flags, const Config& config_in) {
 std::vector<std::string> split_model_list(const std::vector<std::string>& flags) {
   std::vector<std::string> specs;
   for (const std::string& flag : flags) {
+    // Commas inside a pipeline's parentheses belong to its members.
+    std::vector<std::string_view> parts;
+    int depth = 0;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= flag.size(); ++i) {
+      if (i == flag.size() || (flag[i] == ',' && depth == 0)) {
+        parts.push_back(std::string_view(flag).substr(start, i - start));
+        start = i + 1;
+      } else if (flag[i] == '(') {
+        ++depth;
+      } else if (flag[i] == ')') {
+        --depth;
+      }
+    }
     bool first = true;
-    for (std::string_view part : split(flag, ",")) {
+    for (std::string_view part : parts) {
       const std::string_view t = trim(part);
       if (t.empty()) continue;
-      const bool param = t.find('=') != std::string_view::npos && t.find(':') == std::string_view::npos;
+      const bool param = t.find('=') != std::string_view::npos && t.find_first_of(":(") == std::string_view::npos;
       if (param && !first && !specs.empty()) {
         specs.back() += "," + std::string(t);
       } else {

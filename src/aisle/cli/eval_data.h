@@ -68,7 +68,8 @@ std::vector<T> parse_positive_list(const std::string& text, const char* flag) {
 EvalData load_eval_data(const DataFlags& flags, const Config& config);
 
 // "als:factors=8,iterations=3,popularity" -> {"als:factors=8,iterations=3", "popularity"}: a
-// comma starts a new spec unless what follows is a key=value of the spec before.
+// comma starts a new spec unless what follows is a key=value of the spec before; commas inside a
+// pipeline's parentheses stay in it: "blend(0.6*als:factors=8,iterations=3; 0.4*popularity),ease".
 std::vector<std::string> split_model_list(const std::vector<std::string>& flags);
 
 }  // namespace aisle::cli

@@ -120,6 +120,9 @@ Evaluation Evaluator::evaluate(const Ranker& ranker) const {
   std::vector<std::vector<ItemIdx>> lists;
   if (options_.sampled) {
     lists = rank_sampled(ranker);
+    std::vector<Query> users(test_.size());
+    for (std::size_t u = 0; u < test_.size(); ++u) users[u].user = test_.users[u];
+    result.routes = ranker.routes(users);
   } else {
     std::vector<Query> queries(test_.size());
     for (std::size_t u = 0; u < test_.size(); ++u) {
@@ -133,6 +136,7 @@ Evaluation Evaluator::evaluate(const Ranker& ranker) const {
     filter.exclude_seen = !options_.repeats_allowed;
     filter.exclude = untrained_;
     const auto ranked = ranker.recommend(queries, filter, k_max, options_.run);
+    result.routes = ranker.routes(queries);
     lists.reserve(ranked.size());
     for (const auto& list : ranked) lists.push_back(ids_of(list));
   }

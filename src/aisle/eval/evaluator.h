@@ -43,6 +43,7 @@ struct Evaluation {
   // models (RatingPredictor) when the test pairs carry values.
   std::vector<std::pair<std::string, double>> totals;
   double rank_seconds = 0;  // ranking every evaluated user (the throughput figure)
+  QueryRoutes routes;       // a route model's segment per evaluated user (Ranker::routes); else empty
 };
 
 class Evaluator {

@@ -17,6 +17,7 @@ NextItemTest make_next_item_test(const Sequences& test, const IdMap& test_items,
     if (items.size() < 2) continue;
     ++out.sessions;
     Query prefix;
+    prefix.session = true;
     for (std::size_t t = 0; t < items.size(); ++t) {
       const ItemIdx item = to_train[items[t]];
       if (t > 0) {

@@ -64,15 +64,24 @@ ModelReport summarize(std::string spec, double fit_seconds, const Evaluation& ev
   }
   for (const auto& [name, value] : evaluation.totals) m.metrics.push_back({name, value, std::nullopt});
   const std::size_t width = evaluation.per_user.names.size();
-  m.segment_means.assign(segments.names.size(), std::vector<double>(width, 0.0));
-  std::vector<std::size_t> counts(segments.names.size(), 0);
-  for (std::size_t u = 0; u < segments.of_user.size(); ++u) {
-    const std::size_t s = segments.of_user[u];
-    ++counts[s];
-    for (std::size_t k = 0; k < width; ++k) m.segment_means[s][k] += evaluation.per_user.at(u, k);
-  }
-  for (std::size_t s = 0; s < counts.size(); ++s) {
-    for (double& v : m.segment_means[s]) v = counts[s] > 0 ? v / static_cast<double>(counts[s]) : 0.0;
+  const auto means_by = [&](std::size_t groups, std::span<const std::uint8_t> of_user, std::vector<std::size_t>& counts) {
+    std::vector<std::vector<double>> means(groups, std::vector<double>(width, 0.0));
+    counts.assign(groups, 0);
+    for (std::size_t u = 0; u < of_user.size(); ++u) {
+      const std::size_t s = of_user[u];
+      ++counts[s];
+      for (std::size_t k = 0; k < width; ++k) means[s][k] += evaluation.per_user.at(u, k);
+    }
+    for (std::size_t s = 0; s < groups; ++s) {
+      for (double& v : means[s]) v = counts[s] > 0 ? v / static_cast<double>(counts[s]) : 0.0;
+    }
+    return means;
+  };
+  std::vector<std::size_t> counts;
+  m.segment_means = means_by(segments.names.size(), segments.of_user, counts);
+  if (!evaluation.routes.names.empty()) {
+    m.route_names = evaluation.routes.names;
+    m.route_means = means_by(m.route_names.size(), evaluation.routes.of_query, m.route_users);
   }
   return m;
 }
@@ -133,6 +142,19 @@ std::string to_table(const EvaluationReport& r) {
       }
       out += tail + "\n";
     }
+  }
+  for (std::size_t i = 0; i < r.models.size(); ++i) {
+    const ModelReport& m = r.models[i];
+    if (m.route_names.empty()) continue;
+    const std::string nd = "ndcg@" + std::to_string(r.ks.front());
+    out += "\nroutes of " + labels[i] + " (" + nd + ", users):";
+    const std::size_t idx = m.per_user.index_of(nd);
+    for (std::size_t s = 0; s < m.route_names.size(); ++s) {
+      if (m.route_users[s] == 0) continue;
+      out += "  " + m.route_names[s] + " " + fixed(m.route_means[s][idx], 4) + " (" + std::to_string(m.route_users[s]) +
+             ")";
+    }
+    out += "\n";
   }
   if (any_rating_model(r)) {
     out += "\nrating error (models that predict ratings):\n";
@@ -211,6 +233,12 @@ std::string to_json(const EvaluationReport& r) {
         jm["segments"][r.segment_names[s]][m.per_user.names[k]] = m.segment_means[s][k];
       }
     }
+    for (std::size_t s = 0; s < m.route_names.size(); ++s) {
+      jm["routes"][m.route_names[s]]["users"] = m.route_users[s];
+      for (std::size_t k = 0; k < m.per_user.names.size(); ++k) {
+        jm["routes"][m.route_names[s]][m.per_user.names[k]] = m.route_means[s][k];
+      }
+    }
     j["models"].push_back(jm);
   }
   return json_text(j, 2) + "\n";
@@ -269,6 +297,17 @@ std::string to_markdown(const EvaluationReport& r) {
     const std::size_t idx = m.per_user.index_of(nd);
     for (const auto& s : m.segment_means) md += " " + fixed(s[idx], 4) + " |";
     md += "\n";
+  }
+  for (std::size_t i = 0; i < r.models.size(); ++i) {
+    const ModelReport& m = r.models[i];
+    if (m.route_names.empty()) continue;
+    md += "\n## Routes of `" + labels[i] + "` (" + nd + " by the segment each user's query took)\n\n";
+    md += "| segment | users | " + nd + " |\n|---|---|---|\n";
+    const std::size_t idx = m.per_user.index_of(nd);
+    for (std::size_t s = 0; s < m.route_names.size(); ++s) {
+      md += "| " + m.route_names[s] + " | " + std::to_string(m.route_users[s]) + " | " +
+            (m.route_users[s] > 0 ? fixed(m.route_means[s][idx], 4) : std::string("-")) + " |\n";
+    }
   }
   if (any_rating_model(r)) {
     md += "\n## Rating error\n\n| model | RMSE | MAE |\n|---|---|---|\n";

@@ -31,6 +31,10 @@ struct ModelReport {
   std::vector<std::pair<std::string, stats::PairedComparison>> vs_baseline;
   std::optional<stats::ProportionTest> ab;         // hr@(first k) against the baseline
   std::vector<std::vector<double>> segment_means;  // [segment][per-user metric]
+  // A route's results by the segment each user's query took (empty for other models).
+  std::vector<std::string> route_names;
+  std::vector<std::size_t> route_users;          // per route
+  std::vector<std::vector<double>> route_means;  // [route][per-user metric]
   UserMetrics per_user;
 
   double users_per_second() const { return rank_seconds > 0 ? static_cast<double>(ranked_users) / rank_seconds : 0; }
@@ -61,8 +65,8 @@ struct EvaluationReport {
   std::vector<ModelReport> models;
 };
 
-// Summarizes one model's evaluation: bootstrap intervals (1,000 resamples of users, 95%) and
-// per-segment means.
+// Summarizes one model's evaluation: bootstrap intervals (1,000 resamples of users, 95%),
+// per-segment means, and a route's means per route.
 ModelReport summarize(std::string spec, double fit_seconds, const Evaluation& evaluation, const Segments& segments,
                       int resamples, std::uint64_t seed);
 
