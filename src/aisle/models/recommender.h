@@ -166,6 +166,15 @@ class CandidateScorer {
   virtual void candidates(const UserQuery& query, std::vector<Scored>& out) const = 0;
 };
 
+// Capability: the model learns from the order of events (TrainSet::sequences): session kNN,
+// sequential rules. Callers that have the events build sequences for such a model only (they
+// cost about as much memory as the pairs); any other model never reads them. Without them it
+// fits on sequences_from_pairs. No methods: a model declares it by deriving from it.
+class LearnsFromSequences {
+ public:
+  virtual ~LearnsFromSequences() = default;
+};
+
 // Capability: scores are predicted ratings on the scale of the training weights (explicit
 // feedback), so RMSE and MAE against held-out ratings mean something.
 class RatingPredictor {

@@ -27,7 +27,9 @@ struct SequentialRulesParams {
   static const ParamSchema<SequentialRulesParams>& schema();
 };
 
-class SequentialRules final : public ParameterizedModel<SequentialRulesParams>, public CandidateScorer {
+class SequentialRules final : public ParameterizedModel<SequentialRulesParams>,
+                              public CandidateScorer,
+                              public LearnsFromSequences {
  public:
   using ParameterizedModel::ParameterizedModel;
   std::string_view kind() const override { return "sequential_rules"; }

@@ -59,7 +59,9 @@ struct SessionKnnParams {
   static const ParamSchema<SessionKnnParams>& schema();
 };
 
-class SessionKnn final : public ParameterizedModel<SessionKnnParams>, public CandidateScorer {
+class SessionKnn final : public ParameterizedModel<SessionKnnParams>,
+                         public CandidateScorer,
+                         public LearnsFromSequences {
  public:
   explicit SessionKnn(SessionKnnParams params);
   std::string_view kind() const override { return "session_knn"; }
