@@ -85,5 +85,31 @@ TEST(Sequences, FromPairsOrdersEachUsersPairsByLastTime) {
   EXPECT_EQ(s.users[1], 0u);
 }
 
+TEST(Sequences, WithoutPairsDropsEveryEventOfAHeldOutPairAndEmptySequences) {
+  EventLog log;
+  // User 0: session [5, 6, 5] then, after a gap, [7]; user 1: [1, 2].
+  log.events = {click(0, 5, 1000), click(0, 6, 1100), click(0, 5, 1200),
+                click(0, 7, 9000), click(1, 1, 1050), click(1, 2, 1060)};
+  const Sequences all = build_sequences(log, {});
+  ASSERT_EQ(all.size(), 3u);
+  // Held out: user 0's pair (0, 5) and its (0, 7); user 1's nothing (it has no row).
+  Interactions held;
+  held.num_users = 1;
+  held.num_items = 8;
+  held.row_ptr = {0, 2};
+  held.item = {5, 7};
+  held.weight = {1, 1};
+  held.last_time = {1200, 9000};
+  held.count = {2, 1};
+  const Sequences s = without_pairs(all, held);
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(items(s, 0), (std::vector<ItemIdx>{6}));
+  EXPECT_EQ(s.users[0], 0u);
+  EXPECT_EQ(s.times_of(0)[0], 1100);
+  EXPECT_EQ(items(s, 1), (std::vector<ItemIdx>{1, 2}));
+  EXPECT_EQ(s.users[1], 1u);
+  EXPECT_EQ(s.types.size(), 3u);
+}
+
 }  // namespace
 }  // namespace aisle

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 #include "aisle/eval/metrics.h"
 #include "aisle/eval/split.h"
@@ -70,20 +71,31 @@ Retrained retrain_from_store(const std::string& store_url, const Config& config,
   const auto start = std::chrono::steady_clock::now();
   ReadOptions options = config.read_options();
   options.context = run;
-  LoadedEvents loaded = load_events({store_url, {}, "csv"}, config, options);
+  const DataSource source{store_url, {}, "csv"};
+  LoadedEvents loaded = load_events(source, config, options);
   run.check_cancelled();
   EventLog& log = loaded.log;
   const Interactions pairs = pairs_of(log, config);
   if (spec.empty()) spec = serving != nullptr ? serving->spec() : std::string(default_model_spec(pairs.num_items));
   FitContext fit;
   fit.run = run;
+  // Session models learn from the events' order: they get it (built once, before the id maps
+  // move into the model); others never read it.
+  SequenceOptions seq_options = sequence_options(source, config);
+  seq_options.seed = run.seed;
+  const std::optional<Sequences> sequences = sequences_for(spec, log, seq_options);
+  run.check_cancelled();
 
   Retrained out;
   if (serving != nullptr) {
     SplitOptions split_options;
     split_options.seed = run.seed;
     const Split validation = split_pairs(pairs, split_options);
-    const TrainedModel candidate = train_model(spec, validation.train, log.catalog, log.users, log.items, fit);
+    // The candidate sees no event of a held-out pair, in its pairs or in its sequences.
+    const std::optional<Sequences> train_sequences =
+        sequences ? std::optional<Sequences>(without_pairs(*sequences, validation.test)) : std::nullopt;
+    const TrainedModel candidate = train_model(spec, validation.train, log.catalog, log.users, log.items, fit, 0,
+                                               train_sequences ? &*train_sequences : nullptr);
     out.comparison = compare(candidate, *serving, validation.test, log.users, log.items, run);
     ModelComparison& c = out.comparison;
     if (c.users < kMinComparableUsers) {
@@ -101,8 +113,9 @@ Retrained retrain_from_store(const std::string& store_url, const Config& config,
   }
   run.check_cancelled();
   if (out.accepted) {
-    out.model = std::make_shared<TrainedModel>(
-        train_model(spec, pairs, log.catalog, std::move(log.users), std::move(log.items), fit, loaded.read_at));
+    out.model =
+        std::make_shared<TrainedModel>(train_model(spec, pairs, log.catalog, std::move(log.users), std::move(log.items),
+                                                   fit, loaded.read_at, sequences ? &*sequences : nullptr));
   }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;

@@ -32,7 +32,9 @@ struct Retrained {
 // Reads the store's events (config weights), compares `spec` (empty: the serving model's spec)
 // fitted on the validation split with `serving`, and when the candidate is no more than
 // `max_drop` (relative) worse, fits it on all events. Fewer than 20 comparable users: accepted
-// without a comparison (said in the summary). Throws StoreError / FitError as training does, and
+// without a comparison (said in the summary). A model that learns from the order of events
+// (session_knn, sequential_rules) also gets the store's events as sequences (sequence_options),
+// the candidate's without the held-out pairs' events. Throws StoreError / FitError as training does, and
 // Cancelled between its stages and the fit's steps once `run` is cancelled.
 Retrained retrain_from_store(const std::string& store_url, const Config& config, std::string spec,
                              const TrainedModel* serving, double max_drop, const RunContext& run);

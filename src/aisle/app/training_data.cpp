@@ -5,6 +5,7 @@
 #include "aisle/core/error.h"
 #include "aisle/data/readers/input_stream.h"
 #include "aisle/data/readers/reader.h"
+#include "aisle/models/registry.h"
 #include "aisle/store/event_store.h"
 
 namespace aisle {
@@ -34,6 +35,21 @@ LoadedEvents load_events(const DataSource& source, const Config& config, const R
 
 Interactions pairs_of(const EventLog& log, const Config& config) {
   return aggregate(log.events, config.weighting.resolve(log.event_types), log.users.size(), log.items.size());
+}
+
+bool learns_from_sequences(std::string_view spec) {
+  return create_model(spec)->learns_from_sequences();
+}
+
+SequenceOptions sequence_options(const DataSource& source, const Config& config) {
+  SequenceOptions o = config.sequence_options();
+  o.ties_in_log_order = !source.events.empty() && source.format == "sessions";
+  return o;
+}
+
+std::optional<Sequences> sequences_for(std::string_view spec, const EventLog& log, const SequenceOptions& options) {
+  if (!learns_from_sequences(spec)) return std::nullopt;
+  return build_sequences(log, options);
 }
 
 }  // namespace aisle

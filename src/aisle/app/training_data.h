@@ -3,13 +3,16 @@
 // place the store URL falls back to the configuration's.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "aisle/config/config.h"
 #include "aisle/data/event_log.h"
 #include "aisle/data/interactions.h"
+#include "aisle/data/sequences.h"
 
 namespace aisle {
 
@@ -39,5 +42,20 @@ LoadedEvents load_events(const DataSource& source, const Config& config, const R
 
 // The log's user-item pairs under the configuration's weights.
 Interactions pairs_of(const EventLog& log, const Config& config);
+
+// Whether a model of `spec` learns from the order of events (Recommender::learns_from_sequences;
+// a pipeline does when a member does). Throws ConfigError for a bad spec.
+bool learns_from_sequences(std::string_view spec);
+
+// How the events of `source` become sequences: the configuration's session gap and seed; events
+// of one session at the same second keep the files' order for the sessions format (its files are
+// sorted more finely than seconds), a seeded order otherwise (a store reads back in id order).
+SequenceOptions sequence_options(const DataSource& source, const Config& config);
+
+// The log's events as sequences (build_sequences; every event, whatever its type's weight) when a
+// model of `spec` learns from order; nullopt for any other model, which never reads them: they
+// take 16 bytes an event, twice that while built (docs/PERFORMANCE.md). Users and items are
+// indexed by the log's id maps, as in pairs_of(log, config).
+std::optional<Sequences> sequences_for(std::string_view spec, const EventLog& log, const SequenceOptions& options);
 
 }  // namespace aisle

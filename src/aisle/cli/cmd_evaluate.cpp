@@ -81,7 +81,7 @@ void run_next_item(const EvaluateFlags& flags, const Config& config, std::vector
   EventLog train_log, test_log;
   read_files(d.format, std::vector<std::string>{d.train}, options, train_log);
   read_files(d.format, std::vector<std::string>{d.test}, options, test_log);
-  SequenceOptions sequence_options;
+  SequenceOptions sequence_options = config.sequence_options();  // interactions.session_gap_seconds
   sequence_options.seed = run.seed;
   sequence_options.ties_in_log_order = d.format == "sessions";  // sorted with sub-second times
   const Sequences train_sequences = build_sequences(train_log, sequence_options);

@@ -3,10 +3,13 @@
 // `csv` reads the exchange format user,item,weight,timestamp as is), aggregates them into pairs
 // with the configured weights, fits the model and writes the model file. Without --model it
 // fits the default recommender (registry.h); without --out it writes model.path of the config.
+// A model that learns from the order of events (session_knn, sequential_rules) also gets the
+// events as sequences (sessions by id, else split at interactions.session_gap_seconds).
 // --early-stop METRIC chooses an iterative model's step count on a validation split first.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "aisle/app/training_data.h"
 #include "aisle/cli/command.h"
@@ -47,6 +50,26 @@ std::string choose_steps(const std::string& spec, const Interactions& pairs, con
   return spec_with(spec, find_model(model->kind()).step_param, std::to_string(stop.best_step));
 }
 
+// The log as sequences when the model learns from order (session models), else nothing; says
+// what they cost.
+std::optional<Sequences> sequences_of(const std::string& spec, const EventLog& log, const DataSource& source,
+                                      const Config& config, std::uint64_t seed) {
+  SequenceOptions seq_options = sequence_options(source, config);
+  seq_options.seed = seed;
+  const auto start = std::chrono::steady_clock::now();
+  std::optional<Sequences> sequences = sequences_for(spec, log, seq_options);
+  if (!sequences) return sequences;
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double mib =
+      static_cast<double>(sequences->items.size() * (sizeof(ItemIdx) + sizeof(Timestamp) + sizeof(EventTypeIdx)) +
+                          sequences->size() * (sizeof(std::uint64_t) + sizeof(UserIdx))) /
+      (1 << 20);
+  std::printf("sequences: %zu sessions of %zu events (%.1f MiB, built in %.2f s; session gap %llds)\n",
+              sequences->size(), sequences->items.size(), mib, secs,
+              static_cast<long long>(seq_options.session_gap_seconds));
+  return sequences;
+}
+
 void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   Config config = global.load();
   if (!flags.weights.empty()) config.weighting = Weighting::parse(flags.weights);
@@ -56,7 +79,8 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   if (!flags.model.empty()) create_model(flags.model);  // a bad spec fails before any reading
   const std::string out = flags.out.empty() ? config.model_path : flags.out;
 
-  LoadedEvents loaded = load_events({flags.store, flags.events, flags.format}, config, options);
+  const DataSource source{flags.store, flags.events, flags.format};
+  LoadedEvents loaded = load_events(source, config, options);
   if (loaded.rejected_rows > 0) {
     std::fprintf(stderr, "warning: %llu rows rejected while reading (aisle ingest shows why)\n",
                  static_cast<unsigned long long>(loaded.rejected_rows));
@@ -74,9 +98,10 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   context.run.progress = &progress;
   std::vector<FitStep> fit_log;
   context.log = &fit_log;
+  const std::optional<Sequences> sequences = sequences_of(spec, log, source, config, options.context.seed);
   const auto start = std::chrono::steady_clock::now();
-  const TrainedModel model =
-      train_model(spec, pairs, log.catalog, std::move(log.users), std::move(log.items), context, loaded.read_at);
+  const TrainedModel model = train_model(spec, pairs, log.catalog, std::move(log.users), std::move(log.items), context,
+                                         loaded.read_at, sequences ? &*sequences : nullptr);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress.finish();
   if (!fit_log.empty()) {

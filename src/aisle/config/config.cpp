@@ -86,6 +86,13 @@ const std::vector<Key>& keys() {
          c.weights_spec = need_string(n, "interactions.weights");
          c.weighting = Weighting::parse(c.weights_spec);
        }},
+      {"interactions", "session_gap_seconds", "integer", "1800",
+       "Events of one user further apart than this start a new session where the data has no session ids, when "
+       "training a model that learns from the order of events (session_knn, sequential_rules) and in evaluate "
+       "--protocol next-item; 0: one sequence per user. Other models fit on pairs and never build sequences.",
+       [](const toml::node& n, Config& c) {
+         c.session_gap_seconds = need_int(n, "interactions.session_gap_seconds", 0, 366LL * 86400);
+       }},
       {"ingest", "map", "string", "\"\"",
        "Column mapping for the csv and jsonl formats, e.g. \"user=customer_id,item=sku,time=ts:iso8601,event=action\". "
        "Fields: user, item, time[:unix, unix_ms, iso8601 or auto], event, weight, quantity, value, session, name, "
@@ -262,6 +269,13 @@ ReadOptions Config::read_options() const {
   o.earliest_time = earliest_time;
   o.latest_time = latest_time_from_now(future_tolerance_days);
   o.context = RunContext(threads, seed);
+  return o;
+}
+
+SequenceOptions Config::sequence_options() const {
+  SequenceOptions o;
+  o.session_gap_seconds = session_gap_seconds;
+  o.seed = seed;
   return o;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "aisle/data/readers/reader.h"
+#include "aisle/data/sequences.h"
 #include "aisle/data/weighting.h"
 
 namespace aisle {
@@ -40,6 +41,8 @@ struct Config {
   std::string model_path = "aisle.model";  // what train writes and recommend reads by default
   std::string weights_spec;                // as written; parsed into `weighting`
   Weighting weighting;
+  // Sequences for models that learn from order (SequenceOptions::session_gap_seconds).
+  std::int64_t session_gap_seconds = 30 * 60;
   // Ingestion defaults; command-line flags override them.
   std::string map_spec;
   std::string separator = ",";
@@ -55,6 +58,8 @@ struct Config {
 
   // ReadOptions for a reader, from these settings.
   ReadOptions read_options() const;
+  // SequenceOptions for build_sequences: the session gap and the seed.
+  SequenceOptions sequence_options() const;
 };
 
 // Reads path; throws ConfigError "path:line: ..." for a bad value or an unknown key.

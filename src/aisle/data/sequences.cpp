@@ -96,6 +96,31 @@ Sequences build_sequences(const EventLog& log, const SequenceOptions& options) {
   return lay_out(spans, order, LogSource{events});
 }
 
+Sequences without_pairs(const Sequences& sequences, const Interactions& held_out) {
+  const auto held = [&](UserIdx u, ItemIdx i) {
+    if (u >= held_out.num_users) return false;
+    const std::span<const ItemIdx> items = held_out.items_of(u);
+    return std::binary_search(items.begin(), items.end(), i);
+  };
+  Sequences out;
+  out.items.reserve(sequences.items.size());
+  out.times.reserve(sequences.times.size());
+  out.types.reserve(sequences.types.size());
+  for (std::size_t s = 0; s < sequences.size(); ++s) {
+    const UserIdx u = sequences.users[s];
+    for (std::uint64_t p = sequences.offsets[s]; p < sequences.offsets[s + 1]; ++p) {
+      if (held(u, sequences.items[p])) continue;
+      out.items.push_back(sequences.items[p]);
+      out.times.push_back(sequences.times[p]);
+      out.types.push_back(sequences.types[p]);
+    }
+    if (out.items.size() == out.offsets.back()) continue;
+    out.offsets.push_back(out.items.size());
+    out.users.push_back(u);
+  }
+  return out;
+}
+
 Sequences sequences_from_pairs(const Interactions& pairs, std::uint64_t seed) {
   std::vector<std::size_t> order(pairs.num_pairs());
   std::iota(order.begin(), order.end(), std::size_t{0});

@@ -52,6 +52,13 @@ struct SequenceOptions {
 // events by time. O(events log events).
 Sequences build_sequences(const EventLog& log, const SequenceOptions& options = {});
 
+// `sequences` without the events of `held_out`'s pairs: a position whose (user, item) is a pair
+// of held_out is left out, and a sequence left empty is dropped; the others keep their order.
+// What a model fitted on the training side of a pair split (eval/split.h) may see of the order:
+// a held-out pair loses every event of it, as its aggregate does. held_out is indexed like the
+// sequences (users and items of the same id maps). O(positions log pairs per user).
+Sequences without_pairs(const Sequences& sequences, const Interactions& held_out);
+
 // Each user's pairs as one sequence ordered by the pair's last time (equal times in a seeded
 // order): the order a model can still see when it only has pairs.
 Sequences sequences_from_pairs(const Interactions& pairs, std::uint64_t seed = 42);

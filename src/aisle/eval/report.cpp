@@ -64,7 +64,8 @@ ModelReport summarize(std::string spec, double fit_seconds, const Evaluation& ev
   }
   for (const auto& [name, value] : evaluation.totals) m.metrics.push_back({name, value, std::nullopt});
   const std::size_t width = evaluation.per_user.names.size();
-  const auto means_by = [&](std::size_t groups, std::span<const std::uint8_t> of_user, std::vector<std::size_t>& counts) {
+  const auto means_by = [&](std::size_t groups, std::span<const std::uint8_t> of_user,
+                            std::vector<std::size_t>& counts) {
     std::vector<std::vector<double>> means(groups, std::vector<double>(width, 0.0));
     counts.assign(groups, 0);
     for (std::size_t u = 0; u < of_user.size(); ++u) {

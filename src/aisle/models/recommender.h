@@ -118,6 +118,12 @@ class Recommender {
   virtual void load(BinaryReader& in) = 0;
 
   virtual std::uint32_t num_items() const = 0;
+
+  // Whether fit reads the order of events (TrainSet::sequences): session kNN, sequential rules,
+  // and pipelines with such a member. Callers that have the events build sequences for such a
+  // model only (they cost about as much memory as the pairs); without them it fits on
+  // sequences_from_pairs. Known before fitting.
+  virtual bool learns_from_sequences() const { return false; }
 };
 
 // Capability: items as dense vectors (factor models, content).

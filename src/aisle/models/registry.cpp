@@ -75,11 +75,17 @@ std::span<const ModelInfo> model_table() {
       {"sequential_rules", "what follows what: rules a -> b weighted 1 / distance within a session, from the last item",
        describe<SequentialRulesParams>, create<SequentialRules>, ""},
       {"blend", "pipeline: a weighted sum of its members' normalized scores, e.g. blend(0.6*als; 0.4*popularity)",
-       describe<BlendParams>, create_pipeline<Blend>, "", true},
+       describe<BlendParams>, create_pipeline<Blend>, "", true,
+       "any models, each with a positive weight (`0.6*als`; 1 when none is given); scores normalized per query and "
+       "member, then weighted and summed"},
       {"route",
        "pipeline: a member per query segment (known, few, session, none) and a fallback that fills lists, e.g. "
        "route(known=ease; few=item_knn; fallback=popularity)",
-       describe<RouteParams>, create_pipeline<Route>, "", true},
+       describe<RouteParams>, create_pipeline<Route>, "", true,
+       "one model per segment, named before it: `session=` (a visit's clicks in order, as the next-item protocol and "
+       "`/api/session/recommend` ask), `known=` (a history of at least min_history items), `few=` (1 to "
+       "min_history - 1), `none=` (no history), and the required `fallback=`, which answers the segments not listed "
+       "and fills a candidate model's list (session_knn, sequential_rules) in its order for an empty history"},
   }};
   return kModels;
 }

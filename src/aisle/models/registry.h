@@ -24,7 +24,8 @@ struct ModelInfo {
   // The parameter counting the fit's steps (iterations, epochs) for models that report
   // checkpoints and can be stopped early; empty for the others.
   std::string_view step_param;
-  bool pipeline = false;  // made of member models (blend, route)
+  bool pipeline = false;          // made of member models (blend, route)
+  std::string_view members = {};  // a pipeline's members: what they are and how the spec names them
 };
 
 std::span<const ModelInfo> model_table();

@@ -231,6 +231,24 @@ std::unique_ptr<InputStream> memory_input(std::string name, std::string_view byt
   return open_source(std::move(name), std::make_unique<MemorySource>(bytes));
 }
 
+std::string first_line(const std::string& path) {
+  constexpr std::size_t kMaxBytes = 4096;
+  const std::unique_ptr<InputStream> in = open_input(path);
+  std::string buf(kMaxBytes, '\0');
+  std::size_t got = 0;
+  while (got < kMaxBytes) {
+    const std::size_t n = in->read(buf.data() + got, kMaxBytes - got);
+    if (n == 0) break;
+    got += n;
+    if (std::memchr(buf.data() + got - n, '\n', n) != nullptr) break;
+  }
+  buf.resize(got);
+  std::string line = buf.substr(0, buf.find('\n'));
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
+  return line;
+}
+
 std::string content_sha256(const std::string& path) {
   const std::unique_ptr<InputStream> in = open_input(path);
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);

@@ -33,6 +33,11 @@ std::unique_ptr<InputStream> open_input(const std::string& path);
 // Reads from memory that outlives the stream (tests and fuzzers); compression detected alike.
 std::unique_ptr<InputStream> memory_input(std::string name, std::string_view bytes);
 
+// The first line of the file's text after decompression, for readers that tell files apart by
+// it: at most its first 4096 bytes, without a UTF-8 byte-order mark and without the line end.
+// Empty for an empty file. Throws InputError like open_input.
+std::string first_line(const std::string& path);
+
 // SHA-256 of the file's content after decompression, lower-case hex (a data set's fingerprint:
 // the same for a file and its .zst). Throws InputError like open_input.
 std::string content_sha256(const std::string& path);

@@ -27,13 +27,6 @@ std::string_view base_name(std::string_view path) {
   return b;
 }
 
-std::string first_line(const std::string& path) {
-  auto in = open_input(path);
-  std::string buf(4096, '\0');
-  buf.resize(in->read(buf.data(), buf.size()));
-  return buf.substr(0, buf.find('\n'));
-}
-
 MlFile classify(const std::string& path) {
   const std::string_view b = base_name(path);
   if (b == "u.data" || b.ends_with(".base") || b.ends_with(".test")) return MlFile::kRatingsTab;

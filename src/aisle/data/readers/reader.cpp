@@ -47,7 +47,9 @@ std::span<const FormatInfo> format_table() {
       {"movielens", "MovieLens u.data/u.item/u.genre (100K) or ratings.dat/movies.dat (1M)", read_movielens},
       {"csv", "any delimited file with a header; columns named by --map (--sep for TSV)", read_csv},
       {"jsonl", "JSON Lines, one object per line; keys named by --map", read_jsonl},
-      {"sessions", "session-rec prepared files: tab-separated SessionId, ItemId, Time (anonymous sessions)",
+      {"sessions",
+       "anonymous session clicks: session-rec prepared files (SessionId<TAB>ItemId<TAB>Time) or raw YooChoose "
+       "clicks (SessionID,Timestamp,ItemID,Category; no header)",
        read_sessions},
   }};
   return kFormats;

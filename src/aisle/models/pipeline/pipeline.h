@@ -4,6 +4,7 @@
 // specs, so its model file re-creates them: "min_history=5(known=ease:...; fallback=popularity:...)".
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -48,6 +49,10 @@ class PipelineModel : public ParameterizedModel<P> {
     members_ready();
   }
   std::uint32_t num_items() const override { return members_.front().model->num_items(); }
+  bool learns_from_sequences() const override {
+    return std::any_of(members_.begin(), members_.end(),
+                       [](const PipelineMember& m) { return m.model->learns_from_sequences(); });
+  }
 
   const std::vector<PipelineMember>& members() const { return members_; }
 

@@ -33,6 +33,7 @@ class SequentialRules final : public ParameterizedModel<SequentialRulesParams>,
  public:
   using ParameterizedModel::ParameterizedModel;
   std::string_view kind() const override { return "sequential_rules"; }
+  bool learns_from_sequences() const override { return true; }
   void fit(const TrainSet& data, const FitContext& context) override;
   void score_one(const UserQuery& query, std::span<float> scores) const override;
   // The last item's rules (CandidateScorer): no row over the catalog.

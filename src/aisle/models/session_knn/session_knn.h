@@ -63,6 +63,7 @@ class SessionKnn final : public ParameterizedModel<SessionKnnParams>, public Can
  public:
   explicit SessionKnn(SessionKnnParams params);
   std::string_view kind() const override { return "session_knn"; }
+  bool learns_from_sequences() const override { return true; }
   void fit(const TrainSet& data, const FitContext& context) override;
   void score_one(const UserQuery& query, std::span<float> scores) const override;
   void candidates(const UserQuery& query, std::vector<Scored>& out) const override;
