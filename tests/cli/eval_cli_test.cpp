@@ -102,6 +102,31 @@ TEST(EvalCli, EvaluateWritesReportsWithIntervalsAndComparisons) {
   EXPECT_TRUE(contains(test::read_file(dir.file("report/report.md")), "## A/B view"));
 }
 
+// A route is evaluated like any model, with its results per segment: users with 1-9 training
+// pairs are its `few` (popularity's answers), the others its `known` (EASE's answers).
+TEST(EvalCli, ARouteReportsItsSegmentsAndEachAnswersAsItsMember) {
+  test::TempDir dir;
+  const Result r = test::run_aisle(
+      "evaluate --train " + kTrain + " --test " + kTest +
+      " --models 'popularity,ease,route:min_history=10(known=ease; few=popularity; fallback=popularity)' --k 10 "
+      "--segments 10 --threads 1 --resamples 20 --out " +
+      dir.file("report"));
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "routes of route")) << r.output;
+  const auto j = nlohmann::json::parse(test::read_file(dir.file("report/report.json")));
+  ASSERT_EQ(j["models"].size(), 3u);
+  const auto &popularity = j["models"][0], ease = j["models"][1], route = j["models"][2];
+  EXPECT_FALSE(ease.contains("routes"));
+  const auto& routes = route["routes"];
+  const auto& segments = j["segments"];  // "1-9", "10+"
+  EXPECT_EQ(routes["few"]["users"], segments[0]["users"]);
+  EXPECT_EQ(routes["known"]["users"], segments[1]["users"]);
+  EXPECT_EQ(routes["session"]["users"], 0);
+  EXPECT_NEAR(routes["few"]["ndcg@10"].get<double>(), popularity["segments"]["1-9"]["ndcg@10"].get<double>(), 1e-12);
+  EXPECT_NEAR(routes["known"]["ndcg@10"].get<double>(), ease["segments"]["10+"]["ndcg@10"].get<double>(), 1e-12);
+  EXPECT_TRUE(contains(test::read_file(dir.file("report/report.md")), "## Routes of"));
+}
+
 TEST(EvalCli, SplitThenEvaluateEqualsEvaluatingTheSource) {
   test::TempDir dir;
   // Split the training file itself (leave-last-out), then evaluate on the written files and

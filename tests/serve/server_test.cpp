@@ -4,6 +4,7 @@
 #include <set>
 
 #include "aisle/app/requests.h"
+#include "aisle/models/model_file.h"
 #include "serve/serve_fixture.h"
 
 namespace aisle::testing {
@@ -62,6 +63,40 @@ TEST_F(Server, FlaskShapeBatchAndSessionAreAnsweredThroughTheSamePath) {
   for (const std::string& id : ids(session["items"])) EXPECT_TRUE(id != "i1" && id != "i3") << id;
   ASSERT_FALSE(session["warnings"].empty());
   EXPECT_NE(session["warnings"][0].get<std::string>().find("nope"), std::string::npos) << session["warnings"];
+}
+
+// A route model behind the one recommend path: a session goes to its session member, a cold
+// start to its `none` member, each answer what the model file gives in process.
+TEST_F(Server, ARouteAnswersSessionsAndColdStartsThroughItsSegments) {
+  write_model("route:min_history=3(known=item_knn; session=sequential_rules; none=trending; fallback=popularity)",
+              model_path_);
+  start();
+  const TrainedModel model = load_model(model_path_);
+  const auto in_process = [&](Query q, std::size_t k) {
+    const auto lists = model.recommend(std::span(&q, 1), Filter{}, k, RunContext{});
+    std::vector<std::string> out;
+    for (const Scored& s : lists.front()) out.emplace_back(model.items().name(s.item));
+    return out;
+  };
+  const Query session{kNoIndex, {model.items().find("i2"), model.items().find("i4")}, {}, true};
+  Query few = session;
+  few.session = false;
+  ASSERT_NE(in_process(session, 4), in_process(few, 4));  // the two segments answer differently here
+
+  const auto [s1, answer] = post("/api/session/recommend", R"({"items": ["i2", "i4"], "k": 4})");
+  ASSERT_EQ(s1, 200) << answer;
+  EXPECT_EQ(ids(answer["items"]), in_process(session, 4)) << answer;
+  EXPECT_EQ(answer["served_as"], "model");
+  const auto [s2, batch] = post("/api/recommend", R"({"requests": [{"items": ["i2", "i4"], "k": 4}]})");
+  ASSERT_EQ(s2, 200) << batch;
+  EXPECT_EQ(ids(batch["results"][0]["items"]), in_process(few, 4));
+
+  // A cold start is the route's `none` member (trending: the newest items first), not popular().
+  const auto [s3, cold] = get("/api/recommendations?user_id=nobody&k=3");
+  ASSERT_EQ(s3, 200) << cold;
+  EXPECT_EQ(cold["served_as"], "cold_start");
+  EXPECT_EQ(ids(cold["items"]), in_process(Query{}, 3));
+  EXPECT_EQ(ids(cold["items"]).front(), "i15") << cold;
 }
 
 // Each row's "because": history items of the request (ids) with contributions above 0, largest

@@ -86,6 +86,13 @@ ResolvedRequest resolve_request(const TrainedModel& model, const ItemRequest& r)
   }
   std::vector<std::string> unknown;
   out.query.items = known_items(model, r.items, unknown);
+  AISLE_CHECK_MSG(r.times.empty() || r.times.size() == r.items.size(), "request times must match its items");
+  if (!r.times.empty()) {
+    for (std::size_t i = 0; i < r.items.size(); ++i) {
+      if (model.items().find(trim(r.items[i])) != kNoIndex) out.query.times.push_back(r.times[i]);
+    }
+  }
+  out.query.session = r.session;
   if (!unknown.empty()) {
     if (r.strict_ids) throw NotFound("items: " + joined(unknown) + " not in the model");
     if (out.query.items.empty() && user.empty()) {
@@ -163,10 +170,12 @@ Answer finish(const TrainedModel& model, const ResolvedRequest& resolved, std::v
 
 std::vector<Answer> answer_resolved(const TrainedModel& model, std::span<const ResolvedRequest> requests,
                                     const RunContext& run, const HnswIndex* approximate) {
+  // A route answers a cold start itself (its `none` segment); other models with popular items.
+  const bool routed = capability<QueryRouter>(model.model()) != nullptr;
   std::vector<Request> batch;
   std::vector<std::size_t> batch_of(requests.size(), static_cast<std::size_t>(-1));
   for (std::size_t r = 0; r < requests.size(); ++r) {
-    if (requests[r].served_as != ServedAs::kModel) continue;
+    if (requests[r].served_as != ServedAs::kModel && !routed) continue;
     batch_of[r] = batch.size();
     batch.push_back({requests[r].query, requests[r].filter, requests[r].k});
   }

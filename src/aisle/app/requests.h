@@ -24,7 +24,11 @@ namespace aisle {
 struct ItemRequest {
   std::string user;                // empty: no user
   std::vector<std::string> items;  // a history, oldest first (anonymous, or added to the user's)
-  std::string category;            // id, name or dotted name path (ItemFacts::find_categories)
+  std::vector<Timestamp> times;    // empty, or one per item (unix seconds)
+  // The items are one visit's clicks in order (Query::session): a route answers with its session
+  // member (/api/session/recommend, recommend --session).
+  bool session = false;
+  std::string category;  // id, name or dotted name path (ItemFacts::find_categories)
   std::vector<std::string> exclude, include;
   bool keep_seen = false, available_only = false, strict_ids = false;
   // Each recommended item carries `because`: the history items that contributed most to its

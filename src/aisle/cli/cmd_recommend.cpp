@@ -1,6 +1,6 @@
 // aisle recommend [--model model.bin] (--user U | --items I,J,K | both | --users FILE) [--k 10]
 //                 [--category C] [--exclude I,J] [--include I,J] [--keep-seen] [--available-only]
-//                 [--strict-ids] [--explain] [--json] [--out FILE]
+//                 [--strict-ids] [--session] [--explain] [--json] [--out FILE]
 // aisle similar   [--model model.bin] --item I [--k 10] [--category C] [--exclude I,J] [--json]
 // Requests are translated by app/requests.h (ids, cold start, catalog fields); this file parses
 // flags and prints.
@@ -22,7 +22,7 @@ namespace {
 
 struct RecommendFlags {
   std::string model, user, items, item, category, exclude, include, k = "10", users, out;
-  bool keep_seen = false, available_only = false, json = false, strict_ids = false, explain = false;
+  bool keep_seen = false, available_only = false, json = false, strict_ids = false, explain = false, session = false;
 };
 
 std::vector<std::string> id_list(const std::string& csv) {
@@ -44,6 +44,7 @@ ItemRequest make_request(const RecommendFlags& f) {
   r.available_only = f.available_only;
   r.strict_ids = f.strict_ids;
   r.explain = f.explain;
+  r.session = f.session;
   r.k = parse_k(f.k, "--k");
   return r;
 }
@@ -196,6 +197,8 @@ void add_recommend_command(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("--out", flags->out, "with --users: write here (.jsonl: JSON Lines, else CSV; default stdout)");
   sub.add_flag("--keep-seen", flags->keep_seen, "allow items already in the history");
   sub.add_flag("--strict-ids", flags->strict_ids, "an unknown user or history item is an error (exit 3)");
+  sub.add_flag("--session", flags->session,
+               "--items are one visit's clicks in order: a route model answers with its session member");
   sub.add_flag("--explain", flags->explain,
                "show, per item, the history items that contributed most to its score and their share "
                "(\"because\" in JSON; models that can explain: ease, item_knn, session_knn, sequential_rules, "

@@ -17,13 +17,13 @@ std::string short_form(const std::string& spec) {
   }
 }
 
-// `text` cut to fit `width` bytes together with "..." and `suffix`, after its last ',' or ':'
+// `text` cut to fit `width` bytes together with "..." and `suffix`, after its last ',', ':', ';' or '('
 // that fits when there is one.
 std::string cut(const std::string& text, const std::string& suffix, std::size_t width) {
   const std::string ellipsis = "...";
   const std::size_t room = width > suffix.size() + ellipsis.size() ? width - suffix.size() - ellipsis.size() : 0;
   std::string head = text.substr(0, room);
-  const std::size_t boundary = head.find_last_of(",:");
+  const std::size_t boundary = head.find_last_of(",:;(");
   if (boundary != std::string::npos && boundary > 0) head.resize(boundary + 1);
   return head + ellipsis + suffix;
 }

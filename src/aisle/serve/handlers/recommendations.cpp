@@ -108,8 +108,10 @@ Reply post_session_recommend(ServeState& state, const httplib::Request& request)
     }
     for (std::size_t i = 0; i < times->size(); ++i) {
       if (!(*times)[i].is_number()) throw bad_field("times[" + std::to_string(i) + "]", "must be unix seconds");
+      r.times.push_back(static_cast<Timestamp>((*times)[i].get<double>()));
     }
   }
+  r.session = true;
   if (const auto events = body.find("events"); events != body.end() && !events->is_null()) {
     if (!events->is_array() || events->size() != r.items.size()) {
       throw bad_field("events", "must be an array with one event type per item");
