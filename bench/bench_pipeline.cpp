@@ -93,8 +93,8 @@ int main(int argc, char** argv) {
     for (std::size_t r = 0; r < count.size(); ++r) std::printf(" %s %zu", routes.names[r].c_str(), count[r]);
     std::printf("\n");
   }
-  std::printf("%-6s %14s %14s %7s %14s %14s %7s\n", "round", "member batch", "pipeline batch", "ratio",
-              "member single", "pipeline single", "ratio");
+  std::printf("%-6s %14s %14s %7s %14s %14s %7s\n", "round", "member batch", "pipeline batch", "ratio", "member single",
+              "pipeline single", "ratio");
   std::vector<double> batch_ratios, single_ratios;
   for (int round = 1; round <= rounds; ++round) {
     // Alternate which goes first.

@@ -127,6 +127,31 @@ TEST(EvalCli, ARouteReportsItsSegmentsAndEachAnswersAsItsMember) {
   EXPECT_TRUE(contains(test::read_file(dir.file("report/report.md")), "## Routes of"));
 }
 
+// A model that learns from order is fitted on the training events' sessions in every protocol,
+// not on pairs: b is followed by e within sessions (10 users), by c only a day later (12 users).
+TEST(EvalCli, SessionModelsLearnFromTheTrainingSessionsOfAPairSplit) {
+  test::TempDir dir;
+  std::string train = "user,item,weight,timestamp\n", test_pairs = "user,item,weight,timestamp\n";
+  for (int u = 0; u < 12; ++u) {
+    const std::string id = "s" + std::to_string(u), t = std::to_string(1'000'000 + u * 1000);
+    train += id + ",a,1," + t + "\n" + id + ",b,1," + std::to_string(1'000'000 + u * 1000 + 60) + "\n";
+    train += id + ",c,1," + std::to_string(1'100'000 + u * 1000) + "\n";
+  }
+  for (int u = 0; u < 10; ++u) {
+    const std::string id = "e" + std::to_string(u), t = std::to_string(2'000'000 + u * 1000);
+    train += id + ",b,1," + t + "\n" + id + ",e,1," + std::to_string(2'000'000 + u * 1000 + 60) + "\n";
+  }
+  train += "x,a,1,3000000\nx,b,1,3000060\n";
+  test_pairs += "x,e,1,3000120\n";
+  const Result r = test::run_aisle(
+      "evaluate --train " + dir.write("train.csv", train) + " --test " + dir.write("test.csv", test_pairs) +
+      " --models sequential_rules --k 1 --threads 1 --resamples 20 --out " + dir.file("r"));
+  ASSERT_EQ(r.code, 0) << r.output;
+  const auto j = nlohmann::json::parse(test::read_file(dir.file("r/report.json")));
+  // From pairs alone (each user's items by time, one sequence), b -> c (12 users) beats b -> e.
+  EXPECT_EQ(j["models"][0]["metrics"]["hr@1"]["value"], 1.0) << r.output;
+}
+
 TEST(EvalCli, SplitThenEvaluateEqualsEvaluatingTheSource) {
   test::TempDir dir;
   // Split the training file itself (leave-last-out), then evaluate on the written files and

@@ -144,7 +144,10 @@ void run_evaluate(const EvaluateFlags& flags, const GlobalOptions& global) {
   if (flags.sampled && flags.data.protocol == "new-users") {
     throw ConfigError("--sampled does not apply to --protocol new-users");
   }
-  EvalData data = load_eval_data(flags.data, config);
+  DataFlags data_flags = flags.data;
+  data_flags.sequences =
+      std::any_of(specs.begin(), specs.end(), [](const std::string& s) { return learns_from_sequences(s); });
+  EvalData data = load_eval_data(data_flags, config);
   // (report folder, test set): one, or one per history length of new-users.
   std::vector<std::pair<std::string, TestSet>> tests = std::move(data.new_user_tests);
   if (tests.empty()) {
@@ -186,7 +189,9 @@ void run_evaluate(const EvaluateFlags& flags, const GlobalOptions& global) {
     FitContext context;
     context.run = data.run;
     const auto start = std::chrono::steady_clock::now();
-    const TrainedModel model = train_model(spec, data.train, data.catalog, data.users, data.items, context);
+    const Sequences* sequences = data.sequences && learns_from_sequences(spec) ? &*data.sequences : nullptr;
+    const TrainedModel model =
+        train_model(spec, data.train, data.catalog, data.users, data.items, context, 0, sequences);
     const double fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     for (std::size_t t = 0; t < evaluators.size(); ++t) {
       const Evaluation evaluation = evaluators[t].evaluate(model);

@@ -1,5 +1,6 @@
 #include "aisle/cli/eval_data.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -13,6 +14,30 @@
 #include "aisle/eval/new_users.h"
 
 namespace aisle::cli {
+
+namespace {
+
+// The pairs of `all` that `kept` (a split's training side, same indices) does not hold.
+Interactions pairs_not_in(const Interactions& all, const Interactions& kept) {
+  Interactions out;
+  out.num_users = all.num_users;
+  out.num_items = all.num_items;
+  out.row_ptr.assign(all.num_users + 1, 0);
+  for (UserIdx u = 0; u < all.num_users; ++u) {
+    const auto have = u < kept.num_users ? kept.items_of(u) : std::span<const ItemIdx>{};
+    for (std::uint64_t p = all.row_ptr[u]; p < all.row_ptr[u + 1]; ++p) {
+      if (std::binary_search(have.begin(), have.end(), all.item[p])) continue;
+      out.item.push_back(all.item[p]);
+      out.weight.push_back(all.weight[p]);
+      out.last_time.push_back(all.last_time[p]);
+      out.count.push_back(all.count[p]);
+    }
+    out.row_ptr[u + 1] = out.item.size();
+  }
+  return out;
+}
+
+}  // namespace
 
 void add_data_flags(CLI::App& sub, DataFlags& flags, bool with_given_split) {
   sub.add_option("--store", flags.store, "store URL to read (default: store.url of the config)");
@@ -50,6 +75,7 @@ EvalData load_eval_data(const DataFlags& flags, const Config& config_in) {
     if (flags.test.empty() && !flags.train_only) throw ConfigError("give both --train and --test");
     if (!flags.events.empty() || !flags.store.empty()) throw ConfigError("give --train/--test or --store/--events");
     ExchangeSplit given = read_exchange_split(flags.format, flags.train, flags.test, options);
+    if (flags.sequences) data.sequences = build_sequences(given.train, config.sequence_options());
     data.train = std::move(given.train_pairs);
     data.test = std::move(given.test_pairs);
     data.info.rows = given.train.events.size() + given.test_events;
@@ -100,6 +126,10 @@ EvalData load_eval_data(const DataFlags& flags, const Config& config_in) {
       data.test = std::move(s.test);
       data.split = std::move(s.description);
       data.without_test = s.left_out;
+    }
+    if (flags.sequences) {
+      const SequenceOptions order = sequence_options({flags.store, flags.events, flags.format}, config);
+      data.sequences = without_pairs(build_sequences(log, order), pairs_not_in(pairs, data.train));
     }
     data.users = std::move(log.users);
     data.items = std::move(log.items);

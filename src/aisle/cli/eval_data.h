@@ -4,6 +4,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "aisle/data/catalog.h"
 #include "aisle/data/id_map.h"
 #include "aisle/data/interactions.h"
+#include "aisle/data/sequences.h"
 #include "aisle/eval/report.h"
 #include "aisle/eval/split.h"
 
@@ -29,6 +31,7 @@ struct DataFlags {
   bool train_only = false;      // --train without --test is enough (tuning never reads a test split)
   std::string first = "1,3,5";  // new-users: lengths of the anonymous histories
   double holdout_share = 0.1;   // new-users: share of users held out whole
+  bool sequences = false;       // also build EvalData::sequences (a model learns from order)
 };
 
 // --store, --events, --format, --train, --test, --protocol, --cutoff, --test-fraction, --weights,
@@ -41,6 +44,9 @@ struct EvalData {
   IdMap users, items;  // the training data's
   Catalog catalog;
   Interactions train, test;
+  // The training side's events in time order (data/sequences.h), when DataFlags::sequences: the
+  // events of held-out pairs left out, as their aggregates are.
+  std::optional<Sequences> sequences;
   std::string split;  // how train and test were made
   // Users the split left without test pairs, by reason (left_out_users adds the test set's).
   LeftOutUsers without_test;
