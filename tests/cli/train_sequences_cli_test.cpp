@@ -107,6 +107,30 @@ TEST_F(TrainSequencesCli, SessionKnnFindsNeighboursAmongSessions) {
   EXPECT_GT(scores.at("b"), 0);
 }
 
+// model.spec in aisle.toml names the default recommender, pipelines included; a route's session
+// member answers --session queries, its fallback the others.
+TEST_F(TrainSequencesCli, TheConfiguredSpecIsWhatTrainFitsByDefault) {
+  const std::string config =
+      dir_.write("route.toml", "[model]\nspec = \"route(session=sequential_rules; fallback=popularity)\"\n");
+  const Result r =
+      test::run_aisle("--config " + config + " train --events " + with_sessions_ + " --out " + model_ + " --threads 1");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "training route(session=sequential_rules; fallback=popularity)")) << r.output;
+  EXPECT_TRUE(contains(r.output, "sequences: 25 sessions")) << r.output;  // a member learns from order
+  const Result session = test::run_aisle("recommend --model " + model_ + " --items b --session --k 1 --json");
+  ASSERT_EQ(session.code, 0) << session.output;
+  EXPECT_EQ(nlohmann::json::parse(session.output)["items"].at(0)["item_id"], "e");
+  // Not a session: popularity, whose top item after b is c or d (weight 2 each) before e.
+  const Result few = test::run_aisle("recommend --model " + model_ + " --items b --k 1 --json");
+  ASSERT_EQ(few.code, 0) << few.output;
+  EXPECT_NE(nlohmann::json::parse(few.output)["items"].at(0)["item_id"], "e");
+
+  const std::string bad = dir_.write("bad.toml", "[model]\nspec = \"route(known=ease)\"\n");
+  const Result refused = test::run_aisle("--config " + bad + " train --events " + with_sessions_ + " --out " + model_);
+  EXPECT_EQ(refused.code, 2);
+  EXPECT_TRUE(contains(refused.output, "model.spec: route: needs a fallback member")) << refused.output;
+}
+
 TEST_F(TrainSequencesCli, ModelsThatFitOnPairsBuildNoSequences) {
   const std::string out = train("item_knn", with_sessions_);
   EXPECT_FALSE(contains(out, "sequences:")) << out;

@@ -76,7 +76,7 @@ Retrained retrain_from_store(const std::string& store_url, const Config& config,
   run.check_cancelled();
   EventLog& log = loaded.log;
   const Interactions pairs = pairs_of(log, config);
-  if (spec.empty()) spec = serving != nullptr ? serving->spec() : std::string(default_model_spec(pairs.num_items));
+  if (spec.empty()) spec = serving != nullptr ? serving->spec() : default_spec(config, pairs.num_items);
   FitContext fit;
   fit.run = run;
   // Session models learn from the events' order: they get it (built once, before the id maps

@@ -41,6 +41,16 @@ bool learns_from_sequences(std::string_view spec) {
   return create_model(spec)->learns_from_sequences();
 }
 
+std::string default_spec(const Config& config, std::uint32_t num_items) {
+  if (config.model_spec.empty()) return std::string(default_model_spec(num_items));
+  try {
+    create_model(config.model_spec);
+  } catch (const ConfigError& e) {
+    throw ConfigError(config.source + ": model.spec: " + e.what());
+  }
+  return config.model_spec;
+}
+
 SequenceOptions sequence_options(const DataSource& source, const Config& config) {
   SequenceOptions o = config.sequence_options();
   o.ties_in_log_order = !source.events.empty() && source.format == "sessions";

@@ -43,6 +43,10 @@ LoadedEvents load_events(const DataSource& source, const Config& config, const R
 // The log's user-item pairs under the configuration's weights.
 Interactions pairs_of(const EventLog& log, const Config& config);
 
+// The recommender fitted when none is named: the configuration's model.spec, else the built-in
+// default for `num_items` items (default_model_spec). Throws ConfigError for a bad model.spec.
+std::string default_spec(const Config& config, std::uint32_t num_items);
+
 // Whether a model of `spec` learns from the order of events (Recommender::learns_from_sequences;
 // a pipeline does when a member does). Throws ConfigError for a bad spec.
 bool learns_from_sequences(std::string_view spec);

@@ -89,7 +89,7 @@ void run_next_item(const EvaluateFlags& flags, const Config& config, std::vector
       make_next_item_test(build_sequences(test_log, sequence_options), test_log.items, train_log.items);
   if (test.targets.empty()) throw InputError(d.test + ": no test sequence has two events: nothing to predict");
   const Interactions pairs = pairs_of(train_log, config);
-  if (specs.empty()) specs = {"popularity", std::string(default_model_spec(pairs.num_items))};
+  if (specs.empty()) specs = {"popularity", default_spec(config, pairs.num_items)};
 
   std::string table = "next-item on " + d.test + " (trained on " + d.train + "): " + std::to_string(test.sessions) +
                       " test sessions, " + std::to_string(test.targets.size()) + " predictions, " +
@@ -156,7 +156,7 @@ void run_evaluate(const EvaluateFlags& flags, const GlobalOptions& global) {
       throw InputError("no user to evaluate: no test user has training pairs (" + data.split + ")");
     }
   }
-  if (specs.empty()) specs = {"popularity", std::string(default_model_spec(data.train.num_items))};
+  if (specs.empty()) specs = {"popularity", default_spec(config, data.train.num_items)};
   options.run = data.run;
   std::vector<Evaluator> evaluators;
   std::vector<EvaluationReport> reports(tests.size());

@@ -87,7 +87,7 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   }
   EventLog& log = loaded.log;
   const Interactions pairs = pairs_of(log, config);
-  std::string spec = flags.model.empty() ? std::string(default_model_spec(pairs.num_items)) : flags.model;
+  std::string spec = flags.model.empty() ? default_spec(config, pairs.num_items) : flags.model;
   if (!flags.early_stop.empty()) spec = choose_steps(spec, pairs, log.catalog, flags, options.context);
   std::printf("training %s on %u users, %u items, %zu pairs (weights %s)\n", spec.c_str(), pairs.num_users,
               pairs.num_items, pairs.num_pairs(), config.weighting.to_string().c_str());

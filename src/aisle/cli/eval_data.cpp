@@ -19,22 +19,14 @@ namespace {
 
 // The pairs of `all` that `kept` (a split's training side, same indices) does not hold.
 Interactions pairs_not_in(const Interactions& all, const Interactions& kept) {
-  Interactions out;
-  out.num_users = all.num_users;
-  out.num_items = all.num_items;
-  out.row_ptr.assign(all.num_users + 1, 0);
+  std::vector<std::uint8_t> missing(all.num_pairs(), 0);
   for (UserIdx u = 0; u < all.num_users; ++u) {
     const auto have = u < kept.num_users ? kept.items_of(u) : std::span<const ItemIdx>{};
     for (std::uint64_t p = all.row_ptr[u]; p < all.row_ptr[u + 1]; ++p) {
-      if (std::binary_search(have.begin(), have.end(), all.item[p])) continue;
-      out.item.push_back(all.item[p]);
-      out.weight.push_back(all.weight[p]);
-      out.last_time.push_back(all.last_time[p]);
-      out.count.push_back(all.count[p]);
+      missing[p] = std::binary_search(have.begin(), have.end(), all.item[p]) ? 0 : 1;
     }
-    out.row_ptr[u + 1] = out.item.size();
   }
-  return out;
+  return pairs_flagged(all, missing, 1);
 }
 
 }  // namespace

@@ -77,6 +77,11 @@ const std::vector<Key>& keys() {
       {"model", "path", "string", "\"aisle.model\"",
        "Model file `aisle train` writes and `aisle recommend`/`aisle similar` read when no path is given.",
        [](const toml::node& n, Config& c) { c.model_path = need_string(n, "model.path"); }},
+      {"model", "spec", "string", "\"\"",
+       "The recommender `aisle train` fits and `aisle evaluate` compares with popularity when none is named, and the "
+       "server fits when it retrains with no model in service: any spec, pipelines included, e.g. "
+       "\"blend:normalize=min-max(0.6*als; 0.4*popularity)\". Empty: the built-in default (docs/RESULTS.md).",
+       [](const toml::node& n, Config& c) { c.model_spec = need_string(n, "model.spec"); }},
       {"interactions", "weights", "string",
        "\"view=1,cart=3,remove_from_cart=-3,purchase=5,cancel=-5,rating=value,transform=none\"",
        "Event type weights and confidence transform in one line, e.g. \"cart=1,purchase=5,transform=log1p\". "

@@ -39,6 +39,7 @@ struct Config {
   std::string source = "(built-in defaults)";  // the file it came from
   std::string store_url = "sqlite:aisle.db";
   std::string model_path = "aisle.model";  // what train writes and recommend reads by default
+  std::string model_spec;                  // what train fits by default; empty: the built-in default
   std::string weights_spec;                // as written; parsed into `weighting`
   Weighting weighting;
   // Sequences for models that learn from order (SequenceOptions::session_gap_seconds).

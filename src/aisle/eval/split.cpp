@@ -9,10 +9,7 @@
 
 namespace aisle {
 
-namespace {
-
-// The pairs whose flag equals `want`, keeping indices and the per-row item order.
-Interactions subset(const Interactions& pairs, const std::vector<std::uint8_t>& to_test, std::uint8_t want) {
+Interactions pairs_flagged(const Interactions& pairs, std::span<const std::uint8_t> to_test, std::uint8_t want) {
   Interactions out;
   out.num_users = pairs.num_users;
   out.num_items = pairs.num_items;
@@ -29,6 +26,8 @@ Interactions subset(const Interactions& pairs, const std::vector<std::uint8_t>& 
   }
   return out;
 }
+
+namespace {
 
 Timestamp time_quantile(const Interactions& pairs, double q) {
   std::vector<std::pair<Timestamp, std::uint32_t>> times;
@@ -225,8 +224,8 @@ Split split_pairs(const Interactions& pairs, const SplitOptions& options) {
     }
   }
   split.left_out = count_left_out(pairs, to_test, holdout);
-  split.train = subset(pairs, to_test, 0);
-  split.test = subset(pairs, to_test, 1);
+  split.train = pairs_flagged(pairs, to_test, 0);
+  split.test = pairs_flagged(pairs, to_test, 1);
   return split;
 }
 

@@ -114,4 +114,7 @@ LeftOutUsers left_out_users(const LeftOutUsers& without_test, const TestSet& set
 // Items with at least one positive training pair: what full ranking ranks.
 std::vector<std::uint8_t> trained_items(const Interactions& train);
 
+// The pairs whose flag (one per pair) equals `want`, keeping indices and each row's item order.
+Interactions pairs_flagged(const Interactions& pairs, std::span<const std::uint8_t> flags, std::uint8_t want);
+
 }  // namespace aisle
