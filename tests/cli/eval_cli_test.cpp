@@ -230,7 +230,7 @@ TEST(EvalCli, WithoutModelsEvaluatesPopularityAndTheDefault) {
   const Result r = test::run_aisle("evaluate --train " + kTrain + " --test " + kTest + " --threads 1 --resamples 20");
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_TRUE(contains(r.output, "\npopularity ")) << r.output;  // labels: the specs less their defaults
-  EXPECT_TRUE(contains(r.output, "\nease ")) << r.output;
+  EXPECT_TRUE(contains(r.output, "\nroute:min_history=2(known=ease;")) << r.output;  // the default route
 }
 
 TEST(EvalCli, SampledProtocolIsLabelled) {

@@ -245,6 +245,16 @@ TEST(RouteModel, BatchPathEqualsTheRoutesOwnRows) {
   }
 }
 
+TEST(RouteModel, SimilarItemsComeFromTheFirstMemberThatHasThem) {
+  const TrainedModel knn = fit("item_knn");
+  const TrainedModel route = fit("route(none=popularity; known=item_knn; fallback=popularity)");
+  EXPECT_EQ(route.similar(3, Filter{}, 5), knn.similar(3, Filter{}, 5));
+  const TrainedModel nested = fit("blend(popularity; route(known=item_knn; fallback=popularity))");
+  EXPECT_EQ(nested.similar(3, Filter{}, 5), knn.similar(3, Filter{}, 5));
+  const TrainedModel none = fit("route(fallback=popularity)");
+  EXPECT_THROW(none.similar(3, Filter{}, 5), ConfigError);
+}
+
 TEST(RouteModel, PipelinesNest) {
   const TrainedModel m =
       fit("route:min_history=2(known=blend:normalize=rank(item_knn; 2*popularity); "

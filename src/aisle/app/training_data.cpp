@@ -42,7 +42,7 @@ bool learns_from_sequences(std::string_view spec) {
 }
 
 std::string default_spec(const Config& config, std::uint32_t num_items) {
-  if (config.model_spec.empty()) return std::string(default_model_spec(num_items));
+  if (config.model_spec.empty()) return default_model_spec(num_items);
   try {
     create_model(config.model_spec);
   } catch (const ConfigError& e) {

@@ -114,8 +114,11 @@ std::unique_ptr<Recommender> create_model(std::string_view spec) {
   return info.create(parsed.args, std::move(members));
 }
 
-std::string_view default_model_spec(std::uint32_t num_items) {
-  return num_items <= static_cast<std::uint32_t>(EaseParams{}.max_items) ? "ease" : "als";
+std::string default_model_spec(std::uint32_t num_items) {
+  const std::string base = num_items <= static_cast<std::uint32_t>(EaseParams{}.max_items) ? "ease" : "als";
+  return "route:min_history=2(known=" + base + "; few=blend(0.8*" + base +
+         "; 0.2*popularity); session=session_knn:variant=vstan,neighbors=2000,sample_size=2500,lambda_spw=8,"
+         "lambda_snh=10,lambda_inh=8,lambda_ipw=0.5,lambda_idf=2; fallback=popularity:by=users)";
 }
 
 std::string models_with_similar_items() {

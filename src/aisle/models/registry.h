@@ -43,9 +43,11 @@ std::string short_spec(std::string_view spec);
 std::string spec_with(std::string_view spec, std::string_view key, std::string_view value);
 // The default recommender for a catalog of `num_items` items: what `aisle train` and `aisle
 // evaluate` fit when no model is named (and so what `aisle recommend` serves from the default
-// model file). EASE with its defaults, chosen from evidence on three data sets (docs/RESULTS.md);
-// above EASE's max_items, where its dense solve does not fit, ALS with its defaults.
-std::string_view default_model_spec(std::uint32_t num_items);
+// model file). A route, chosen on validation splits of every shared data set (docs/RESULTS.md):
+// EASE for histories of 2 items or more, EASE blended with popularity for a single item, session
+// kNN (VSTAN) for a visit's clicks, popularity by users for no history and to fill lists. Above
+// EASE's max_items, where its dense solve does not fit, ALS takes EASE's places.
+std::string default_model_spec(std::uint32_t num_items);
 // "als, bpr, ..." for error messages.
 std::string models_with_similar_items();
 

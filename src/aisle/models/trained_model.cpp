@@ -8,6 +8,7 @@
 
 #include "aisle/core/error.h"
 #include "aisle/core/parallel.h"
+#include "aisle/models/pipeline/pipeline.h"
 #include "aisle/models/registry.h"
 #include "aisle/models/selection.h"
 
@@ -51,7 +52,7 @@ std::vector<Scored> TrainedModel::trending(const Filter& filter, std::size_t k, 
 
 std::vector<Scored> TrainedModel::similar(ItemIdx item, const Filter& filter, std::size_t k) const {
   AISLE_CHECK(item < num_items());
-  const auto* sim = capability<SimilarItems>(*model_);
+  const SimilarItems* sim = similar_items_of(*model_);
   if (sim == nullptr) {
     throw ConfigError("model '" + std::string(model_->kind()) +
                       "' cannot find similar items; models that can: " + models_with_similar_items());

@@ -45,8 +45,9 @@ class TrainedModel final : public Ranker {
   // Training users with a positive weight on the item (what popular() ranks by).
   float training_users(ItemIdx item) const { return item_users_[item]; }
 
-  // Items like `item` by the model's own similarity (SimilarItems capability); the item itself
-  // and the filter's exclusions are left out. Throws ConfigError when the model cannot do it.
+  // Items like `item` by the model's own similarity (SimilarItems capability; a pipeline's first
+  // member that has it); the item itself and the filter's exclusions are left out. Throws
+  // ConfigError when the model cannot do it.
   std::vector<Scored> similar(ItemIdx item, const Filter& filter, std::size_t k) const;
 
   // The cold-start answer for someone the model knows nothing about: items by the number of

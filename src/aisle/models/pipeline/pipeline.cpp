@@ -1,5 +1,19 @@
 #include "aisle/models/pipeline/pipeline.h"
 
+namespace aisle {
+
+const SimilarItems* similar_items_of(const Recommender& model) {
+  if (const auto* own = capability<SimilarItems>(model)) return own;
+  const auto* pipeline = capability<Pipeline>(model);
+  if (pipeline == nullptr) return nullptr;
+  for (const PipelineMember& m : pipeline->members()) {
+    if (const auto* found = similar_items_of(*m.model)) return found;
+  }
+  return nullptr;
+}
+
+}  // namespace aisle
+
 namespace aisle::pipeline_detail {
 
 std::string member_specs(const std::vector<PipelineMember>& members) {

@@ -20,6 +20,17 @@ struct PipelineMember {
   std::unique_ptr<Recommender> model;
 };
 
+// What a pipeline is made of, for callers that look through it (similar items).
+class Pipeline {
+ public:
+  virtual ~Pipeline() = default;
+  virtual const std::vector<PipelineMember>& members() const = 0;
+};
+
+// The model's SimilarItems; for a pipeline, that of its first member (in spec order, looking
+// into nested pipelines) that has one; null when none does.
+const SimilarItems* similar_items_of(const Recommender& model);
+
 namespace pipeline_detail {
 // "(role*kind:params; ...)" with every member's canonical spec.
 std::string member_specs(const std::vector<PipelineMember>& members);
@@ -31,7 +42,7 @@ void fit_members(std::vector<PipelineMember>& members, const TrainSet& data, con
 }  // namespace pipeline_detail
 
 template <class P>
-class PipelineModel : public ParameterizedModel<P> {
+class PipelineModel : public ParameterizedModel<P>, public Pipeline {
  public:
   PipelineModel(P params, std::vector<PipelineMember> members)
       : ParameterizedModel<P>(std::move(params)), members_(std::move(members)) {}
@@ -54,7 +65,7 @@ class PipelineModel : public ParameterizedModel<P> {
                        [](const PipelineMember& m) { return m.model->learns_from_sequences(); });
   }
 
-  const std::vector<PipelineMember>& members() const { return members_; }
+  const std::vector<PipelineMember>& members() const override { return members_; }
 
  protected:
   // Called once the members are fitted or loaded: derive what the pipeline keeps beside them.
