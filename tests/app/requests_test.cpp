@@ -80,6 +80,19 @@ TEST(Requests, UnknownIdsAreLeftOutAndNoneKnownIsNotFound) {
   }
 }
 
+// A session's click times stay with their items when unknown items are left out.
+TEST(Requests, SessionTimesFollowTheKnownItems) {
+  const TrainedModel m = checkerboard_model();
+  ItemRequest r;
+  r.items = {"i1", "ghost", "i3"};
+  r.times = {100, 200, 300};
+  r.session = true;
+  const ResolvedRequest resolved = resolve_request(m, r);
+  EXPECT_EQ(resolved.query.items, (std::vector<ItemIdx>{m.items().find("i1"), m.items().find("i3")}));
+  EXPECT_EQ(resolved.query.times, (std::vector<Timestamp>{100, 300}));
+  EXPECT_TRUE(resolved.query.session);
+}
+
 TEST(Requests, JsonAnswerIsValidUtf8WhateverTheIds) {
   Answer a;
   a.items.push_back({"caf\xE9", "", "", "", kAbsent, 1.5f, {}});

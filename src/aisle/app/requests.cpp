@@ -13,17 +13,20 @@ namespace aisle {
 
 namespace {
 
-// Known ids of `ids` in order; unknown ones are listed in `unknown`.
+// Known ids of `ids` in order; unknown ones are listed in `unknown`. With `times` (one per id),
+// the times of the known ones go to `known_times`.
 std::vector<ItemIdx> known_items(const TrainedModel& m, std::span<const std::string> ids,
-                                 std::vector<std::string>& unknown) {
+                                 std::vector<std::string>& unknown, std::span<const Timestamp> times = {},
+                                 std::vector<Timestamp>* known_times = nullptr) {
   std::vector<ItemIdx> out;
-  for (const std::string& id : ids) {
-    const ItemIdx i = m.items().find(trim(id));
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    const ItemIdx i = m.items().find(trim(ids[k]));
     if (i == kNoIndex) {
-      unknown.push_back(std::string(trim(id)));
-    } else {
-      out.push_back(i);
+      unknown.push_back(std::string(trim(ids[k])));
+      continue;
     }
+    out.push_back(i);
+    if (!times.empty()) known_times->push_back(times[k]);
   }
   return out;
 }
@@ -85,13 +88,8 @@ ResolvedRequest resolve_request(const TrainedModel& model, const ItemRequest& r)
     }
   }
   std::vector<std::string> unknown;
-  out.query.items = known_items(model, r.items, unknown);
   AISLE_CHECK_MSG(r.times.empty() || r.times.size() == r.items.size(), "request times must match its items");
-  if (!r.times.empty()) {
-    for (std::size_t i = 0; i < r.items.size(); ++i) {
-      if (model.items().find(trim(r.items[i])) != kNoIndex) out.query.times.push_back(r.times[i]);
-    }
-  }
+  out.query.items = known_items(model, r.items, unknown, r.times, &out.query.times);
   out.query.session = r.session;
   if (!unknown.empty()) {
     if (r.strict_ids) throw NotFound("items: " + joined(unknown) + " not in the model");

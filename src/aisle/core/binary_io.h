@@ -82,6 +82,11 @@ class BinaryReader {
   // at `entries`. Fails naming `what` otherwise.
   void check_offsets(std::span<const std::uint64_t> offsets, std::size_t rows, std::size_t entries,
                      std::string_view what) const;
+  // Reads a u32 payload format version and fails naming `what` unless it is `known`.
+  void expect_version(std::uint32_t known, std::string_view what) {
+    const auto version = get<std::uint32_t>(what);
+    if (version != known) fail(what, "version " + std::to_string(version) + " is not known");
+  }
   std::size_t remaining() const { return bytes_.size() - pos_; }
   const std::string& source() const { return source_; }
   // Throws InputError "<source>: corrupt model file: <what>: <problem>".

@@ -29,10 +29,7 @@ using ParamsOf = std::remove_cvref_t<decltype(std::declval<const M&>().parameter
 
 template <class M>
 std::unique_ptr<Recommender> create(std::string_view args, std::vector<PipelineMember> members) {
-  if (!members.empty()) {
-    const std::unique_ptr<Recommender> plain = std::make_unique<M>(ParamsOf<M>::schema().parse(args));
-    throw ConfigError("model '" + std::string(plain->kind()) + "' takes no members; pipelines that do: blend, route");
-  }
+  AISLE_CHECK_MSG(members.empty(), "create_model gives members to pipelines only");
   return std::make_unique<M>(ParamsOf<M>::schema().parse(args));
 }
 
@@ -106,11 +103,11 @@ std::unique_ptr<Recommender> create_model(std::string_view spec) {
     throw ConfigError("model '" + parsed.name + "' is a pipeline and needs members, e.g. " + parsed.name +
                       (parsed.name == "blend" ? "(0.6*als; 0.4*popularity)" : "(known=ease; fallback=popularity)"));
   }
-  std::vector<PipelineMember> members;
-  for (const SpecMember& m : parsed.members) members.push_back({m.role, m.separator, create_model(m.spec)});
-  if (!info.pipeline && parsed.has_members && members.empty()) {
+  if (!info.pipeline && parsed.has_members) {
     throw ConfigError("model '" + parsed.name + "' takes no members; pipelines that do: blend, route");
   }
+  std::vector<PipelineMember> members;
+  for (const SpecMember& m : parsed.members) members.push_back({m.role, m.separator, create_model(m.spec)});
   return info.create(parsed.args, std::move(members));
 }
 

@@ -150,10 +150,7 @@ void SequentialRules::save(BinaryWriter& out) const {
 }
 
 void SequentialRules::load(BinaryReader& in) {
-  const auto version = in.get<std::uint32_t>("sequential_rules format version");
-  if (version != kFormatVersion) {
-    in.fail("sequential_rules format version", "version " + std::to_string(version) + " is not known");
-  }
+  in.expect_version(kFormatVersion, "sequential_rules format version");
   offsets_ = in.get_vector<std::uint64_t>("rule offsets");
   rules_ = in.get_vector<Scored>("rules");
   if (offsets_.empty()) in.fail("rule offsets", "empty");

@@ -375,10 +375,7 @@ void SessionKnn::save(BinaryWriter& out) const {
 }
 
 void SessionKnn::load(BinaryReader& in) {
-  const auto version = in.get<std::uint32_t>("session_knn format version");
-  if (version != kFormatVersion) {
-    in.fail("session_knn format version", "version " + std::to_string(version) + " is not known");
-  }
+  in.expect_version(kFormatVersion, "session_knn format version");
   num_items_ = in.get<std::uint32_t>("item count");
   offsets_ = in.get_vector<std::uint64_t>("session offsets");
   items_ = in.get_vector<ItemIdx>("session items");
