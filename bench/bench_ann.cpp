@@ -21,15 +21,14 @@
 #include "aisle/data/synth.h"
 #include "aisle/models/hnsw_index.h"
 #include "aisle/models/trained_model.h"
+#include "bench_util.h"
 
 namespace {
 
+using aisle::bench::seconds_since;
+
 using namespace aisle;
 using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
 
 struct Options {
   SynthSpec synth{100'000, 50'000, 8'300'000, 1};

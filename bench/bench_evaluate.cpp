@@ -14,14 +14,9 @@
 #include "aisle/eval/report.h"
 #include "aisle/models/registry.h"
 #include "aisle/models/trained_model.h"
+#include "bench_util.h"
 
-namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
-}  // namespace
+using aisle::bench::seconds_since;
 
 int main(int argc, char** argv) {
   using namespace aisle;

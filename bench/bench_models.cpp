@@ -6,8 +6,6 @@
 // (from a second fit with one iteration: (T(n) - T(1)) / (n - 1)),
 // batch top-10 recommendation with seen items excluded (users/s), and the
 // process's peak RSS so far.
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -17,25 +15,11 @@
 #include "aisle/core/text.h"
 #include "aisle/data/readers/reader.h"
 #include "aisle/models/trained_model.h"
+#include "bench_util.h"
 
-namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
-double peak_rss_mb() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;
-}
-
-int env_int(const char* name, int fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr ? std::atoi(v) : fallback;
-}
-
-}  // namespace
+using aisle::bench::env_int;
+using aisle::bench::peak_rss_mb;
+using aisle::bench::seconds_since;
 
 int main(int argc, char** argv) {
   using namespace aisle;

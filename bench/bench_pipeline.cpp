@@ -15,22 +15,13 @@
 
 #include "aisle/data/readers/reader.h"
 #include "aisle/models/trained_model.h"
+#include "bench_util.h"
 
 namespace {
 
-double seconds_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
-int env_int(const char* name, int fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr ? std::atoi(v) : fallback;
-}
-
-std::string env_text(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr ? v : fallback;
-}
+using aisle::bench::env_int;
+using aisle::bench::env_text;
+using aisle::bench::seconds_since;
 
 struct Rates {
   double batch = 0, single = 0;  // users per second

@@ -8,12 +8,9 @@
 
 #include "aisle/data/readers/reader.h"
 #include "aisle/store/event_store.h"
+#include "bench_util.h"
 
-namespace {
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-}  // namespace
+using aisle::bench::seconds_since;
 
 int main(int argc, char** argv) {
   if (argc < 4) {

@@ -25,20 +25,7 @@ struct SyntheticShop {
   static constexpr std::uint32_t kUsers = 600, kItems = 3000;
   Interactions pairs;
   Catalog catalog;
-  SyntheticShop() {
-    std::mt19937_64 rng(11);
-    std::vector<testing::Pair> list;
-    for (UserIdx u = 0; u < kUsers; ++u) {
-      std::vector<ItemIdx> items;
-      const std::size_t count = 5 + rng() % 30;
-      while (items.size() < count) {
-        const double x = std::uniform_real_distribution<double>(0, 1)(rng);
-        const auto i = static_cast<ItemIdx>(std::pow(x, 2.0) * kItems);
-        if (std::find(items.begin(), items.end(), i) == items.end()) items.push_back(i);
-      }
-      for (ItemIdx i : items) list.push_back({u, i, 1.0f + static_cast<float>(rng() % 4), 0});
-    }
-    pairs = testing::make_pairs(kUsers, kItems, list);
+  SyntheticShop() : pairs(testing::skewed_pairs(kUsers, kItems, 11, 30, 2.0)) {
     const CategoryIdx cats[] = {catalog.add_category("c0"), catalog.add_category("c1"), catalog.add_category("c2")};
     for (ItemIdx i = 0; i < kItems; ++i) catalog.item(i).categories = {cats[i % 3]};
   }

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
+#include <random>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -41,6 +43,25 @@ inline IdMap make_ids(const std::string& prefix, std::uint32_t n) {
   IdMap ids;
   for (std::uint32_t i = 0; i < n; ++i) ids.intern(prefix + std::to_string(i));
   return ids;
+}
+
+// `users` users with 5 to 5 + spread - 1 distinct items each, item pow(x, skew) * items for x
+// uniform in [0, 1) (popular near item 0, so item norms differ), weights 1 to 4, time 0.
+inline Interactions skewed_pairs(std::uint32_t users, std::uint32_t items, std::uint64_t seed, std::size_t spread,
+                                 double skew) {
+  std::mt19937_64 rng(seed);
+  std::vector<Pair> list;
+  for (UserIdx u = 0; u < users; ++u) {
+    std::vector<ItemIdx> row;
+    const std::size_t count = 5 + rng() % spread;
+    while (row.size() < count) {
+      const double x = std::uniform_real_distribution<double>(0, 1)(rng);
+      const auto i = static_cast<ItemIdx>(std::pow(x, skew) * items);
+      if (std::find(row.begin(), row.end(), i) == row.end()) row.push_back(i);
+    }
+    for (ItemIdx i : row) list.push_back({u, i, 1.0f + static_cast<float>(rng() % 4), 0});
+  }
+  return make_pairs(users, items, list);
 }
 
 // Checkerboard (implicit's test set): user u has item i iff (u + i) is even, weight 1 + i % 3.

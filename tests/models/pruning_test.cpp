@@ -17,21 +17,7 @@ struct SkewedData {
   static constexpr std::uint32_t kUsers = 400, kItems = 6000;
   Interactions pairs;
   Catalog catalog;
-  SkewedData() {
-    std::mt19937_64 rng(5);
-    std::vector<testing::Pair> list;
-    for (UserIdx u = 0; u < kUsers; ++u) {
-      std::vector<ItemIdx> items;
-      const std::size_t count = 5 + rng() % 40;
-      while (items.size() < count) {
-        const double x = std::uniform_real_distribution<double>(0, 1)(rng);
-        const auto i = static_cast<ItemIdx>(std::pow(x, 3.0) * kItems);  // dense near item 0
-        if (std::find(items.begin(), items.end(), i) == items.end()) items.push_back(i);
-      }
-      for (ItemIdx i : items) list.push_back({u, i, 1.0f + static_cast<float>(rng() % 4), 0});
-    }
-    pairs = testing::make_pairs(kUsers, kItems, list);
-  }
+  SkewedData() : pairs(testing::skewed_pairs(kUsers, kItems, 5, 40, 3.0)) {}  // dense near item 0
 };
 
 std::vector<Scored> oracle(const TrainedModel& m, const Query& q, const Filter& f, std::size_t k) {
