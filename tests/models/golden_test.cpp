@@ -89,6 +89,28 @@ TEST(ItemKnn, CosineWithShrinkage) {
   EXPECT_EQ(top1.neighbors_of(2).size(), 1u);
 }
 
+TEST(ItemKnn, AsymmetricCosineIsTheShareOfTheHistoryItemsUsers) {
+  // Binary values: u0: i0, i1;  u1: i0, i2;  u2: i0, i1;  u3: i1.  count(i0) = 3, count(i1) = 3,
+  // count(i2) = 1; co(i0, i1) = 2, co(i0, i2) = 1.
+  const auto pairs = make_pairs(
+      4, 3, {{0, 0, 1, 0}, {0, 1, 1, 0}, {1, 0, 1, 0}, {1, 2, 1, 0}, {2, 0, 1, 0}, {2, 1, 1, 0}, {3, 1, 1, 0}});
+  // alpha = 1: sim(h, j) = co(h, j) / count(h), the share of h's users who have j.
+  const auto share = fit<ItemKnn>("neighbors=2,alpha=1", pairs);
+  const auto n0 = share.neighbors_of(0);
+  ASSERT_EQ(n0.size(), 2u);
+  EXPECT_EQ(n0[0].item, 1u);
+  EXPECT_NEAR(n0[0].score, 2.0 / 3.0, 1e-6);
+  EXPECT_NEAR(n0[1].score, 1.0 / 3.0, 1e-6);
+  EXPECT_NEAR(share.neighbors_of(2)[0].score, 1.0, 1e-6);  // i2's one user has i0
+  // alpha = 0: sim(h, j) = co(h, j) / count(j); i0 ~ i2 is now 1 / 1 and ranks first.
+  const auto other = fit<ItemKnn>("neighbors=2,alpha=0", pairs);
+  EXPECT_EQ(other.neighbors_of(0)[0].item, 2u);
+  EXPECT_NEAR(other.neighbors_of(0)[0].score, 1.0, 1e-6);
+  // alpha = 0.5 is the cosine: 2 / sqrt(3 * 3).
+  EXPECT_NEAR(fit<ItemKnn>("neighbors=2", pairs).neighbors_of(0)[0].score, 2.0 / 3.0, 1e-6);
+  EXPECT_NEAR(fit<ItemKnn>("neighbors=2", pairs).neighbors_of(0)[1].score, 1.0 / std::sqrt(3.0), 1e-6);
+}
+
 TEST(ItemKnn, HeavyUsersDenseRowsGiveTheSameCosine) {
   // User 0 has all 100 items (a heavy user: its row is added as one dense vector); users 1..40
   // have a few items each. Every similarity must equal the cosine computed here.

@@ -56,7 +56,8 @@ std::span<const ModelInfo> model_table() {
       {"bpr", "Bayesian personalized ranking by multi-threaded SGD; fold-in for new histories", describe<BprParams>,
        create<Bpr>, "epochs"},
       {"item_knn",
-       "item-item cosine similarity with shrinkage (none, log1p, bm25 or tfidf weighting), top-K neighbours",
+       "item-item (asymmetric) cosine similarity with shrinkage (none, log1p, bm25 or tfidf weighting), top-K "
+       "neighbours",
        describe<ItemKnnParams>, create<ItemKnn>, ""},
       {"ease", "EASE (Steck 2019), closed-form item-item model; catalogs up to max_items", describe<EaseParams>,
        create<Ease>, ""},

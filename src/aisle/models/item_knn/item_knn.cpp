@@ -16,6 +16,13 @@ const ParamSchema<ItemKnnParams>& ItemKnnParams::schema() {
       {
           {"neighbors", &ItemKnnParams::neighbors, 1, 10000, true, {}, "neighbours kept per item (K)"},
           {"shrink", &ItemKnnParams::shrink, 0, 1e5, false, {}, "added to the cosine's denominator"},
+          {"alpha",
+           &ItemKnnParams::alpha,
+           0,
+           1,
+           false,
+           {},
+           "asymmetry: 0.5 is the cosine, 1 the share of the history item's users who have the other item"},
           {"weighting",
            &ItemKnnParams::weighting,
            0,
@@ -24,7 +31,7 @@ const ParamSchema<ItemKnnParams>& ItemKnnParams::schema() {
            {"none", "log1p", "bm25", "tfidf"},
            "user-item values the similarity is computed on"},
       },
-      {{"neighbors", 10, 1000}, {"shrink", 0, 100}, {"weighting"}});
+      {{"neighbors", 10, 1000}, {"shrink", 0, 100}, {"alpha", 0, 1}, {"weighting"}});
   return kSchema;
 }
 
@@ -85,17 +92,25 @@ bool accumulate_dots(std::span<const std::uint32_t> users, std::span<const float
   return dense;
 }
 
+// squared_norm^e, exactly the norm (a correctly rounded sqrt) for the cosine's e = 0.5.
+double power_of_norm(double squared_norm, double e) {
+  return e == 0.5 ? std::sqrt(squared_norm) : std::pow(squared_norm, e);
+}
+
 }  // namespace
 
 void ItemKnn::fit(const TrainSet& data, const FitContext& context) {
   const CsrMatrix x = confidence_matrix(data.pairs, parse_transform(params_.weighting));
   const CscMatrix xt = to_csc(x);
   const std::uint32_t n = x.cols;
-  std::vector<float> norm(n, 0.0f);
+  // sim(i, j) = dot(i, j) / (|i|^(2 alpha) |j|^(2 (1 - alpha)) + shrink): the two factors per item.
+  std::vector<float> norm_from(n, 0.0f);
+  std::vector<float> norm_to(n, 0.0f);
   for (ItemIdx i = 0; i < n; ++i) {
     double s = 0;
     for (float v : xt.col_values(i)) s += static_cast<double>(v) * v;
-    norm[i] = static_cast<float>(std::sqrt(s));
+    norm_from[i] = static_cast<float>(power_of_norm(s, params_.alpha));
+    norm_to[i] = static_cast<float>(power_of_norm(s, 1.0 - params_.alpha));
   }
   const auto k = static_cast<std::size_t>(params_.neighbors);
   const DenseRows heavy(x);
@@ -110,7 +125,7 @@ void ItemKnn::fit(const TrainSet& data, const FitContext& context) {
     std::vector<std::uint8_t>& mark = marks[static_cast<std::size_t>(worker)];
     TopK top(k);
     const auto consider = [&](std::size_t i, ItemIdx j) {
-      const float denom = norm[i] * norm[j] + params_.shrink;
+      const float denom = norm_from[i] * norm_to[j] + params_.shrink;
       if (j != i && denom > 0.0f && dots[j] > 0.0f) top.push(j, dots[j] / denom);
       dots[j] = 0.0f;
     };

@@ -1,6 +1,8 @@
-// item_knn: item-item collaborative filtering. Similarity is the cosine of two items' user
-// columns with shrinkage, dot(i, j) / (|i| |j| + shrink), over the weighting's values; each item
-// keeps its `neighbors` most similar items. A query's score for item j is the sum over its
+// item_knn: item-item collaborative filtering. Similarity is the asymmetric cosine of two items'
+// user columns with shrinkage (Aiolli, RecSys 2013), dot(i, j) / (|i|^(2 alpha) |j|^(2 (1 - alpha))
+// + shrink), over the weighting's values: alpha = 0.5 is the cosine; alpha = 1 on binary values is
+// the share of i's users who also have j (association-rule confidence), which keeps j's popularity
+// in the score. Each item keeps its `neighbors` most similar items. A query's score for item j is the sum over its
 // history items h of log(1 + weight_h) * sim(h, j); items no neighbour list reaches are ordered
 // by popularity below every reached item.
 #pragma once
@@ -15,6 +17,7 @@ namespace aisle {
 struct ItemKnnParams {
   int neighbors = 100;
   float shrink = 0;
+  float alpha = 0.5f;
   std::string weighting = "none";
   static const ParamSchema<ItemKnnParams>& schema();
 };
