@@ -61,8 +61,11 @@ format-check:
 	@clang-format --dry-run --Werror $(FORMAT_FILES)
 
 # clang-tidy on every source file in parallel; a naming violation is an error (.clang-tidy).
+# Not on the torch model code: clang 14 cannot parse libtorch 1.13's headers with libstdc++ 12
+# (c10::IValue incomplete), so tidy would report errors that are not in aisle's code.
+TIDY_FILES = $(shell git ls-files 'src/*.cpp' ':!:src/aisle/models/sasrec/sasrec.cpp')
 tidy: build
-	@run-clang-tidy -p $(BUILD) -j $(JOBS) -quiet $(shell git ls-files 'src/*.cpp') > $(BUILD)/tidy.log 2>&1 \
+	@run-clang-tidy -p $(BUILD) -j $(JOBS) -quiet $(TIDY_FILES) > $(BUILD)/tidy.log 2>&1 \
 	  || { grep -E 'error:' $(BUILD)/tidy.log | sort -u; echo "tidy: failed (full output: $(BUILD)/tidy.log)"; exit 1; }
 	@echo "tidy: clean ($$(grep -c 'warning:' $(BUILD)/tidy.log || true) warnings of other checks in $(BUILD)/tidy.log)"
 

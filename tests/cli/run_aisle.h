@@ -14,8 +14,10 @@ struct Result {
   std::string output;  // stdout and stderr
 };
 
-inline Result run_aisle(const std::string& args) {
-  const std::string cmd = std::string(AISLE_BINARY) + " " + args + " 2>&1";
+// `environment`: "NAME=value ..." set for this run only (shell syntax), or empty.
+inline Result run_aisle(const std::string& args, const std::string& environment = {}) {
+  const std::string cmd =
+      (environment.empty() ? "" : "env " + environment + " ") + std::string(AISLE_BINARY) + " " + args + " 2>&1";
   Result r;
   FILE* p = popen(cmd.c_str(), "r");
   std::array<char, 4096> buf{};

@@ -114,6 +114,20 @@ TEST_P(OldModelFile, StaysReadable) {
   EXPECT_FALSE(expected.front().empty());
 }
 
+// This binary does not link the torch code and has no plugin beside it: a sasrec model file is
+// refused with what it needs, naming the file, whatever else is installed.
+TEST(ModelFileWithoutTorch, ASasrecFileIsRefusedWithWhatItNeeds) {
+  const std::string path = std::string(AISLE_FIXTURES) + "/models/sasrec-format1.aislemodel";
+  try {
+    load_model(path);
+    FAIL() << "loaded a sasrec model without the torch code";
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(path), std::string::npos) << what;
+    EXPECT_NE(what.find("model 'sasrec' needs aisle with libtorch"), std::string::npos) << what;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Formats, OldModelFile,
                          ::testing::Values("item_knn-format1.aislemodel", "item_knn-format2.aislemodel",
                                            "item_knn-format3.aislemodel"));

@@ -4,6 +4,7 @@
 
 #include "aisle/cli/command.h"
 #include "aisle/models/registry.h"
+#include "aisle/models/torch_models.h"
 
 namespace aisle::cli {
 
@@ -67,6 +68,9 @@ void add_models_command(CLI::App& sub, const GlobalOptions&) {
     for (const ModelInfo& m : model_table()) {
       std::printf("%-12.*s %.*s\n", static_cast<int>(m.name.size()), m.name.data(), static_cast<int>(m.summary.size()),
                   m.summary.data());
+      if (m.torch) {
+        std::printf("    %s: %s\n", model_available(m) ? "available" : "not available here", torch_status().c_str());
+      }
       for (const ParamInfo& p : m.params()) {
         std::printf("    %-16s %-6s default %-8s %-22s tuned %-14s %s\n", p.name.c_str(), kind_text(p.kind),
                     p.default_value.c_str(), range_text(p).c_str(), tuned_text(p).c_str(), p.help.c_str());

@@ -15,9 +15,11 @@
 #include "aisle/models/pipeline/blend.h"
 #include "aisle/models/pipeline/route.h"
 #include "aisle/models/popularity/popularity.h"
+#include "aisle/models/sasrec/sasrec_params.h"
 #include "aisle/models/sequential_rules/sequential_rules.h"
 #include "aisle/models/session_knn/session_knn.h"
 #include "aisle/models/spec.h"
+#include "aisle/models/torch_models.h"
 #include "aisle/models/trending/trending.h"
 
 namespace aisle {
@@ -38,6 +40,14 @@ std::unique_ptr<Recommender> create_pipeline(std::string_view args, std::vector<
   return std::make_unique<M>(ParamsOf<M>::schema().parse(args), std::move(members));
 }
 
+std::unique_ptr<Recommender> create_sasrec(std::string_view args, std::vector<PipelineMember> members) {
+  AISLE_CHECK_MSG(members.empty(), "create_model gives members to pipelines only");
+  const SasrecParams params = SasrecParams::schema().parse(args);
+  const TorchModels* torch = torch_models();
+  if (torch == nullptr) throw ConfigError("model 'sasrec' needs aisle with libtorch (" + torch_status() + ")");
+  return torch->create_sasrec(params);
+}
+
 template <class P>
 std::vector<ParamInfo> describe() {
   return P::schema().describe();
@@ -46,7 +56,7 @@ std::vector<ParamInfo> describe() {
 }  // namespace
 
 std::span<const ModelInfo> model_table() {
-  static const std::array<ModelInfo, 13> kModels = {{
+  static const std::array<ModelInfo, 14> kModels = {{
       {"popularity", "the most popular items for everyone, by weight or users, optionally in a recent window",
        describe<PopularityParams>, create<Popularity>, ""},
       {"trending", "popularity with exponential time decay (half-life)", describe<TrendingParams>, create<Trending>,
@@ -72,6 +82,15 @@ std::span<const ModelInfo> model_table() {
        describe<SessionKnnParams>, create<SessionKnn>, ""},
       {"sequential_rules", "what follows what: rules a -> b weighted 1 / distance within a session, from the last item",
        describe<SequentialRulesParams>, create<SequentialRules>, ""},
+      {"sasrec",
+       "SASRec (Kang & McAuley 2018): causal self-attention over a history's newest items, trained with a full or "
+       "sampled softmax; needs libtorch",
+       describe<SasrecParams>,
+       create_sasrec,
+       "epochs",
+       false,
+       {},
+       true},
       {"blend", "pipeline: a weighted sum of its members' normalized scores, e.g. blend(0.6*als; 0.4*popularity)",
        describe<BlendParams>, create_pipeline<Blend>, "", true,
        "any models, each with a positive weight (`0.6*als`; 1 when none is given); scores normalized per query and "
@@ -95,6 +114,10 @@ const ModelInfo& find_model(std::string_view name) {
     known += (known.empty() ? "" : ", ") + std::string(m.name);
   }
   throw ConfigError("unknown model '" + std::string(name) + "'; known: " + known);
+}
+
+bool model_available(const ModelInfo& info) {
+  return !info.torch || torch_models() != nullptr;
 }
 
 std::unique_ptr<Recommender> create_model(std::string_view spec) {
@@ -122,7 +145,7 @@ std::string default_model_spec(std::uint32_t num_items) {
 std::string models_with_similar_items() {
   std::string out;
   for (const ModelInfo& m : model_table()) {
-    if (!m.pipeline && capability<SimilarItems>(*m.create({}, {})) != nullptr)
+    if (!m.pipeline && model_available(m) && capability<SimilarItems>(*m.create({}, {})) != nullptr)
       out += (out.empty() ? "" : ", ") + std::string(m.name);
   }
   return out;

@@ -26,9 +26,14 @@ struct ModelInfo {
   std::string_view step_param;
   bool pipeline = false;          // made of member models (blend, route)
   std::string_view members = {};  // a pipeline's members: what they are and how the spec names them
+  // Built into the torch plugin (torch_models.h): listed and parsed by every build, created only
+  // where torch_models() has it.
+  bool torch = false;
 };
 
 std::span<const ModelInfo> model_table();
+// Whether create_model can make this model here (false for a torch model without the plugin).
+bool model_available(const ModelInfo& info);
 // Throws ConfigError "unknown model 'alss'; known: als, bpr, ..." for an unknown name.
 const ModelInfo& find_model(std::string_view name);
 // Creates an unfitted model from "als:factors=64,iterations=15" or a pipeline spec (its members

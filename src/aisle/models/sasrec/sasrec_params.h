@@ -1,0 +1,30 @@
+// sasrec's parameters. They live apart from the model (sasrec.h, built only with libtorch) so
+// that every build can parse, list and shorten a sasrec spec, and a build without libtorch can
+// say what a sasrec model file needs instead of calling the model unknown.
+#pragma once
+
+#include <string>
+
+#include "aisle/models/params.h"
+
+namespace aisle {
+
+struct SasrecParams {
+  int max_length = 50;  // L: the newest items of a history the model reads
+  int blocks = 2;
+  int heads = 1;
+  int hidden = 64;  // embedding and attention width; a multiple of heads
+  float dropout = 0.2f;
+  float learning_rate = 1e-3f;
+  int batch_size = 128;
+  int epochs = 100;
+  // softmax: cross-entropy over the whole catalog at every position; sampled: over the target and
+  // `negatives` items drawn uniformly, for catalogs too large for a full softmax.
+  std::string loss = "softmax";
+  int negatives = 256;
+  std::string output = "shared";  // shared: scores are dot products with the input embeddings; separate
+  std::string event_types = "off";  // on: an embedding of each event's type is added to its item's
+  static const ParamSchema<SasrecParams>& schema();
+};
+
+}  // namespace aisle
