@@ -1,5 +1,7 @@
 // sasrec, in the one test binary that links libtorch (the registry's contract tests run here for
 // it too: contract_test.cpp built with AISLE_CONTRACT_ONLY). Small, CPU-only, one thread.
+#include "aisle/models/sasrec/sasrec.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
@@ -7,7 +9,6 @@
 
 #include "aisle/models/model_file.h"
 #include "aisle/models/registry.h"
-#include "aisle/models/sasrec/sasrec.h"
 #include "aisle/models/torch_models.h"
 #include "model_test_data.h"
 

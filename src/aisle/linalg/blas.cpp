@@ -64,6 +64,10 @@ WholeBudgetBlas::~WholeBudgetBlas() {
   openblas_set_num_threads(1);
 }
 
+void default_blas_threads() {
+  default_to_one_thread();
+}
+
 int blas_threads() {
   default_to_one_thread();
   return openblas_get_num_threads();

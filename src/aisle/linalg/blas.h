@@ -29,6 +29,10 @@ class WholeBudgetBlas {
   std::unique_lock<std::mutex> lock_;
 };
 
+// Puts the one-thread default in force for code that calls BLAS without going through this
+// header (libtorch's matrix products run on the same OpenBLAS): call it before such code first runs.
+void default_blas_threads();
+
 // The number of threads BLAS uses now (for tests).
 int blas_threads();
 

@@ -1,5 +1,6 @@
 #include "aisle/models/sasrec/sasrec.h"
 
+#include <malloc.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 
 #include "aisle/core/error.h"
 #include "aisle/core/text.h"
+#include "aisle/linalg/blas.h"
 
 namespace aisle {
 
@@ -28,6 +30,26 @@ class TorchThreads {
 
  private:
   int previous_;
+};
+
+// glibc gives allocations above its mmap threshold (adaptive, up to 32 MB) back to the kernel on
+// free, and the kernel zero-fills them page by page when the next batch asks again: about 1M page
+// faults and 15% of an ML-1M epoch (measured). While a fit runs, allocations up to 32 MB come from
+// the heap and the heap is kept (trim threshold 512 MB); at the end glibc's default trim threshold
+// is back and the heap is trimmed. Process-wide: other threads' allocations follow the same rule
+// meanwhile, and the mmap threshold stays fixed at 32 MB afterwards.
+class TrainingHeap {
+ public:
+  TrainingHeap() {
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  }
+  ~TrainingHeap() {
+    mallopt(M_TRIM_THRESHOLD, 128 << 10);
+    malloc_trim(0);
+  }
+  TrainingHeap(const TrainingHeap&) = delete;
+  TrainingHeap& operator=(const TrainingHeap&) = delete;
 };
 
 // One block: attention over the earlier positions with a residual from its layer-normed input,
@@ -58,8 +80,8 @@ struct Sasrec::Network : torch::nn::Module {
     for (int b = 0; b < p.blocks; ++b) {
       const std::string name = "block" + std::to_string(b) + "_";
       Block block;
-      block.attention_norm =
-          register_module(name + "attention_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({width}).eps(1e-8)));
+      block.attention_norm = register_module(name + "attention_norm",
+                                             torch::nn::LayerNorm(torch::nn::LayerNormOptions({width}).eps(1e-8)));
       block.attention = register_module(
           name + "attention",
           torch::nn::MultiheadAttention(torch::nn::MultiheadAttentionOptions(width, p.heads).dropout(p.dropout)));
@@ -182,8 +204,7 @@ void fill_row(std::span<const ItemIdx> items, std::span<const std::int64_t> type
 void Sasrec::fit(const TrainSet& data, const FitContext& context) {
   const Interactions& pairs = data.pairs;
   num_items_ = pairs.num_items;
-  const Sequences from_pairs =
-      data.sequences == nullptr ? sequences_from_pairs(pairs, context.run.seed) : Sequences{};
+  const Sequences from_pairs = data.sequences == nullptr ? sequences_from_pairs(pairs, context.run.seed) : Sequences{};
   const UserSequences users = join_by_user(data.sequences != nullptr ? *data.sequences : from_pairs, pairs.num_users);
 
   // Event types as an input: index type + 1, 0 padding; an unknown type counts as the most common.
@@ -197,7 +218,8 @@ void Sasrec::fit(const TrainSet& data, const FitContext& context) {
       ++seen[t];
     }
     num_types_ = static_cast<std::uint32_t>(std::max<std::size_t>(seen.size(), 1));
-    if (!seen.empty()) common_type_ = static_cast<std::uint32_t>(std::max_element(seen.begin(), seen.end()) - seen.begin());
+    if (!seen.empty())
+      common_type_ = static_cast<std::uint32_t>(std::max_element(seen.begin(), seen.end()) - seen.begin());
   }
 
   // What queries of known users read: their newest max_length events.
@@ -206,9 +228,9 @@ void Sasrec::fit(const TrainSet& data, const FitContext& context) {
   user_items_.clear();
   user_types_.clear();
   for (UserIdx u = 0; u < pairs.num_users; ++u) {
-    const std::uint64_t begin = std::max(users.ptr[u], users.ptr[u + 1] - std::min<std::uint64_t>(
-                                                                              users.ptr[u + 1] - users.ptr[u],
-                                                                              static_cast<std::uint64_t>(length)));
+    const std::uint64_t begin =
+        std::max(users.ptr[u], users.ptr[u + 1] - std::min<std::uint64_t>(users.ptr[u + 1] - users.ptr[u],
+                                                                          static_cast<std::uint64_t>(length)));
     for (std::uint64_t p = begin; p < users.ptr[u + 1]; ++p) {
       user_items_.push_back(users.items[p]);
       if (num_types_ > 0) user_types_.push_back(users.types[p]);
@@ -216,19 +238,32 @@ void Sasrec::fit(const TrainSet& data, const FitContext& context) {
     user_ptr_.push_back(user_items_.size());
   }
 
+  // The run's threads go to libtorch's pool; its matrix products run on aisle's OpenBLAS, which
+  // stays on one thread (linalg/blas.h): on this model's small products a second BLAS thread made
+  // an ML-1M epoch 1.6x slower, not faster (9.0 s against 5.7 s on 2 cores, measured).
   const TorchThreads threads(context.run.threads());
+  linalg::default_blas_threads();
+  const TrainingHeap heap;
   torch::manual_seed(context.run.seed);
   net_ = std::make_unique<Network>(params_, num_items_, num_types_);
   net_->initialize();
   net_->train();
-  torch::optim::Adam optimizer(net_->parameters(),
-                               torch::optim::AdamOptions(params_.learning_rate).betas({0.9, 0.98}));
+  torch::optim::Adam optimizer(net_->parameters(), torch::optim::AdamOptions(params_.learning_rate).betas({0.9, 0.98}));
 
-  // Training examples: users with two events or more; each gives its newest L + 1 events, every
-  // position predicting the next.
-  std::vector<UserIdx> trainable;
+  // Training examples, each a window of up to L + 1 events every position of which predicts the
+  // next: per user with two events or more, the newest L + 1 (windows=last), or windows of L + 1
+  // from the newest back, each starting where the next begins, so that every event is predicted
+  // once (windows=all).
+  struct Window {
+    std::uint64_t start, end;  // positions in `users`
+  };
+  std::vector<Window> trainable;
+  const bool all_windows = params_.windows == "all";
   for (UserIdx u = 0; u < pairs.num_users; ++u) {
-    if (users.ptr[u + 1] - users.ptr[u] >= 2) trainable.push_back(u);
+    for (std::uint64_t end = users.ptr[u + 1]; end >= users.ptr[u] + 2; end -= static_cast<std::uint64_t>(length)) {
+      trainable.push_back({end - std::min<std::uint64_t>(end - users.ptr[u], length + 1), end});
+      if (!all_windows || end < users.ptr[u] + static_cast<std::uint64_t>(length)) break;
+    }
   }
   std::mt19937_64 rng(context.run.seed);
   const auto batch = static_cast<std::size_t>(params_.batch_size);
@@ -245,9 +280,7 @@ void Sasrec::fit(const TrainSet& data, const FitContext& context) {
       input_types.assign(rows * length, 0);
       targets.assign(rows * length, 0);
       for (std::size_t r = 0; r < rows; ++r) {
-        const UserIdx u = trainable[first + r];
-        const std::uint64_t end = users.ptr[u + 1];
-        const std::uint64_t start = end - std::min<std::uint64_t>(end - users.ptr[u], length + 1);
+        const auto [start, end] = trainable[first + r];
         const std::span<const ItemIdx> window(users.items.data() + start, end - start);
         row_types.resize(window.size());
         for (std::size_t i = 0; i < window.size(); ++i) row_types[i] = type_input(users.types[start + i]);
@@ -263,22 +296,10 @@ void Sasrec::fit(const TrainSet& data, const FitContext& context) {
       const torch::Tensor mask = y != 0;
       const torch::Tensor states = net_->forward(x, t).index({mask});  // (N, hidden)
       const torch::Tensor target = y.index({mask}) - 1;                // (N,)
-      const torch::Tensor table = net_->output_table();
-      torch::Tensor loss;
-      if (!sampled) {
-        loss = torch::nn::functional::cross_entropy(states.matmul(table.t()), target);
-      } else {
-        const torch::Tensor negatives = torch::randint(num_items_, {params_.negatives}, torch::kInt64);
-        const torch::Tensor positive = (states * table.index_select(0, target)).sum(-1, true);
-        torch::Tensor negative = states.matmul(table.index_select(0, negatives).t());
-        negative = negative.masked_fill(negatives.unsqueeze(0) == target.unsqueeze(1), -1e9);
-        loss = torch::nn::functional::cross_entropy(torch::cat({positive, negative}, 1),
-                                                    torch::zeros({target.size(0)}, torch::kInt64));
-      }
       optimizer.zero_grad();
-      loss.backward();
+      const double loss = sampled ? sampled_softmax_step(states, target) : full_softmax_step(states, target);
       optimizer.step();
-      loss_sum += loss.item<double>() * static_cast<double>(target.size(0));
+      loss_sum += loss * static_cast<double>(target.size(0));
       predictions += target.size(0);
     }
     const double mean_loss = predictions == 0 ? 0.0 : loss_sum / static_cast<double>(predictions);
@@ -301,6 +322,45 @@ void Sasrec::fit(const TrainSet& data, const FitContext& context) {
   refresh_item_vectors();
 }
 
+double Sasrec::full_softmax_step(const torch::Tensor& states, const torch::Tensor& target) {
+  // The logits of a batch over the whole catalog (positions x items) would be tens of MB, which
+  // glibc allocates by mmap and the kernel zero-fills page by page on every batch (most of a fit's
+  // time, measured). So the loss runs through chunks of at most ~8 MB of logits, each chunk's
+  // backward taken at once into a detached copy of the states, which then flows back through the
+  // blocks in one backward pass. The result is the same gradient.
+  const std::int64_t n = states.size(0);
+  const std::int64_t chunk =
+      std::max<std::int64_t>(1, (std::int64_t{8} << 20) / (4 * std::max<std::int64_t>(num_items_, 1)));
+  const torch::Tensor detached = states.detach().requires_grad_(true);
+  const torch::Tensor table = net_->output_table();
+  double total = 0;
+  for (std::int64_t first = 0; first < n; first += chunk) {
+    const std::int64_t count = std::min(chunk, n - first);
+    const torch::Tensor logits = detached.narrow(0, first, count).matmul(table.t());
+    const torch::Tensor loss =
+        torch::nn::functional::cross_entropy(logits, target.narrow(0, first, count),
+                                             torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)) /
+        static_cast<double>(n);
+    loss.backward();
+    total += loss.item<double>();
+  }
+  states.backward(detached.grad());
+  return total;
+}
+
+double Sasrec::sampled_softmax_step(const torch::Tensor& states, const torch::Tensor& target) {
+  const torch::Tensor table = net_->output_table();
+  const torch::Tensor negatives = torch::randint(num_items_, {params_.negatives}, torch::kInt64);
+  const torch::Tensor positive = (states * table.index_select(0, target)).sum(-1, true);
+  torch::Tensor negative = states.matmul(table.index_select(0, negatives).t());
+  // A negative that is the position's own target is not a negative.
+  negative = negative.masked_fill(negatives.unsqueeze(0) == target.unsqueeze(1), -1e9);
+  const torch::Tensor loss = torch::nn::functional::cross_entropy(torch::cat({positive, negative}, 1),
+                                                                  torch::zeros({target.size(0)}, torch::kInt64));
+  loss.backward();
+  return loss.item<double>();
+}
+
 std::int64_t Sasrec::type_input(EventTypeIdx type) const {
   if (num_types_ == 0) return 0;
   return static_cast<std::int64_t>(type == kNoIndex || type >= num_types_ ? common_type_ : type) + 1;
@@ -312,7 +372,9 @@ void Sasrec::refresh_item_vectors() {
   item_vectors_.assign(table.data_ptr<float>(), table.data_ptr<float>() + table.numel());
 }
 
-std::uint32_t Sasrec::embedding_dim() const { return static_cast<std::uint32_t>(params_.hidden); }
+std::uint32_t Sasrec::embedding_dim() const {
+  return static_cast<std::uint32_t>(params_.hidden);
+}
 
 std::span<const float> Sasrec::item_embedding(ItemIdx item) const {
   const auto d = static_cast<std::size_t>(params_.hidden);
@@ -335,7 +397,8 @@ void Sasrec::query_window(const UserQuery& query, std::int64_t* items, std::int6
     if (query.items[h] < num_items_) order.push_back(h);
   }
   if (query.times.size() == query.items.size()) {
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return query.times[a] < query.times[b]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return query.times[a] < query.times[b]; });
   }
   std::vector<ItemIdx> seq;
   for (std::size_t h : order) seq.push_back(query.items[h]);
@@ -345,6 +408,7 @@ void Sasrec::query_window(const UserQuery& query, std::int64_t* items, std::int6
 
 void Sasrec::score(std::span<const UserQuery> queries, std::span<float> scores) const {
   if (queries.empty()) return;
+  linalg::default_blas_threads();
   const TorchThreads threads(1);
   const c10::InferenceMode inference;
   const auto length = static_cast<std::int64_t>(params_.max_length);
@@ -401,7 +465,8 @@ void Sasrec::load(BinaryReader& in) {
   auto net = std::make_unique<Network>(params_, num_items_, num_types_);
   const auto named = net->named_parameters();
   const auto count = in.get<std::uint64_t>("sasrec parameter count");
-  if (count != named.size()) in.fail("sasrec parameter count", std::to_string(count) + ", expected " + std::to_string(named.size()));
+  if (count != named.size())
+    in.fail("sasrec parameter count", std::to_string(count) + ", expected " + std::to_string(named.size()));
   torch::NoGradGuard no_grad;
   for (const auto& p : named) {
     const std::string name = in.get_string("sasrec parameter name");
@@ -410,7 +475,8 @@ void Sasrec::load(BinaryReader& in) {
     if (sizes != std::vector<std::int64_t>(p.value().sizes().begin(), p.value().sizes().end()))
       in.fail("sasrec parameter shape", "of " + name + " does not match the parameters");
     const auto values = in.get_vector<float>("sasrec parameter values");
-    if (static_cast<std::int64_t>(values.size()) != p.value().numel()) in.fail("sasrec parameter values", "wrong length");
+    if (static_cast<std::int64_t>(values.size()) != p.value().numel())
+      in.fail("sasrec parameter values", "wrong length");
     std::memcpy(p.value().data_ptr<float>(), values.data(), values.size() * sizeof(float));
   }
   net_ = std::move(net);

@@ -22,6 +22,10 @@
 
 #include <memory>
 
+namespace at {
+class Tensor;
+}
+
 #include "aisle/models/recommender.h"
 #include "aisle/models/sasrec/sasrec_params.h"
 
@@ -52,13 +56,17 @@ class Sasrec final : public ParameterizedModel<SasrecParams>, public ItemEmbeddi
   // left-padded, into row `row` of the batch's inputs.
   void query_window(const UserQuery& query, std::int64_t* items, std::int64_t* types) const;
   void refresh_item_vectors();
+  // One training step's loss and gradients for `states` (positions x hidden) predicting `target`
+  // (positions, item indices); return the mean loss. The caller zeroes and steps the optimizer.
+  double full_softmax_step(const at::Tensor& states, const at::Tensor& target);
+  double sampled_softmax_step(const at::Tensor& states, const at::Tensor& target);
   // The input index of an event type: type + 1 (0 is padding), an unknown type counted as the
   // most common one; 0 when types are not an input.
   std::int64_t type_input(EventTypeIdx type) const;
 
   std::uint32_t num_items_ = 0;
-  std::uint32_t num_types_ = 0;        // event types seen in training (0 when not an input)
-  std::uint32_t common_type_ = 0;      // the most frequent, for queries that carry no types
+  std::uint32_t num_types_ = 0;             // event types seen in training (0 when not an input)
+  std::uint32_t common_type_ = 0;           // the most frequent, for queries that carry no types
   std::vector<std::uint64_t> user_ptr_{0};  // per training user: their newest events
   std::vector<ItemIdx> user_items_;
   std::vector<EventTypeIdx> user_types_;

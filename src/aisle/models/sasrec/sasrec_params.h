@@ -18,11 +18,14 @@ struct SasrecParams {
   float learning_rate = 1e-3f;
   int batch_size = 128;
   int epochs = 100;
+  // last: each user's newest max_length + 1 events per epoch (the original); all: every event,
+  // in windows of max_length + 1.
+  std::string windows = "last";
   // softmax: cross-entropy over the whole catalog at every position; sampled: over the target and
   // `negatives` items drawn uniformly, for catalogs too large for a full softmax.
   std::string loss = "softmax";
   int negatives = 256;
-  std::string output = "shared";  // shared: scores are dot products with the input embeddings; separate
+  std::string output = "shared";    // shared: scores are dot products with the input embeddings; separate
   std::string event_types = "off";  // on: an embedding of each event's type is added to its item's
   static const ParamSchema<SasrecParams>& schema();
 };

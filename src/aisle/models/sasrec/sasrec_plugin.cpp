@@ -10,13 +10,17 @@ namespace aisle {
 
 namespace {
 
-std::unique_ptr<Recommender> create_sasrec(const SasrecParams& params) { return std::make_unique<Sasrec>(params); }
+std::unique_ptr<Recommender> create_sasrec(const SasrecParams& params) {
+  return std::make_unique<Sasrec>(params);
+}
 
 const TorchModels kTorchModels{TORCH_VERSION, create_sasrec};
 
 }  // namespace
 
-const TorchModels* linked_torch_models() { return &kTorchModels; }
+const TorchModels* linked_torch_models() {
+  return &kTorchModels;
+}
 
 }  // namespace aisle
 
