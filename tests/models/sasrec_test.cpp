@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 #include <thread>
 
@@ -132,6 +133,25 @@ TEST(Sasrec, ACheckpointThatSaysStopEndsTheFit) {
   EXPECT_EQ(seen, 3);
   EXPECT_EQ(log.size(), 3u);
   EXPECT_LT(log[2].loss, log[0].loss);
+}
+
+// Debian's libtorch is CPU-only: asking for CUDA there is a clear configuration error; where a
+// CUDA libtorch is installed the fit runs on the GPU and scores on the CPU as usual.
+TEST(Sasrec, DeviceCudaFitsOnTheGpuOrSaysThereIsNone) {
+  const Walks walks;
+  Sasrec model(SasrecParams::schema().parse("max_length=10,hidden=16,epochs=2,device=cuda"));
+  Catalog catalog;
+  const ItemFacts facts = ItemFacts::from_catalog(catalog, walks.train.num_items);
+  try {
+    model.fit(TrainSet{walks.train, facts, catalog}, one_thread());
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("device=cuda, but this libtorch has no CUDA device"), std::string::npos)
+        << e.what();
+    return;
+  }
+  std::vector<float> scores(model.num_items());
+  model.score_one(UserQuery{}, scores);
+  for (float s : scores) EXPECT_TRUE(std::isfinite(s));
 }
 
 TEST(Sasrec, RefusesHiddenThatHeadsDoNotDivide) {

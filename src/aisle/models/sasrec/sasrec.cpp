@@ -93,7 +93,7 @@ struct Sasrec::Network : torch::nn::Module {
     }
     last_norm = register_module("last_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({width}).eps(1e-8)));
     dropout = register_module("dropout", torch::nn::Dropout(p.dropout));
-    causal = torch::triu(torch::ones({length, length}, torch::kBool), 1);
+    causal = register_buffer("causal", torch::triu(torch::ones({length, length}, torch::kBool), 1));
   }
 
   // Xavier-normal weights for every matrix (as the original), padding rows zero.
@@ -247,6 +247,11 @@ void Sasrec::fit(const TrainSet& data, const FitContext& context) {
   torch::manual_seed(context.run.seed);
   net_ = std::make_unique<Network>(params_, num_items_, num_types_);
   net_->initialize();
+  const torch::Device device = params_.device == "cuda" ? torch::kCUDA : torch::kCPU;
+  if (device.is_cuda() && !torch::cuda::is_available()) {
+    throw ConfigError("sasrec: device=cuda, but this libtorch has no CUDA device (Debian's libtorch is CPU-only)");
+  }
+  net_->to(device);
   net_->train();
   torch::optim::Adam optimizer(net_->parameters(), torch::optim::AdamOptions(params_.learning_rate).betas({0.9, 0.98}));
 
@@ -290,9 +295,9 @@ void Sasrec::fit(const TrainSet& data, const FitContext& context) {
                  targets.data() + r * length, target_types.data());
       }
       const auto shape = std::vector<std::int64_t>{static_cast<std::int64_t>(rows), length};
-      const torch::Tensor x = torch::from_blob(inputs.data(), shape, torch::kInt64);
-      const torch::Tensor t = torch::from_blob(input_types.data(), shape, torch::kInt64);
-      const torch::Tensor y = torch::from_blob(targets.data(), shape, torch::kInt64);
+      const torch::Tensor x = torch::from_blob(inputs.data(), shape, torch::kInt64).to(device);
+      const torch::Tensor t = torch::from_blob(input_types.data(), shape, torch::kInt64).to(device);
+      const torch::Tensor y = torch::from_blob(targets.data(), shape, torch::kInt64).to(device);
       const torch::Tensor mask = y != 0;
       const torch::Tensor states = net_->forward(x, t).index({mask});  // (N, hidden)
       const torch::Tensor target = y.index({mask}) - 1;                // (N,)
@@ -311,14 +316,17 @@ void Sasrec::fit(const TrainSet& data, const FitContext& context) {
                       .remedy = "lower learning_rate (now " + format_float(params_.learning_rate) + ")"});
     if (context.at_checkpoint(epoch, params_.epochs)) {
       net_->eval();
+      net_->to(torch::kCPU);
       refresh_item_vectors();
       const bool go_on = context.checkpoint(epoch, *this);
+      net_->to(device);
       net_->train();
       if (!go_on) break;
     }
   }
   if (context.run.progress != nullptr) context.run.progress->finish();
   net_->eval();
+  net_->to(torch::kCPU);
   refresh_item_vectors();
 }
 
@@ -350,13 +358,13 @@ double Sasrec::full_softmax_step(const torch::Tensor& states, const torch::Tenso
 
 double Sasrec::sampled_softmax_step(const torch::Tensor& states, const torch::Tensor& target) {
   const torch::Tensor table = net_->output_table();
-  const torch::Tensor negatives = torch::randint(num_items_, {params_.negatives}, torch::kInt64);
+  const torch::Tensor negatives = torch::randint(num_items_, {params_.negatives}, target.options());
   const torch::Tensor positive = (states * table.index_select(0, target)).sum(-1, true);
   torch::Tensor negative = states.matmul(table.index_select(0, negatives).t());
   // A negative that is the position's own target is not a negative.
   negative = negative.masked_fill(negatives.unsqueeze(0) == target.unsqueeze(1), -1e9);
   const torch::Tensor loss = torch::nn::functional::cross_entropy(torch::cat({positive, negative}, 1),
-                                                                  torch::zeros({target.size(0)}, torch::kInt64));
+                                                                  torch::zeros({target.size(0)}, target.options()));
   loss.backward();
   return loss.item<double>();
 }

@@ -27,6 +27,9 @@ struct SasrecParams {
   int negatives = 256;
   std::string output = "shared";    // shared: scores are dot products with the input embeddings; separate
   std::string event_types = "off";  // on: an embedding of each event's type is added to its item's
+  // Where the fit runs: cpu, or cuda where the installed libtorch has it (Debian's has not).
+  // Scoring always runs on the CPU.
+  std::string device = "cpu";
   static const ParamSchema<SasrecParams>& schema();
 };
 
