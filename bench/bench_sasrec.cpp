@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
   const double fit_s = seconds_since(fit_start);
   epoch_ends.push_back(fit_s);
   std::vector<double> epochs;
-  for (std::size_t e = 0; e < epoch_ends.size(); ++e) epochs.push_back(epoch_ends[e] - (e == 0 ? 0 : epoch_ends[e - 1]));
+  for (std::size_t e = 0; e < epoch_ends.size(); ++e)
+    epochs.push_back(epoch_ends[e] - (e == 0 ? 0 : epoch_ends[e - 1]));
   std::printf("fit %s: %.2f s, %zu epochs, per epoch %.2f .. %.2f s\n", m.spec().c_str(), fit_s, epochs.size(),
               *std::min_element(epochs.begin(), epochs.end()), *std::max_element(epochs.begin(), epochs.end()));
 
@@ -81,7 +82,9 @@ int main(int argc, char** argv) {
       if (lists.front().size() != 10) return 1;
     }
     std::sort(ms.begin(), ms.end());
-    const auto at = [&](double share) { return ms[std::min(ms.size() - 1, static_cast<std::size_t>(share * static_cast<double>(ms.size())))]; };
+    const auto at = [&](double share) {
+      return ms[std::min(ms.size() - 1, static_cast<std::size_t>(share * static_cast<double>(ms.size())))];
+    };
     const auto start = std::chrono::steady_clock::now();
     const auto lists = m.recommend(users, Filter{}, 10, run);
     const double rate = static_cast<double>(lists.size()) / seconds_since(start);

@@ -114,6 +114,25 @@ TEST(Sasrec, BatchesAndThreadsScoreLikeOneQueryAtATime) {
   }
 }
 
+// Similar items: the cosine of the items' output vectors (ItemEmbeddings), 1 for the item itself.
+TEST(Sasrec, SimilarItemsAreTheCosineOfOutputVectors) {
+  const Walks walks;
+  const TrainedModel m = train_model(kSmall, walks.train, Catalog{}, testing::make_ids("u", Walks::kUsers),
+                                     testing::make_ids("i", Walks::kItems), one_thread());
+  const auto* similar = capability<SimilarItems>(m.model());
+  ASSERT_NE(similar, nullptr);
+  std::vector<float> scores(Walks::kItems);
+  similar->similar_scores(20, scores);
+  EXPECT_NEAR(scores[20], 1.0f, 1e-5f);
+  for (float s : scores) EXPECT_LE(s, 1.0f + 1e-5f);
+  const auto* emb = capability<ItemEmbeddings>(m.model());
+  ASSERT_NE(emb, nullptr);
+  const auto a = emb->item_embedding(20), b = emb->item_embedding(7);
+  double dot = 0, na = 0, nb = 0;
+  for (std::size_t f = 0; f < a.size(); ++f) dot += a[f] * b[f], na += a[f] * a[f], nb += b[f] * b[f];
+  EXPECT_NEAR(scores[7], dot / std::sqrt(na * nb), 1e-4);
+}
+
 TEST(Sasrec, ACheckpointThatSaysStopEndsTheFit) {
   const Walks walks;
   std::vector<FitStep> log;

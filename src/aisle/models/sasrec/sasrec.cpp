@@ -389,6 +389,23 @@ std::span<const float> Sasrec::item_embedding(ItemIdx item) const {
   return {item_vectors_.data() + item * d, d};
 }
 
+void Sasrec::similar_scores(ItemIdx item, std::span<float> scores) const {
+  const auto d = static_cast<std::size_t>(params_.hidden);
+  const auto norm = [&](ItemIdx i) {
+    double sum = 0;
+    for (std::size_t f = 0; f < d; ++f) sum += static_cast<double>(item_vectors_[i * d + f]) * item_vectors_[i * d + f];
+    return std::sqrt(sum);
+  };
+  const double own = norm(item);
+  for (ItemIdx j = 0; j < num_items_; ++j) {
+    double dot = 0;
+    for (std::size_t f = 0; f < d; ++f)
+      dot += static_cast<double>(item_vectors_[item * d + f]) * item_vectors_[j * d + f];
+    const double denom = own * norm(j);
+    scores[j] = denom > 0 ? static_cast<float>(dot / denom) : 0.0f;
+  }
+}
+
 void Sasrec::query_window(const UserQuery& query, std::int64_t* items, std::int64_t* types) const {
   const auto length = static_cast<std::int64_t>(params_.max_length);
   std::vector<std::int64_t> kinds;

@@ -31,7 +31,7 @@ class Tensor;
 
 namespace aisle {
 
-class Sasrec final : public ParameterizedModel<SasrecParams>, public ItemEmbeddings {
+class Sasrec final : public ParameterizedModel<SasrecParams>, public ItemEmbeddings, public SimilarItems {
  public:
   // Throws ConfigError when hidden is not a multiple of heads.
   explicit Sasrec(SasrecParams params);
@@ -49,6 +49,8 @@ class Sasrec final : public ParameterizedModel<SasrecParams>, public ItemEmbeddi
   // The output vectors of the items (ItemEmbeddings): what a history's state is scored against.
   std::uint32_t embedding_dim() const override;
   std::span<const float> item_embedding(ItemIdx item) const override;
+  // The cosine of two items' output vectors.
+  void similar_scores(ItemIdx item, std::span<float> scores) const override;
 
  private:
   struct Network;
