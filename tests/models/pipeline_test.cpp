@@ -264,5 +264,35 @@ TEST(RouteModel, PipelinesNest) {
   EXPECT_EQ(m.recommend(std::span(&q, 1), Filter{}, 20, RunContext{}).front().size(), 8u);
 }
 
+// Identical members anywhere in one pipeline are one model: fitted once, held once, saved once
+// (the default route's EASE for known users and inside its one-item blend).
+TEST(PipelineTree, IdenticalMembersAreOneModel) {
+  const TrainedModel m =
+      fit("route:min_history=2(known=ease; few=blend(0.8*ease; 0.2*popularity); fallback=popularity)");
+  const auto& route = dynamic_cast<const Pipeline&>(m.model());
+  const auto& blend = dynamic_cast<const Pipeline&>(*route.members()[1].model);
+  EXPECT_EQ(route.members()[0].model.get(), blend.members()[0].model.get());  // the two EASE
+  EXPECT_EQ(route.members()[2].model.get(), blend.members()[1].model.get());  // the two popularity
+  const TrainedModel apart = fit("blend(ease:recency=0; ease)");              // different specs stay apart
+  const auto& two = dynamic_cast<const Pipeline&>(apart.model()).members();
+  EXPECT_NE(two[0].model.get(), two[1].model.get());
+  const auto size_of = [](const Recommender& model) {
+    BinaryWriter out;
+    model.save(out);
+    return out.bytes().size();
+  };
+  const TrainedModel ease = fit("ease");
+  EXPECT_LT(size_of(m.model()), size_of(ease.model()) + 1024);  // one EASE payload, not two
+  // Saved and loaded, the shared model answers as before.
+  BinaryWriter out;
+  m.model().save(out);
+  const auto again = create_model(m.spec());
+  BinaryReader in(out.bytes(), "test payload");
+  again->load(in);
+  for (UserIdx u = 0; u < Checkerboard::kUsers; ++u) {
+    EXPECT_EQ(row_of(*again, user_query(m, u)), row_of(m.model(), user_query(m, u))) << "user " << u;
+  }
+}
+
 }  // namespace
 }  // namespace aisle

@@ -132,7 +132,9 @@ std::unique_ptr<Recommender> create_model(std::string_view spec) {
   }
   std::vector<PipelineMember> members;
   for (const SpecMember& m : parsed.members) members.push_back({m.role, m.separator, create_model(m.spec)});
-  return info.create(parsed.args, std::move(members));
+  std::unique_ptr<Recommender> model = info.create(parsed.args, std::move(members));
+  if (auto* pipeline = dynamic_cast<Pipeline*>(model.get())) share_identical_members(*pipeline);
+  return model;
 }
 
 std::string default_model_spec(std::uint32_t num_items) {
