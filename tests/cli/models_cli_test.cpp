@@ -142,11 +142,15 @@ TEST(ModelsCli, EarlyStoppingChoosesTheIterationsOnValidation) {
   const Result r = run("train --model als:factors=8,iterations=25 --events " + test::fixture("eval/or-train.csv.zst") +
                        " --early-stop ndcg@10 --patience 2 --threads 1 --out " + dir.file("m.bin"));
   ASSERT_EQ(r.code, 0) << r.output;
-  // The step marked best is the iteration count of the model fitted on all the training pairs.
-  const auto best = r.output.find("  best\n");
+  // The best step is the iteration count of the model fitted on all the training pairs, and its
+  // value is the curve's highest.
+  const auto best = r.output.find("best: step ");
   ASSERT_NE(best, std::string::npos) << r.output;
-  const auto line = r.output.rfind('\n', best) + 1;
-  const int step = std::stoi(r.output.substr(line, best - line));
+  const int step = std::stoi(r.output.substr(best + 11));
+  const auto line = r.output.find("\n" + std::string(step < 10 ? "   " : "  ") + std::to_string(step) + "  ");
+  ASSERT_NE(line, std::string::npos) << r.output;
+  const double value = std::stod(r.output.substr(line + 7));
+  EXPECT_TRUE(contains(r.output.substr(best), std::to_string(value).substr(0, 6))) << r.output;
   EXPECT_TRUE(contains(r.output, ",iterations=" + std::to_string(step) + ",")) << r.output;
   const Result ease = run("train --model ease --events " + test::fixture("eval/or-train.csv.zst") +
                           " --early-stop ndcg@10 --out " + dir.file("e.bin"));

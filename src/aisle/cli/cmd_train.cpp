@@ -40,12 +40,15 @@ std::string choose_steps(const std::string& spec, const Interactions& pairs, con
   SplitOptions split_options;
   split_options.seed = run.seed;
   const Split validation = split_pairs(pairs, split_options);
-  const EarlyStop stop =
-      find_best_step(spec, validation.train, validation.test, catalog, flags.early_stop, flags.patience, run);
   std::printf("early stopping on %s, validation: %s of the training pairs\nstep  %s\n", flags.early_stop.c_str(),
               validation.description.c_str(), flags.early_stop.c_str());
-  for (const auto& [step, value] : stop.curve)
-    std::printf("%4d  %.6f%s\n", step, value, step == stop.best_step ? "  best" : "");
+  std::fflush(stdout);
+  const EarlyStop stop = find_best_step(spec, validation.train, validation.test, catalog, flags.early_stop,
+                                        flags.patience, run, [](int step, double value) {
+                                          std::printf("%4d  %.6f\n", step, value);
+                                          std::fflush(stdout);
+                                        });
+  std::printf("best: step %d, %s %.6f\n", stop.best_step, flags.early_stop.c_str(), stop.best_value);
   const std::unique_ptr<Recommender> model = create_model(spec);
   return spec_with(spec, find_model(model->kind()).step_param, std::to_string(stop.best_step));
 }

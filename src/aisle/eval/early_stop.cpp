@@ -7,7 +7,8 @@
 namespace aisle {
 
 EarlyStop find_best_step(const std::string& spec, const Interactions& fit, const Interactions& validation,
-                         const Catalog& catalog, const std::string& metric, int patience, const RunContext& run) {
+                         const Catalog& catalog, const std::string& metric, int patience, const RunContext& run,
+                         const std::function<void(int step, double value)>& on_step) {
   std::unique_ptr<Recommender> model = create_model(spec);
   if (find_model(model->kind()).step_param.empty()) {
     std::string iterative;
@@ -25,6 +26,7 @@ EarlyStop find_best_step(const std::string& spec, const Interactions& fit, const
   const auto record = [&](int step, const Recommender& m) {
     const double value = score(m);
     result.curve.emplace_back(step, value);
+    if (on_step) on_step(step, value);
     if (result.curve.size() == 1 || value > result.best_value) {
       result.best_step = step, result.best_value = value, since_best = 0;
     } else {

@@ -5,6 +5,7 @@
 // pairs with the best step count (spec_with(spec, step_param, best_step)).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,7 +24,9 @@ struct EarlyStop {
 
 // `fit` and `validation` share indices (split_pairs of the training pairs). Throws ConfigError
 // for a model without steps or a metric the evaluator does not compute.
+// `on_step`, when set, hears each (step, value) as it is measured (a live curve for long fits).
 EarlyStop find_best_step(const std::string& spec, const Interactions& fit, const Interactions& validation,
-                         const Catalog& catalog, const std::string& metric, int patience, const RunContext& run);
+                         const Catalog& catalog, const std::string& metric, int patience, const RunContext& run,
+                         const std::function<void(int step, double value)>& on_step = {});
 
 }  // namespace aisle
