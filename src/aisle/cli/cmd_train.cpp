@@ -49,6 +49,7 @@ std::string choose_steps(const std::string& spec, const Interactions& pairs, con
                                           std::fflush(stdout);
                                         });
   std::printf("best: step %d, %s %.6f\n", stop.best_step, flags.early_stop.c_str(), stop.best_value);
+  std::fflush(stdout);  // before the fit on all the pairs, which may take as long again
   const std::unique_ptr<Recommender> model = create_model(spec);
   return spec_with(spec, find_model(model->kind()).step_param, std::to_string(stop.best_step));
 }
