@@ -25,7 +25,7 @@ aisle() {
 
 # ---- chosen on the curves (docs/RESULTS.md, "SASRec") ----
 ARCH='sasrec:max_length=50,windows=all,dropout=0.5'
-declare -A EPOCHS=([ml-1m-partial]=17 [online-retail-uci]=0 [retailrocket-caserec]=0 [yoochoose]=29)
+declare -A EPOCHS=([ml-1m-partial]=17 [online-retail-uci]=12 [retailrocket-caserec]=28 [yoochoose]=29)
 DEFAULT_SPEC='route:min_history=2(known=ease; few=blend(0.8*ease; 0.2*popularity); session=session_knn:variant=vstan,neighbors=2000,sample_size=2500,lambda_spw=8,lambda_snh=10,lambda_inh=8,lambda_ipw=0.5,lambda_idf=2; fallback=popularity:by=users)'
 
 curves() {
