@@ -19,7 +19,7 @@ const ParamSchema<SasrecParams>& SasrecParams::schema() {
            0,
            0,
            false,
-           {"last", "all"},
+           {"all", "last"},
            "per epoch, each user's newest max_length + 1 events (last) or all their events in such windows (all)"},
           {"loss",
            &SasrecParams::loss,
