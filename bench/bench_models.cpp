@@ -34,11 +34,8 @@ int main(int argc, char** argv) {
   const char* models_env = std::getenv("AISLE_BENCH_MODELS");
   const std::string models = models_env != nullptr ? models_env : "als,bpr,item_knn";
   std::vector<std::string> files(argv + 2, argv + argc);
-  ReadOptions options;
   EventLog log;
-  read_files(argv[1], files, options, log);
-  const Interactions pairs =
-      aggregate(log.events, options.weighting.resolve(log.event_types), log.users.size(), log.items.size());
+  const Interactions pairs = bench::read_pairs(argv[1], files, log);
   log.events = {};
   std::printf("matrix: %u users x %u items, %zu nonzeros; threads %d\n", pairs.num_users, pairs.num_items,
               pairs.num_pairs(), run.threads());

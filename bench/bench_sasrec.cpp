@@ -31,11 +31,8 @@ int main(int argc, char** argv) {
   const int rounds = env_int("AISLE_BENCH_ROUNDS", 3);
   const auto single = static_cast<std::size_t>(env_int("AISLE_BENCH_SINGLE", 2000));
   std::vector<std::string> files(argv + 2, argv + argc);
-  ReadOptions options;
   EventLog log;
-  read_files(argv[1], files, options, log);
-  const Interactions pairs =
-      aggregate(log.events, options.weighting.resolve(log.event_types), log.users.size(), log.items.size());
+  const Interactions pairs = bench::read_pairs(argv[1], files, log);
   const Sequences sequences = build_sequences(log);
   std::printf("data: %u users x %u items, %zu pairs, %zu events; threads %d (fit, batch), 1 (single)\n",
               pairs.num_users, pairs.num_items, pairs.num_pairs(), sequences.items.size(), run.threads());

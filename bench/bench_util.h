@@ -1,12 +1,15 @@
 // Small helpers every benchmark program shares: wall time, settings from the environment, peak
-// memory.
+// memory, reading a log into pairs.
 #pragma once
 
 #include <sys/resource.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <span>
 #include <string>
+
+#include "aisle/data/readers/reader.h"
 
 namespace aisle::bench {
 
@@ -30,6 +33,14 @@ inline double peak_rss_mb() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return static_cast<double>(u.ru_maxrss) / 1024.0;
+}
+
+// The events of `files` (format `format`, default read options) into `log`, aggregated into
+// pairs with the default event weights.
+inline Interactions read_pairs(const std::string& format, std::span<const std::string> files, EventLog& log) {
+  ReadOptions options;
+  read_files(format, files, options, log);
+  return aggregate(log.events, options.weighting.resolve(log.event_types), log.users.size(), log.items.size());
 }
 
 }  // namespace aisle::bench
