@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 
+#include "aisle/data/interactions.h"
 #include "aisle/data/readers/reader.h"
 
 namespace aisle::bench {
@@ -37,7 +38,8 @@ inline double peak_rss_mb() {
 
 // The events of `files` (format `format`, default read options) into `log`, aggregated into
 // pairs with the default event weights.
-inline Interactions read_pairs(const std::string& format, std::span<const std::string> files, EventLog& log) {
+inline aisle::Interactions read_pairs(const std::string& format, std::span<const std::string> files,
+                                      aisle::EventLog& log) {
   ReadOptions options;
   read_files(format, files, options, log);
   return aggregate(log.events, options.weighting.resolve(log.event_types), log.users.size(), log.items.size());
