@@ -34,9 +34,9 @@ class TorchThreads {
 
 // glibc gives allocations above its mmap threshold (adaptive, up to 32 MB) back to the kernel on
 // free, and the kernel zero-fills them page by page when the next batch asks again: about 1M page
-// faults and 15% of an ML-1M epoch (measured). While a fit runs, allocations up to 32 MB come from
-// the heap and the heap is kept (trim threshold 512 MB); at the end glibc's default trim threshold
-// is back and the heap is trimmed. Process-wide: other threads' allocations follow the same rule
+// faults in two ML-1M epochs, and the fit 13% slower than with this class (docs/PERFORMANCE.md). While a fit runs,
+// allocations up to 32 MB come from the heap and the heap is kept (trim threshold 512 MB); at the end glibc's default
+// trim threshold is back and the heap is trimmed. Process-wide: other threads' allocations follow the same rule
 // meanwhile, and the mmap threshold stays fixed at 32 MB afterwards.
 class TrainingHeap {
  public:
@@ -229,8 +229,7 @@ void Sasrec::fit(const TrainSet& data, const FitContext& context) {
   user_types_.clear();
   for (UserIdx u = 0; u < pairs.num_users; ++u) {
     const std::uint64_t begin =
-        std::max(users.ptr[u], users.ptr[u + 1] - std::min<std::uint64_t>(users.ptr[u + 1] - users.ptr[u],
-                                                                          static_cast<std::uint64_t>(length)));
+        users.ptr[u + 1] - std::min<std::uint64_t>(users.ptr[u + 1] - users.ptr[u], static_cast<std::uint64_t>(length));
     for (std::uint64_t p = begin; p < users.ptr[u + 1]; ++p) {
       user_items_.push_back(users.items[p]);
       if (num_types_ > 0) user_types_.push_back(users.types[p]);
@@ -240,7 +239,7 @@ void Sasrec::fit(const TrainSet& data, const FitContext& context) {
 
   // The run's threads go to libtorch's pool; its matrix products run on aisle's OpenBLAS, which
   // stays on one thread (linalg/blas.h): on this model's small products a second BLAS thread made
-  // an ML-1M epoch 1.6x slower, not faster (9.0 s against 5.7 s on 2 cores, measured).
+  // a one-epoch ML-1M evaluation 1.6x slower, not faster (9.0 s against 5.7 s on 2 cores).
   const TorchThreads threads(context.run.threads());
   linalg::default_blas_threads();
   const TrainingHeap heap;
