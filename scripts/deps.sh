@@ -12,12 +12,15 @@ packages=(
   libtorch-dev  # the torch plugin (sasrec); CPU build
   libgtest-dev libgmock-dev libbenchmark-dev
   clang clang-format clang-tidy libclang-rt-14-dev
-  chromium  # scripts/check-report-width.sh (the report_width test)
+  chromium  # scripts/check-report-width.sh (the report_width test), the dashboard_browser test
+  nodejs npm  # the dashboard (web/): npm ci, tsc, esbuild at build time; the browser test
 )
 if [[ "${1:-}" == "bench" ]]; then packages+=(python3-pandas python3-scipy); fi
 
 missing=()
 for p in "${packages[@]}"; do
+  # A node from NodeSource brings its own npm (and conflicts with Debian's npm package).
+  if [[ "$p" == npm ]] && command -v npm >/dev/null; then continue; fi
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi

@@ -7,7 +7,7 @@
 namespace aisle::serve {
 
 std::span<const Route> route_table() {
-  static const std::array<Route, 18> kRoutes = {{
+  static const std::array<Route, 20> kRoutes = {{
       {"GET", "/api/recommendations", "/api/recommendations", Access::kRead, handlers::get_recommendations},
       {"POST", "/recommend", "/recommend", Access::kRead, handlers::post_recommend_compat},
       {"POST", "/api/recommend", "/api/recommend", Access::kRead, handlers::post_recommend_batch},
@@ -19,12 +19,14 @@ std::span<const Route> route_table() {
       {"GET", "/api/trending", "/api/trending", Access::kRead, handlers::get_trending},
       {"POST", "/api/feedback", "/api/feedback", Access::kWrite, handlers::post_feedback},
       {"GET", "/api/model", "/api/model", Access::kRead, handlers::get_model},
+      {"GET", "/api/stats", "/api/stats", Access::kRead, handlers::get_stats},
       {"POST", "/api/admin/reload", "/api/admin/reload", Access::kAdmin, handlers::post_admin_reload},
       {"POST", "/api/admin/retrain", "/api/admin/retrain", Access::kAdmin, handlers::post_admin_retrain},
       {"GET", "/healthz", "/healthz", Access::kOpen, handlers::get_healthz},
       {"GET", "/readyz", "/readyz", Access::kOpen, handlers::get_readyz},
       {"GET", "/metrics", "/metrics", Access::kOpen, handlers::get_metrics},
-      {"GET", "/", "/", Access::kOpen, handlers::get_index},
+      {"GET", "/", "/", Access::kOpen, handlers::get_dashboard},
+      {"GET", R"(/assets/(.+))", "/assets/{path}", Access::kOpen, handlers::get_web_asset},
       {"GET", "/api", "/api", Access::kOpen, handlers::get_index},
   }};
   return kRoutes;

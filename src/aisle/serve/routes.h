@@ -14,9 +14,14 @@
 namespace aisle::serve {
 
 struct Reply {
+  Reply() = default;
+  Reply(int code, std::string text, std::string type = "application/json")
+      : status(code), body(std::move(text)), content_type(std::move(type)) {}
+
   int status = 200;
   std::string body;
   std::string content_type = "application/json";
+  httplib::Headers headers;  // more response headers (ETag, Cache-Control)
 };
 
 using Handler = Reply (*)(ServeState& state, const httplib::Request& request);

@@ -9,6 +9,7 @@
 #include "aisle/config/config.h"
 #include "aisle/core/run_context.h"
 #include "aisle/serve/live_history.h"
+#include "aisle/serve/shop_stats.h"
 #include "aisle/serve/snapshot.h"
 #include "aisle/serve/telemetry.h"
 
@@ -24,6 +25,7 @@ struct ServeState {
   SnapshotHolder snapshots;
   LiveHistory live;
   Telemetry telemetry;
+  StatsCache stats;                           // GET /api/stats per model version
   FeedbackWriter* feedback = nullptr;         // set by the Server before it serves (it always opens a store)
   std::atomic<std::int64_t> feedback_run{0};  // the store's ingestion run of this process's feedback (0: none yet)
   ModelManager* models = nullptr;

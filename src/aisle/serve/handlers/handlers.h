@@ -4,7 +4,9 @@
 //   items.cpp            GET /api/items/{id}, /api/items/{id}/similar, /api/popular, /api/trending
 //   users.cpp            GET /api/users/{id}/history
 //   feedback.cpp         POST /api/feedback
-//   system.cpp           GET /api/model, /healthz, /readyz, /metrics, /, POST /api/admin/reload, /api/admin/retrain
+//   system.cpp           GET /api/model, /healthz, /readyz, /metrics, /api, POST /api/admin/reload, /api/admin/retrain
+//   stats.cpp            GET /api/stats
+//   dashboard.cpp        GET /, /assets/{path} (the embedded web dashboard)
 #pragma once
 
 #include "aisle/app/requests.h"
@@ -34,6 +36,11 @@ Reply get_metrics(ServeState& state, const httplib::Request& request);
 Reply get_index(ServeState& state, const httplib::Request& request);
 Reply post_admin_reload(ServeState& state, const httplib::Request& request);
 Reply post_admin_retrain(ServeState& state, const httplib::Request& request);
+
+Reply get_stats(ServeState& state, const httplib::Request& request);
+
+Reply get_dashboard(ServeState& state, const httplib::Request& request);
+Reply get_web_asset(ServeState& state, const httplib::Request& request);
 
 // Shared by the handlers: a JSON reply, and request parameters read with the serve limits.
 Reply json_reply(const Json& body, int status = 200);

@@ -1,0 +1,123 @@
+// The server's JSON API as the dashboard uses it (docs/SERVING.md): typed answers, and errors
+// that carry the server's message.
+
+export interface ItemRow {
+  item_id: string;
+  name: string | null;
+  category: string | null;
+  price: number | null;
+  image_url: string | null;
+  score?: number;
+}
+
+export interface ModelRef {
+  spec: string;
+  version: number;
+}
+
+export interface Recommendations {
+  user_id: string | null;
+  model: ModelRef;
+  served_as: string;
+  items: ItemRow[];
+  warnings: string[];
+}
+
+export interface HistoryRow extends ItemRow {
+  weight: number;
+  last_time: string | null;
+}
+
+export interface History {
+  user_id: string;
+  known_to_model: boolean;
+  training: HistoryRow[];
+  live: string[];
+  live_removed: string[];
+}
+
+export interface Item extends ItemRow {
+  categories: string[];
+  available: boolean | null;
+  training_users: number;
+}
+
+export interface ItemList {
+  list: string;
+  model: ModelRef;
+  items: ItemRow[];
+  warnings: string[];
+}
+
+export interface ModelInfo {
+  kind: string;
+  spec: string;
+  version: number;
+  source: string;
+  loaded_at: string;
+  trained_at: string | null;
+  users: number;
+  items: number;
+  training_pairs: number;
+}
+
+export interface Stats {
+  model_version: number;
+  users: number;
+  items: number;
+  catalog_items: number;
+  events: number;
+  sessions: number;
+  first_time: string | null;
+  last_time: string | null;
+  event_types: { type: string; events: number }[];
+  average_price: number | null;
+  items_with_price: number;
+  most_bought: { item_id: string; name: string | null; purchases: number } | null;
+  top_items: { item_id: string; name: string | null; events: number; users: number }[];
+  categories: { id: string; label: string; items: number; events: number }[];
+  events_over_time: { bucket: string; points: { start: string; events: number }[] };
+  active_users: { user_id: string; events: number }[];
+}
+
+// An answer other than 2xx: the status and the server's {"error": {"message"}}.
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function get<T>(path: string): Promise<T> {
+  const response = await fetch(path, { headers: { Accept: 'application/json' } });
+  const text = await response.text();
+  let body: unknown = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: reported below
+  }
+  if (!response.ok) {
+    const message = (body as { error?: { message?: string } } | null)?.error?.message;
+    throw new ApiError(response.status, message ?? `${response.status} ${response.statusText}`);
+  }
+  if (body === null) throw new ApiError(response.status, `${path}: the answer is not JSON`);
+  return body as T;
+}
+
+const q = encodeURIComponent;
+
+export function recommendations(user: string, k: number, category: string): Promise<Recommendations> {
+  let path = `/api/recommendations?user_id=${q(user)}&k=${k}`;
+  if (category) path += `&category=${q(category)}`;
+  return get(path);
+}
+
+export const history = (user: string): Promise<History> => get(`/api/users/${q(user)}/history`);
+export const item = (id: string): Promise<Item> => get(`/api/items/${q(id)}`);
+export const similar = (id: string, k: number): Promise<ItemList> => get(`/api/items/${q(id)}/similar?k=${k}`);
+export const popular = (k: number): Promise<ItemList> => get(`/api/popular?k=${k}`);
+export const model = (): Promise<ModelInfo> => get('/api/model');
+export const stats = (): Promise<Stats> => get('/api/stats');

@@ -1,0 +1,60 @@
+// The dashboard's entry: renders the page the URL's hash names into <main>, and the serving
+// model's name into the header. A render that a newer navigation overtook is dropped.
+import * as api from './api';
+import { errorBox, h } from './dom';
+import { renderItem } from './pages/item';
+import { renderOverview } from './pages/overview';
+import { renderRecommendations } from './pages/recommendations';
+import { parseRoute } from './router';
+
+let generation = 0;
+
+async function render(): Promise<void> {
+  const mine = ++generation;
+  const route = parseRoute(location.hash);
+  const main = document.getElementById('main') as HTMLElement;
+  // data-hash: the route this view shows (tests wait for it after a navigation).
+  const view = h('div', { class: 'view', 'aria-busy': 'true', 'data-hash': location.hash });
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('nav a[data-page]')) {
+    const here = link.dataset.page === route.page;
+    if (here) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  try {
+    switch (route.page) {
+      case 'overview':
+        await renderOverview(view);
+        break;
+      case 'recommendations':
+        await renderRecommendations(view, route.params);
+        break;
+      case 'item':
+        await renderItem(view, route.id);
+        break;
+      default:
+        view.append(h('h1', {}, 'Not found'), h('p', {}, 'No such page. ', h('a', { href: '#/' }, 'Overview')));
+    }
+  } catch (error) {
+    view.append(errorBox(error));
+  }
+  if (mine !== generation) return;
+  view.removeAttribute('aria-busy');
+  main.replaceChildren(view);
+  document.title = `${view.querySelector('h1')?.textContent ?? 'aisle'} · aisle`;
+}
+
+async function showModel(): Promise<void> {
+  const slot = document.getElementById('model');
+  if (!slot) return;
+  try {
+    const m = await api.model();
+    slot.textContent = `${m.kind} · v${m.version}`;
+    slot.title = m.spec;
+  } catch {
+    slot.textContent = 'no model yet';
+  }
+}
+
+addEventListener('hashchange', () => void render());
+void render();
+void showModel();

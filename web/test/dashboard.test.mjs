@@ -1,0 +1,232 @@
+// The dashboard in real Chromium (Debian's, driven by playwright-core; never a downloaded
+// browser) against a real `aisle serve` on 127.0.0.1: the bundled UCI Online Retail sample in a
+// fresh SQLite store with categories given by keywords of the product names, an item_knn model
+// fitted on it, the server on a free port. Checks what a person sees against the JSON API.
+//   node web/test/dashboard.test.mjs AISLE_BINARY [OUT_DIR]
+// OUT_DIR (default: a new temporary folder) keeps the store, the server's log and a screenshot
+// of each page. Exit 0: passed; 1: failed; 77: Chromium is not installed (skipped).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const kTimeoutMs = 240_000; // the whole test, server start included
+const kUser = '17850';
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const aisle = process.argv[2];
+const out = process.argv[3] ?? mkdtempSync(path.join(tmpdir(), 'aisle-dashboard-'));
+if (!aisle) {
+  console.error('usage: node web/test/dashboard.test.mjs AISLE_BINARY [OUT_DIR]');
+  process.exit(1);
+}
+const browserPath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+if (!browserPath) {
+  console.error('dashboard test: chromium is not installed (scripts/deps.sh installs it); skipped');
+  process.exit(77);
+}
+
+let server = null;
+let browser = null;
+const cleanUp = () => {
+  if (server && server.exitCode === null) server.kill('SIGTERM');
+};
+process.on('exit', cleanUp);
+const deadline = setTimeout(() => {
+  console.error(`dashboard test: still running after ${kTimeoutMs / 1000} s; stopped`);
+  cleanUp();
+  process.exit(1);
+}, kTimeoutMs);
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+function equal(actual, expected, what) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  check(a === e, `${what}:\n  seen:     ${a}\n  expected: ${e}`);
+}
+function run(args) {
+  const r = spawnSync(aisle, args, { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  if (r.status !== 0) throw new Error(`aisle ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
+}
+// One CSV line of the sample, quotes allowed.
+function csvFields(line) {
+  const fields = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; ++i) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') (field += '"'), ++i;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') fields.push(field), (field = '');
+    else field += c;
+  }
+  fields.push(field);
+  return fields;
+}
+const kCategories = [
+  ['Bags', /\bBAGS?\b/],
+  ['Christmas', /CHRISTMAS/],
+  ['Lights & candles', /LIGHT|CANDLE|LANTERN/],
+  ['Kitchen', /\b(MUGS?|CUPS?|PLATES?|BOWLS?|TEA|CAKE)\b/],
+  ['Paper', /\b(CARDS?|WRAP|PAPER|NOTEBOOK)\b/],
+];
+
+// A store with categories, a model, and the server on a free loopback port.
+async function startServer() {
+  mkdirSync(out, { recursive: true });
+  const store = `sqlite:${path.join(out, 'shop.db')}`;
+  for (const f of ['shop.db', 'shop.db-wal', 'shop.db-shm']) rmSync(path.join(out, f), { force: true });
+  const sample = path.join(root, 'data/sample/online-retail.csv.zst');
+  run(['ingest', 'online-retail', sample, '--store', store]);
+  const text = spawnSync('zstd', ['-dc', sample], { encoding: 'latin1', maxBuffer: 256 << 20 });
+  check(text.status === 0, `zstd -dc ${sample} failed`);
+  const category = new Map();
+  for (const line of text.stdout.split('\n').slice(1)) {
+    const [, code, description] = csvFields(line);
+    if (!code || !description) continue;
+    const match = kCategories.find(([, re]) => re.test(description.toUpperCase()));
+    if (match) category.set(code.toUpperCase(), match[0]);
+  }
+  const catalog = path.join(out, 'categories.csv');
+  writeFileSync(catalog, 'item_id,category\n' + [...category].map(([id, c]) => `${id},${c}`).join('\n') + '\n');
+  run(['ingest', 'csv', catalog, '--store', store]);
+  const model = path.join(out, 'shop.aislemodel');
+  run(['train', '--store', store, '--model', 'item_knn', '--out', model, '--threads', '1']);
+
+  const log = [];
+  server = spawn(aisle, ['serve', '--store', store, '--model', model, '--listen', '127.0.0.1:0', '--threads', '2'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const port = await new Promise((resolve, reject) => {
+    server.stderr.setEncoding('utf8');
+    server.stderr.on('data', (chunk) => {
+      log.push(chunk);
+      const m = /listening on .* \(port (\d+)\)/.exec(log.join(''));
+      if (m) resolve(Number(m[1]));
+    });
+    server.on('exit', (code) => reject(new Error(`aisle serve exited (${code}):\n${log.join('')}`)));
+  });
+  process.on('exit', () => writeFileSync(path.join(out, 'serve.log'), log.join('')));
+  return `http://127.0.0.1:${port}`;
+}
+
+async function main() {
+  const base = await startServer();
+  const api = async (p) => {
+    const r = await fetch(base + p);
+    check(r.ok, `GET ${p}: ${r.status}`);
+    return r.json();
+  };
+  browser = await chromium.launch({
+    executablePath: browserPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+  page.on('response', (r) => r.status() >= 400 && !r.url().includes('/api/users/') && problems.push(`${r.status()}: ${r.url()}`));
+  const shot = (name) => page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
+  // Waits for the view of the URL now shown (a navigation replaces the whole view).
+  const settled = async () => {
+    const hash = await page.evaluate(() => location.hash);
+    await page.locator(`main > .view[data-hash=${JSON.stringify(hash)}]:not([aria-busy])`).waitFor();
+  };
+  const names = (selector) => page.locator(`${selector} tbody tr a.name`).allTextContents();
+
+  // Overview: the numbers of /api/stats, the most bought product a link to its page.
+  const stats = await api('/api/stats');
+  await page.goto(base + '/');
+  await settled();
+  equal(await page.locator('#stat-users .card-value').textContent(), stats.users.toLocaleString('en'), 'overview: customers');
+  equal(await page.locator('#stat-events .card-value').textContent(), stats.events.toLocaleString('en'), 'overview: events');
+  equal(await page.locator('#stat-category .card-value').textContent(), stats.categories[0].label, 'overview: top category');
+  check((await page.locator('canvas').count()) === 2, 'overview: two charts');
+  await shot('overview');
+  await page.locator('#stat-most-bought a').click();
+  await page.waitForURL(/#\/item\//);
+  await settled();
+  equal(await page.locator('#item-name').textContent(), stats.most_bought.name, 'overview: the most bought link opens its page');
+
+  // Recommendations: a user typed in; the top 10 and the history equal the API's answers.
+  await page.locator('nav a[data-page="recommendations"]').click();
+  await page.locator('#user').fill(kUser);
+  await page.locator('#user').press('Enter');
+  await page.waitForURL(new RegExp(`user=${kUser}`));
+  await settled();
+  const top = await api(`/api/recommendations?user_id=${kUser}&k=10`);
+  equal(top.items.length, 10, 'API: ten recommendations');
+  equal(await names('#top'), top.items.map((i) => i.name ?? i.item_id), 'recommendations: the names of the top 10');
+  const history = await api(`/api/users/${kUser}/history`);
+  equal(await page.locator('#history tbody tr').count(), history.training.length, 'recommendations: history rows');
+  await shot('recommendations');
+
+  // The CSV download holds those rows.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#csv').click()]);
+  const csv = readFileSync(await download.path(), 'utf8').trim().split('\r\n').map(csvFields);
+  equal(csv[0], ['rank', 'item_id', 'name', 'category', 'price', 'score'], 'CSV header');
+  equal(csv.slice(1).map((r) => [r[1], r[2], r[4] === '' ? null : Number(r[4])]),
+    top.items.map((i) => [i.item_id, i.name, i.price]), 'CSV rows');
+
+  // The category filter: the list the server ranks under that category.
+  const lights = stats.categories.find((c) => c.label === 'Lights & candles');
+  check(lights, 'stats: the Lights & candles category');
+  await page.locator('#category').selectOption(lights.id);
+  await page.waitForURL(/category=/);
+  await settled();
+  const filtered = await api(`/api/recommendations?user_id=${kUser}&k=10&category=${encodeURIComponent(lights.id)}`);
+  check(filtered.items.length > 0, 'API: recommendations under the category');
+  equal(await names('#top'), filtered.items.map((i) => i.name ?? i.item_id), 'filtered: names');
+  const shownCategories = await page.locator('#top tbody tr td:nth-child(4)').allTextContents();
+  check(shownCategories.every((c) => c === lights.label), `filtered: every row in ${lights.label}: ${shownCategories}`);
+  check(JSON.stringify(filtered.items) !== JSON.stringify(top.items), 'filtered: the list changed');
+
+  // An item link opens the item page with its similar items, which link on.
+  const first = filtered.items[0];
+  await page.locator('#top tbody tr a.name').first().click();
+  await page.waitForURL(new RegExp(`#/item/${encodeURIComponent(first.item_id)}$`));
+  await settled();
+  equal(await page.locator('#item-name').textContent(), first.name, 'item page: name');
+  const similar = await api(`/api/items/${encodeURIComponent(first.item_id)}/similar?k=10`);
+  check(similar.items.length > 0, 'API: similar items');
+  equal(await names('#similar'), similar.items.map((i) => i.name ?? i.item_id), 'item page: similar items');
+  await shot('item');
+  await page.locator('#similar tbody tr a.name').first().click();
+  await page.waitForURL(new RegExp(`#/item/${encodeURIComponent(similar.items[0].item_id)}$`));
+  await settled();
+  equal(await page.locator('#item-name').textContent(), similar.items[0].name, 'item page: a similar item opens its page');
+
+  // A phone's width: nothing scrolls the page sideways (wide tables scroll in their own box).
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const route of ['#/', `#/recommendations?user=${kUser}`, `#/item/${encodeURIComponent(first.item_id)}`]) {
+    await page.goto(base + '/' + route);
+    await settled();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    check(width <= 390, `390 px: ${route} is ${width} px wide`);
+  }
+  await shot('recommendations-phone');
+
+  check(problems.length === 0, `the browser reported:\n  ${problems.join('\n  ')}`);
+  console.log(`dashboard test: passed (${browser.version()}); screenshots in ${out}`);
+}
+
+try {
+  await main();
+} catch (e) {
+  console.error(`dashboard test: FAILED: ${e.message}`);
+  process.exitCode = 1;
+} finally {
+  await browser?.close().catch(() => {});
+  cleanUp();
+  clearTimeout(deadline);
+}
