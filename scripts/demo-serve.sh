@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The end of `make demo`: starts `aisle serve` on the demo store and model in the background,
-# calls each endpoint once with curl (printing the answers), and stops it with SIGTERM.
+# calls each endpoint once with curl (printing the answers), checks that the dashboard is served at
+# /, and stops it with SIGTERM.
 # Usage: scripts/demo-serve.sh AISLE STORE_URL MODEL_FILE [PORT]
 set -euo pipefail
 aisle=$1 store=$2 model=$3 port=${4:-8080}
@@ -38,8 +39,17 @@ call POST /api/feedback '{"user_id": "17850", "item_id": "22752", "event": "purc
 call GET "/api/recommendations?user_id=17850&k=3"
 call GET "/api/recommendations?user_id=new-visitor&k=3"
 call GET /api/model
+call GET /api/stats
 call GET /healthz
 call GET /readyz
+# The dashboard (the bundle embedded in the binary): its page and the script it loads.
+page=$(curl -sS "$base/")
+script=$(grep -o '/assets/app-[^"]*\.js' <<< "$page" || true)
+if [[ -z "$script" ]] || ! curl -sf -o /dev/null "$base$script"; then
+  echo "demo: the dashboard is not served at $base/ (a build without node/npm?)" >&2
+else
+  echo "demo: the dashboard is served at $base/ ($(wc -c <<< "$page") bytes of index.html, script $script)"
+fi
 echo "\$ curl $base/metrics | grep aisle_http_requests_total"
 curl -sS "$base/metrics" | grep '^aisle_http_requests_total' | head -20
 

@@ -48,17 +48,3 @@ export function errorBox(error: unknown): HTMLElement {
   const message = error instanceof Error ? error.message : String(error);
   return h('p', { class: 'error', role: 'alert' }, message);
 }
-
-// A table inside a box that scrolls sideways on a narrow screen.
-export function table(head: string[], rows: HTMLTableRowElement[], label: string): HTMLElement {
-  return h(
-    'div',
-    { class: 'table-box' },
-    h(
-      'table',
-      { 'aria-label': label },
-      h('thead', {}, h('tr', {}, head.map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, rows),
-    ),
-  );
-}

@@ -187,7 +187,7 @@ async function main() {
   const filtered = await api(`/api/recommendations?user_id=${kUser}&k=10&category=${encodeURIComponent(lights.id)}`);
   check(filtered.items.length > 0, 'API: recommendations under the category');
   equal(await names('#top'), filtered.items.map((i) => i.name ?? i.item_id), 'filtered: names');
-  const shownCategories = await page.locator('#top tbody tr td:nth-child(4)').allTextContents();
+  const shownCategories = await page.locator('#top tbody tr td.category').allTextContents();
   check(shownCategories.every((c) => c === lights.label), `filtered: every row in ${lights.label}: ${shownCategories}`);
   check(JSON.stringify(filtered.items) !== JSON.stringify(top.items), 'filtered: the list changed');
 
@@ -208,13 +208,14 @@ async function main() {
 
   // A phone's width: nothing scrolls the page sideways (wide tables scroll in their own box).
   await page.setViewportSize({ width: 390, height: 844 });
-  for (const route of ['#/', `#/recommendations?user=${kUser}`, `#/item/${encodeURIComponent(first.item_id)}`]) {
+  const phonePages = { overview: '#/', recommendations: `#/recommendations?user=${kUser}`, item: `#/item/${encodeURIComponent(first.item_id)}` };
+  for (const [name, route] of Object.entries(phonePages)) {
     await page.goto(base + '/' + route);
     await settled();
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     check(width <= 390, `390 px: ${route} is ${width} px wide`);
+    await shot(`${name}-390px`);
   }
-  await shot('recommendations-phone');
 
   check(problems.length === 0, `the browser reported:\n  ${problems.join('\n  ')}`);
   console.log(`dashboard test: passed (${browser.version()}); screenshots in ${out}`);

@@ -29,7 +29,7 @@ std::string date_of(Timestamp t) {
 Json events_over_time(const EventLog& log, Timestamp first, Timestamp last) {
   Json points = Json::array();
   const Timestamp span = last - first;
-  const char* bucket = span <= 92 * kDay ? "day" : span <= 3 * 366 * kDay ? "week" : "month";
+  const char* bucket = span <= 92 * kDay ? "day" : span <= kDay * 3 * 366 ? "week" : "month";
   std::map<Timestamp, std::uint64_t> counts;  // bucket start (unix seconds) -> events
   const auto start_of = [&](Timestamp t) -> Timestamp {
     const Timestamp day = floor_div(t, kDay);

@@ -1,7 +1,8 @@
 // An item: its catalog fields and the items the model finds similar (each a link to its page).
 // Route: #/item/<id>
 import * as api from '../api';
-import { count, errorBox, h, itemHref, price, score, table, thumbnail } from '../dom';
+import { count, errorBox, h, price, score, thumbnail } from '../dom';
+import { itemTable } from '../items';
 
 const kSimilar = 10;
 
@@ -17,7 +18,7 @@ export async function renderItem(view: HTMLElement, id: string): Promise<void> {
     h(
       'div',
       { class: 'item-head' },
-      thumbnail(it.image_url, it.name ?? it.item_id),
+      it.image_url ? thumbnail(it.image_url, it.name ?? it.item_id) : null,
       h(
         'div',
         {},
@@ -45,19 +46,9 @@ export async function renderItem(view: HTMLElement, id: string): Promise<void> {
     section.append(errorBox(similar.reason));
     return;
   }
-  const rows = similar.value.items.map((s, i) =>
-    h(
-      'tr',
-      { 'data-item': s.item_id },
-      h('td', { class: 'num' }, i + 1),
-      h('td', {}, thumbnail(s.image_url, s.name ?? s.item_id)),
-      h('td', {}, h('a', { href: itemHref(s.item_id), class: 'name' }, s.name ?? s.item_id), h('div', { class: 'id' }, s.item_id)),
-      h('td', {}, s.category ?? '—'),
-      h('td', { class: 'num' }, price(s.price)),
-      h('td', { class: 'num' }, score(s.score)),
-    ),
-  );
   section.append(
-    rows.length ? table(['#', '', 'Product', 'Category', 'Price', 'Similarity'], rows, 'Similar items') : h('p', { class: 'muted' }, 'The model finds nothing similar.'),
+    similar.value.items.length
+      ? itemTable(similar.value.items, 'Similar items', [{ head: 'Similarity', numeric: true, cell: (it) => score(it.score) }])
+      : h('p', { class: 'muted' }, 'The model finds nothing similar.'),
   );
 }

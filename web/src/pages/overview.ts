@@ -71,7 +71,7 @@ export async function renderOverview(view: HTMLElement): Promise<void> {
         h(
           'table',
           { 'aria-label': 'Top products' },
-          h('thead', {}, h('tr', {}, ['#', 'Product', 'Events', 'Customers'].map((c) => h('th', { scope: 'col' }, c)))),
+          h('thead', {}, h('tr', {}, ['#', 'Product', 'Events', 'Customers'].map((c) => h('th', { scope: 'col', class: c === 'Product' ? null : 'num' }, c)))),
           h('tbody', {}, rows),
         ),
       ),

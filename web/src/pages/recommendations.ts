@@ -4,7 +4,8 @@
 // Route: #/recommendations?user=U&category=C
 import * as api from '../api';
 import { download, toCsv } from '../csv';
-import { count, errorBox, h, itemHref, price, score, table, thumbnail } from '../dom';
+import { count, errorBox, h, score } from '../dom';
+import { itemTable } from '../items';
 import { go } from '../router';
 
 const kTop = 10;
@@ -78,18 +79,6 @@ export async function renderRecommendations(view: HTMLElement, params: URLSearch
 }
 
 function topSection(answer: api.Recommendations, user: string, category: string): HTMLElement {
-  const rows = answer.items.map((it, i) =>
-    h(
-      'tr',
-      { 'data-item': it.item_id },
-      h('td', { class: 'num' }, i + 1),
-      h('td', {}, thumbnail(it.image_url, it.name ?? it.item_id)),
-      h('td', {}, h('a', { href: itemHref(it.item_id), class: 'name' }, it.name ?? it.item_id), h('div', { class: 'id' }, it.item_id)),
-      h('td', {}, it.category ?? '—'),
-      h('td', { class: 'num' }, price(it.price)),
-      h('td', { class: 'num' }, score(it.score)),
-    ),
-  );
   const csv = (): void => {
     const body = answer.items.map((it, i) => [i + 1, it.item_id, it.name, it.category, it.price, it.score]);
     const suffix = category ? `-${category}` : '';
@@ -108,7 +97,7 @@ function topSection(answer: api.Recommendations, user: string, category: string)
     answer.warnings.map((w) => h('p', { class: 'warning' }, w)),
     answer.items.length === 0
       ? h('p', { class: 'muted' }, 'No item is eligible under this filter.')
-      : table(['#', '', 'Product', 'Category', 'Price', 'Score'], rows, `Top ${answer.items.length} recommendations`),
+      : itemTable(answer.items, `Top ${answer.items.length} recommendations`, [{ head: 'Score', numeric: true, cell: (it) => score(it.score) }]),
   );
 }
 
@@ -125,24 +114,21 @@ function historySection(result: PromiseSettledResult<api.History>, user: string)
     }
     return section;
   }
-  const rows = [...result.value.training]
-    .sort((a, b) => (b.last_time ?? '').localeCompare(a.last_time ?? '') || b.weight - a.weight)
-    .map((it) =>
-      h(
-        'tr',
-        { 'data-item': it.item_id },
-        h('td', {}, thumbnail(it.image_url, it.name ?? it.item_id)),
-        h('td', {}, h('a', { href: itemHref(it.item_id), class: 'name' }, it.name ?? it.item_id), h('div', { class: 'id' }, it.item_id)),
-        h('td', {}, it.category ?? '—'),
-        h('td', { class: 'num' }, price(it.price)),
-        h('td', { class: 'num' }, it.weight),
-        h('td', {}, it.last_time ?? '—'),
-      ),
-    );
+  const newestFirst = [...result.value.training].sort(
+    (a, b) => (b.last_time ?? '').localeCompare(a.last_time ?? '') || b.weight - a.weight,
+  );
   section.append(
     h('p', { class: 'muted' }, `${count(result.value.training.length)} items in the model's training data, newest first` +
       (result.value.live.length ? `; ${result.value.live.length} more from live feedback` : '')),
-    table(['', 'Product', 'Category', 'Price', 'Weight', 'Last'], rows, 'History'),
+    itemTable(
+      newestFirst,
+      'History',
+      [
+        { head: 'Weight', numeric: true, cell: (it) => it.weight },
+        { head: 'Last', cell: (it) => it.last_time ?? '—' },
+      ],
+      false,
+    ),
   );
   return section;
 }
