@@ -2,7 +2,6 @@
 // through a real socket. What a person sees in the pages is checked in real Chromium
 // (web/test/dashboard.test.mjs, the dashboard_browser test).
 #include <algorithm>
-#include <regex>
 #include <set>
 
 #include "aisle/serve/web_assets.h"
@@ -16,9 +15,9 @@ using Dashboard = ServeFixture;
 // The paths of index.html's script and stylesheet.
 std::vector<std::string> asset_links(const std::string& html) {
   std::vector<std::string> out;
-  const std::regex link(R"re((?:src|href)="(/assets/[^"]+)")re");
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), link); it != std::sregex_iterator(); ++it) {
-    out.push_back((*it)[1].str());
+  for (std::size_t at = html.find("=\"/assets/"); at != std::string::npos; at = html.find("=\"/assets/", at + 1)) {
+    const std::size_t from = at + 2;
+    out.push_back(html.substr(from, html.find('"', from) - from));
   }
   return out;
 }
@@ -93,6 +92,13 @@ TEST_F(Dashboard, StatsDescribeTheShop) {
   EXPECT_EQ(s["events"], 160);
   EXPECT_EQ(s["event_types"], Json::parse(R"([{"type": "purchase", "events": 160}])"));
   EXPECT_DOUBLE_EQ(s["average_price"].get<double>(), 9.0);
+  // Prices 1.5 ... 16.5: the 99th percentile 15.5, so 16 bins of width 1 and one item above.
+  const Json& histogram = s["price_histogram"];
+  ASSERT_EQ(histogram["bins"].size(), 16u) << histogram;
+  EXPECT_EQ(histogram["bins"][0], Json::parse(R"({"from": 0.0, "to": 1.0, "items": 0})"));
+  EXPECT_EQ(histogram["bins"][1], Json::parse(R"({"from": 1.0, "to": 2.0, "items": 1})"));
+  EXPECT_EQ(histogram["bins"][15], Json::parse(R"({"from": 15.0, "to": 16.0, "items": 1})"));
+  EXPECT_EQ(histogram["above"], 1);
   EXPECT_EQ(s["most_bought"], Json::parse(R"({"item_id": "i0", "name": "item 0", "purchases": 10})"));
   ASSERT_EQ(s["top_items"].size(), 10u);
   EXPECT_EQ(s["top_items"][0]["events"], 10);

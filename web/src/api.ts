@@ -56,9 +56,23 @@ export interface ModelInfo {
   source: string;
   loaded_at: string;
   trained_at: string | null;
+  data_as_of: string | null;
+  data_fingerprint: string | null;
+  aisle_version: string | null;
   users: number;
   items: number;
   training_pairs: number;
+  cache_depth: number;
+  ann: { kind: string; m: number; ef_construction: number; ef_search: number } | null;
+  live_feedback_users: number;
+}
+
+export interface Retrained {
+  accepted: boolean;
+  summary: string;
+  seconds: number;
+  version: number;
+  spec: string;
 }
 
 export interface Stats {
@@ -73,6 +87,7 @@ export interface Stats {
   event_types: { type: string; events: number }[];
   average_price: number | null;
   items_with_price: number;
+  price_histogram: { bins: { from: number; to: number; items: number }[]; above: number };
   most_bought: { item_id: string; name: string | null; purchases: number } | null;
   top_items: { item_id: string; name: string | null; events: number; users: number }[];
   categories: { id: string; label: string; items: number; events: number }[];
@@ -85,13 +100,14 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly details: unknown = null,
   ) {
     super(message);
   }
 }
 
-async function get<T>(path: string): Promise<T> {
-  const response = await fetch(path, { headers: { Accept: 'application/json' } });
+async function get<T>(path: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(path, { ...init, headers: { Accept: 'application/json', ...init?.headers } });
   const text = await response.text();
   let body: unknown = null;
   try {
@@ -100,8 +116,9 @@ async function get<T>(path: string): Promise<T> {
     // not JSON: reported below
   }
   if (!response.ok) {
-    const message = (body as { error?: { message?: string } } | null)?.error?.message;
-    throw new ApiError(response.status, message ?? `${response.status} ${response.statusText}`);
+    const answer = body as { error?: { message?: string }; details?: unknown } | null;
+    const message = answer?.error?.message ?? `${response.status} ${response.statusText}`;
+    throw new ApiError(response.status, message, answer?.details ?? null);
   }
   if (body === null) throw new ApiError(response.status, `${path}: the answer is not JSON`);
   return body as T;
@@ -121,3 +138,15 @@ export const similar = (id: string, k: number): Promise<ItemList> => get(`/api/i
 export const popular = (k: number): Promise<ItemList> => get(`/api/popular?k=${k}`);
 export const model = (): Promise<ModelInfo> => get('/api/model');
 export const stats = (): Promise<Stats> => get('/api/stats');
+
+// A refused model (409) is an answer too: its details say why.
+export async function retrain(token: string): Promise<Retrained> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  try {
+    return await get<Retrained>('/api/admin/retrain', { method: 'POST', headers, body: '{}' });
+  } catch (e) {
+    if (e instanceof ApiError && e.details) return e.details as Retrained;
+    throw e;
+  }
+}

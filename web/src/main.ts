@@ -2,7 +2,10 @@
 // model's name into the header. A render that a newer navigation overtook is dropped.
 import * as api from './api';
 import { errorBox, h } from './dom';
+import { renderAnalytics } from './pages/analytics';
 import { renderItem } from './pages/item';
+import { renderModel } from './pages/model';
+import { renderMonitoring } from './pages/monitoring';
 import { renderOverview } from './pages/overview';
 import { renderRecommendations } from './pages/recommendations';
 import { parseRoute } from './router';
@@ -24,6 +27,15 @@ async function render(): Promise<void> {
     switch (route.page) {
       case 'overview':
         await renderOverview(view);
+        break;
+      case 'analytics':
+        await renderAnalytics(view);
+        break;
+      case 'model':
+        await renderModel(view, () => void render());
+        break;
+      case 'monitoring':
+        await renderMonitoring(view, () => generation === mine);
         break;
       case 'recommendations':
         await renderRecommendations(view, route.params);

@@ -1,10 +1,11 @@
 // Routes live in the URL's hash, so every page is a link and the server serves one index.html:
 //   #/                           overview
+//   #/analytics, #/model, #/monitoring
 //   #/recommendations?user=U&category=C
 //   #/item/<id>
 
 export interface Route {
-  page: 'overview' | 'recommendations' | 'item' | 'unknown';
+  page: 'overview' | 'analytics' | 'recommendations' | 'item' | 'model' | 'monitoring' | 'unknown';
   params: URLSearchParams;
   id: string; // the item of #/item/<id>
 }
@@ -16,6 +17,9 @@ export function parseRoute(hash: string): Route {
   const params = new URLSearchParams(question < 0 ? '' : text.slice(question + 1));
   const parts = path.split('/').filter((p) => p !== '');
   if (parts.length === 0 || (parts.length === 1 && parts[0] === 'overview')) return { page: 'overview', params, id: '' };
+  for (const page of ['analytics', 'model', 'monitoring'] as const) {
+    if (parts.length === 1 && parts[0] === page) return { page, params, id: '' };
+  }
   if (parts.length === 1 && parts[0] === 'recommendations') return { page: 'recommendations', params, id: '' };
   if (parts.length === 2 && parts[0] === 'item') return { page: 'item', params, id: decodeURIComponent(parts[1]) };
   return { page: 'unknown', params, id: '' };

@@ -158,6 +158,17 @@ async function main() {
   await settled();
   equal(await page.locator('#item-name').textContent(), stats.most_bought.name, 'overview: the most bought link opens its page');
 
+  // Analytics: three charts; the donut's table lists the top 10 products and their shares.
+  await page.locator('nav a[data-page="analytics"]').click();
+  await page.waitForURL(/#\/analytics$/);
+  await settled();
+  check((await page.locator('main canvas').count()) === 3, 'analytics: three charts');
+  equal(await page.locator('#top-products tbody tr a.name').allTextContents(), stats.top_items.map((t) => t.name ?? t.item_id), 'analytics: top products');
+  const total = stats.top_items.reduce((sum, t) => sum + t.events, 0);
+  equal(await page.locator('#top-products td.share').allTextContents(),
+    stats.top_items.map((t) => `${((100 * t.events) / total).toFixed(1)}%`), 'analytics: shares');
+  await shot('analytics');
+
   // Recommendations: a user typed in; the top 10 and the history equal the API's answers.
   await page.locator('nav a[data-page="recommendations"]').click();
   await page.locator('#user').fill(kUser);
@@ -206,9 +217,46 @@ async function main() {
   await settled();
   equal(await page.locator('#item-name').textContent(), similar.items[0].name, 'item page: a similar item opens its page');
 
+  // Monitoring: the requests per route as /metrics counts them (read before and after the page).
+  const metricsCount = async () => {
+    const text = await (await fetch(base + '/metrics')).text();
+    return [...text.matchAll(/^aisle_http_requests_total\{route="\/api\/recommendations",status="\d+"\} (\d+)$/gm)]
+      .reduce((sum, m) => sum + Number(m[1]), 0);
+  };
+  const before = await metricsCount();
+  await page.locator('nav a[data-page="monitoring"]').click();
+  await page.waitForURL(/#\/monitoring$/);
+  await settled();
+  const shown = Number((await page.locator('#routes tr[data-route="/api/recommendations"] td.requests').textContent()).replace(/,/g, ''));
+  const after = await metricsCount();
+  check(before >= 3 && before <= shown && shown <= after, `monitoring: ${shown} requests shown, /metrics said ${before} then ${after}`);
+  equal(await page.locator('#mon-model .card-value').textContent(), '1', 'monitoring: model version');
+  await shot('monitoring');
+
+  // Model: what /api/model says; a retrain from the page puts version 2 in service.
+  await page.locator('nav a[data-page="model"]').click();
+  await page.waitForURL(/#\/model$/);
+  await settled();
+  const model = await api('/api/model');
+  equal(await page.locator('#model-spec').textContent(), model.spec.replace(/; /g, ';\n  '), 'model: spec');
+  await shot('model');
+  await page.locator('#retrain').click();
+  await page.locator('#retrain-result p:not(.muted)').waitFor({ timeout: 60_000 });
+  const retrained = await page.locator('#retrain-result').textContent();
+  check(retrained.startsWith('In service: version 2'), `model: retrain: ${retrained}`);
+  equal((await api('/api/model')).version, 2, 'API: version after the retrain');
+  await page.waitForFunction(() => document.querySelector('#model-facts dd:nth-of-type(2)')?.textContent === '2');
+
   // A phone's width: nothing scrolls the page sideways (wide tables scroll in their own box).
   await page.setViewportSize({ width: 390, height: 844 });
-  const phonePages = { overview: '#/', recommendations: `#/recommendations?user=${kUser}`, item: `#/item/${encodeURIComponent(first.item_id)}` };
+  const phonePages = {
+    overview: '#/',
+    analytics: '#/analytics',
+    recommendations: `#/recommendations?user=${kUser}`,
+    item: `#/item/${encodeURIComponent(first.item_id)}`,
+    model: '#/model',
+    monitoring: '#/monitoring',
+  };
   for (const [name, route] of Object.entries(phonePages)) {
     await page.goto(base + '/' + route);
     await settled();

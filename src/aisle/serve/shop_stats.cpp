@@ -1,6 +1,7 @@
 #include "aisle/serve/shop_stats.h"
 
 #include <algorithm>
+#include <cmath>
 #include <ctime>
 #include <map>
 #include <numeric>
@@ -62,6 +63,46 @@ Json events_over_time(const EventLog& log, Timestamp first, Timestamp last) {
   return {{"bucket", bucket}, {"points", points}};
 }
 
+// A step of 1, 2, 2.5 or 5 times a power of ten, at least `raw`.
+double nice_step(double raw) {
+  const double power = std::pow(10.0, std::floor(std::log10(raw)));
+  for (const double m : {1.0, 2.0, 2.5, 5.0}) {
+    if (m * power >= raw) return m * power;
+  }
+  return 10 * power;
+}
+
+// The catalog's positive prices in about 20 bins of a round width up to the 99th percentile;
+// `above` counts the items past the last bin.
+Json price_histogram(const Catalog& catalog) {
+  std::vector<double> prices;
+  for (ItemIdx i = 0; i < catalog.item_slots(); ++i) {
+    const ItemInfo* info = catalog.find_item(i);
+    if (info != nullptr && is_present(info->price) && info->price > 0) prices.push_back(info->price);
+  }
+  Json bins = Json::array();
+  if (prices.empty()) return {{"bins", bins}, {"above", 0}};
+  std::sort(prices.begin(), prices.end());
+  const double p99 = prices[static_cast<std::size_t>(0.99 * static_cast<double>(prices.size() - 1))];
+  const double width = nice_step(std::max(p99, 1e-9) / 20);
+  const auto count = static_cast<std::size_t>(std::ceil(p99 / width));
+  std::vector<std::uint64_t> counts(std::max<std::size_t>(count, 1), 0);
+  std::uint64_t above = 0;
+  for (const double p : prices) {
+    const auto bin = static_cast<std::size_t>(p / width);
+    if (bin < counts.size()) {
+      counts[bin]++;
+    } else {
+      above++;
+    }
+  }
+  for (std::size_t b = 0; b < counts.size(); ++b) {
+    bins.push_back(
+        {{"from", static_cast<double>(b) * width}, {"to", static_cast<double>(b + 1) * width}, {"items", counts[b]}});
+  }
+  return {{"bins", bins}, {"above", above}};
+}
+
 }  // namespace
 
 Json shop_stats_json(const EventLog& log, const Weighting& weighting, std::size_t top_n, std::size_t active_n) {
@@ -79,6 +120,7 @@ Json shop_stats_json(const EventLog& log, const Weighting& weighting, std::size_
   j["event_types"] = types;
   j["average_price"] = s.prices.items_with_price == 0 ? Json(nullptr) : Json(s.prices.mean);
   j["items_with_price"] = s.prices.items_with_price;
+  j["price_histogram"] = price_histogram(log.catalog);
 
   // The most bought product: the most purchase events (ties: the lower item index).
   j["most_bought"] = nullptr;

@@ -1,8 +1,8 @@
-// GET /api/stats: the shop in numbers for the dashboard's overview (users, items, events, the
-// event mix, prices, the most bought product, categories, events over time, the most active
-// users), from the store's events. Reading the store costs a full scan, so the answer is computed
-// once per served snapshot (model version) and kept in a StatsCache; live feedback after that
-// shows at the next model.
+// GET /api/stats: the shop in numbers for the dashboard's overview and analytics (users, items,
+// events, the event mix, prices and their histogram, the most bought product, categories, events
+// over time, the most active users), from the store's events. Reading the store costs a full scan, so the answer is
+// computed once per served snapshot (model version) and kept in a StatsCache; live feedback after that shows at the
+// next model.
 #pragma once
 
 #include <cstdint>
