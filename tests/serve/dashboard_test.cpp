@@ -127,5 +127,22 @@ TEST_F(Dashboard, StatsFollowTheModelVersionNotEachRequest) {
   EXPECT_EQ(s["most_bought"]["purchases"], 11);
 }
 
+// Names "item 0" ... "item 15": "item 1" is in items 1 and 10-15, all bought by 10 users (ties:
+// the lower index first); ids match too ("I1" finds "i1", ...); an empty query is a 400.
+TEST_F(Dashboard, ItemSearchFindsNamesAndIds) {
+  start();
+  const auto [status, found] = get("/api/items?q=ITEM%201&k=3");
+  ASSERT_EQ(status, 200) << found;
+  EXPECT_EQ(ids(found["items"]), (std::vector<std::string>{"i1", "i10", "i11"}));
+  EXPECT_EQ(found["items"][0]["name"], "item 1");
+  EXPECT_EQ(found["items"][0]["training_users"], 10);
+  EXPECT_FALSE(found["items"][0].contains("score"));
+  EXPECT_EQ(get("/api/items?q=I1").second["items"].size(), 7u);
+  EXPECT_TRUE(get("/api/items?q=nothing").second["items"].empty());
+  const auto [bad, error] = get("/api/items?q=%20");
+  EXPECT_EQ(bad, 400);
+  EXPECT_EQ(error["error"]["field"], "q") << error;
+}
+
 }  // namespace
 }  // namespace aisle::testing

@@ -138,6 +138,16 @@ export const similar = (id: string, k: number): Promise<ItemList> => get(`/api/i
 export const popular = (k: number): Promise<ItemList> => get(`/api/popular?k=${k}`);
 export const model = (): Promise<ModelInfo> => get('/api/model');
 export const stats = (): Promise<Stats> => get('/api/stats');
+export const searchItems = (text: string, k: number): Promise<{ q: string; items: (ItemRow & { training_users: number })[] }> =>
+  get(`/api/items?q=${q(text)}&k=${k}`);
+
+// An anonymous session's recommendations (the items newest last).
+export const sessionRecommend = (items: string[], k: number): Promise<Recommendations> =>
+  get('/api/session/recommend', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ items, k }),
+  });
 
 // A refused model (409) is an answer too: its details say why.
 export async function retrain(token: string): Promise<Retrained> {

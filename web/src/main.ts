@@ -8,6 +8,7 @@ import { renderModel } from './pages/model';
 import { renderMonitoring } from './pages/monitoring';
 import { renderOverview } from './pages/overview';
 import { renderRecommendations } from './pages/recommendations';
+import { renderSession } from './pages/session';
 import { parseRoute } from './router';
 
 let generation = 0;
@@ -30,6 +31,9 @@ async function render(): Promise<void> {
         break;
       case 'analytics':
         await renderAnalytics(view);
+        break;
+      case 'session':
+        await renderSession(view, route.params);
         break;
       case 'model':
         await renderModel(view, () => void render());

@@ -217,6 +217,36 @@ async function main() {
   await settled();
   equal(await page.locator('#item-name').textContent(), similar.items[0].name, 'item page: a similar item opens its page');
 
+  // Session demo: products found by name and clicked; the session's list follows each click.
+  const post = async (p, body) => {
+    const r = await fetch(base + p, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    check(r.ok, `POST ${p}: ${r.status}`);
+    return r.json();
+  };
+  await page.locator('nav a[data-page="session"]').click();
+  await page.waitForURL(/#\/session$/);
+  await settled();
+  const found = await api('/api/items?q=heart&k=12');
+  check(found.items.length >= 2, 'API: two items named heart');
+  await page.locator('#search').fill('heart');
+  await page.locator('#search-results button.add').first().waitFor();
+  equal(await page.locator('#search-results button.add').allTextContents(), found.items.map((i) => `+ ${i.name}`), 'session: search results');
+  let previous = null;
+  for (let n = 1; n <= 2; ++n) {
+    await page.locator('#search-results button.add').nth(n - 1).click();
+    const items = found.items.slice(0, n).map((i) => i.item_id);
+    await page.locator(`#session-recs[data-items=${JSON.stringify(items.join(','))}]`).waitFor();
+    const answer = await post('/api/session/recommend', { items, k: 10 });
+    check(answer.items.length === 10, `API: ten items for a session of ${n}`);
+    const shown = await names('#session-recs');
+    equal(shown, answer.items.map((i) => i.name ?? i.item_id), `session of ${n}: recommendations`);
+    check(previous === null || JSON.stringify(previous) !== JSON.stringify(shown), 'session: the second click changed the list');
+    previous = shown;
+    equal(await page.locator('#session-items li').count(), n, `session of ${n}: items listed`);
+  }
+  check(page.url().endsWith(`#/session?items=${found.items.slice(0, 2).map((i) => encodeURIComponent(i.item_id)).join(',')}`), `session: the URL keeps it: ${page.url()}`);
+  await shot('session');
+
   // Monitoring: the requests per route as /metrics counts them (read before and after the page).
   const metricsCount = async () => {
     const text = await (await fetch(base + '/metrics')).text();
@@ -254,6 +284,7 @@ async function main() {
     analytics: '#/analytics',
     recommendations: `#/recommendations?user=${kUser}`,
     item: `#/item/${encodeURIComponent(first.item_id)}`,
+    session: `#/session?items=${found.items.slice(0, 2).map((i) => encodeURIComponent(i.item_id)).join(',')}`,
     model: '#/model',
     monitoring: '#/monitoring',
   };

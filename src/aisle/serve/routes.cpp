@@ -7,11 +7,12 @@
 namespace aisle::serve {
 
 std::span<const Route> route_table() {
-  static const std::array<Route, 20> kRoutes = {{
+  static const std::array<Route, 21> kRoutes = {{
       {"GET", "/api/recommendations", "/api/recommendations", Access::kRead, handlers::get_recommendations},
       {"POST", "/recommend", "/recommend", Access::kRead, handlers::post_recommend_compat},
       {"POST", "/api/recommend", "/api/recommend", Access::kRead, handlers::post_recommend_batch},
       {"POST", "/api/session/recommend", "/api/session/recommend", Access::kRead, handlers::post_session_recommend},
+      {"GET", "/api/items", "/api/items", Access::kRead, handlers::get_item_search},
       {"GET", R"(/api/items/([^/]+))", "/api/items/{id}", Access::kRead, handlers::get_item},
       {"GET", R"(/api/items/([^/]+)/similar)", "/api/items/{id}/similar", Access::kRead, handlers::get_similar},
       {"GET", R"(/api/users/([^/]+)/history)", "/api/users/{id}/history", Access::kPrivate, handlers::get_user_history},

@@ -119,7 +119,7 @@ void Server::Impl::dispatch(const Route& route, const httplib::Request& req, htt
     if (e.status == 401) res.set_header("WWW-Authenticate", "Bearer");
   }
   res.status = reply.status;
-  for (auto& [name, value] : reply.headers) res.set_header(name, value);
+  for (const auto& [name, value] : reply.headers) res.set_header(name, value);
   res.set_content(std::move(reply.body), reply.content_type.c_str());
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   state.telemetry.observe_request(route.label, reply.status, seconds);

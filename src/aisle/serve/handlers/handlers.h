@@ -5,6 +5,7 @@
 //   users.cpp            GET /api/users/{id}/history
 //   feedback.cpp         POST /api/feedback
 //   system.cpp           GET /api/model, /healthz, /readyz, /metrics, /api, POST /api/admin/reload, /api/admin/retrain
+//   search.cpp           GET /api/items?q= (items by name)
 //   stats.cpp            GET /api/stats
 //   dashboard.cpp        GET /, /assets/{path} (the embedded web dashboard)
 #pragma once
@@ -37,6 +38,7 @@ Reply get_index(ServeState& state, const httplib::Request& request);
 Reply post_admin_reload(ServeState& state, const httplib::Request& request);
 Reply post_admin_retrain(ServeState& state, const httplib::Request& request);
 
+Reply get_item_search(ServeState& state, const httplib::Request& request);
 Reply get_stats(ServeState& state, const httplib::Request& request);
 
 Reply get_dashboard(ServeState& state, const httplib::Request& request);
