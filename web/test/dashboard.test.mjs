@@ -28,6 +28,7 @@ if (!browserPath) {
 }
 
 let server = null;
+const serverLog = [];
 let browser = null;
 const cleanUp = () => {
   if (server && server.exitCode === null) server.kill('SIGTERM');
@@ -99,7 +100,7 @@ async function startServer() {
   const model = path.join(out, 'shop.aislemodel');
   run(['train', '--store', store, '--model', 'item_knn', '--out', model, '--threads', '1']);
 
-  const log = [];
+  const log = serverLog;
   server = spawn(aisle, ['serve', '--store', store, '--model', model, '--listen', '127.0.0.1:0', '--threads', '2'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -297,6 +298,14 @@ async function main() {
   }
 
   check(problems.length === 0, `the browser reported:\n  ${problems.join('\n  ')}`);
+
+  // The server stops cleanly on SIGTERM, and a sanitizer build reported nothing.
+  const exited = new Promise((resolve) => server.on('close', (code, signal) => resolve(code ?? signal)));
+  server.kill('SIGTERM');
+  const code = await exited;
+  const said = serverLog.join('');
+  check(code === 0, `aisle serve exited with ${code} after SIGTERM:\n${said}`);
+  check(!/Sanitizer|runtime error:/.test(said), `aisle serve's log has a sanitizer report:\n${said}`);
   console.log(`dashboard test: passed (${browser.version()}); screenshots in ${out}`);
 }
 
