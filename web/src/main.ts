@@ -13,7 +13,9 @@ import { parseRoute } from './router';
 
 let generation = 0;
 
-async function render(): Promise<void> {
+// focus: after a navigation (not the first load) focus moves to <main>, so that the keyboard
+// and screen readers continue in the new page rather than at a link that no longer exists.
+async function render(focus = false): Promise<void> {
   const mine = ++generation;
   const route = parseRoute(location.hash);
   const main = document.getElementById('main') as HTMLElement;
@@ -56,6 +58,7 @@ async function render(): Promise<void> {
   if (mine !== generation) return;
   view.removeAttribute('aria-busy');
   main.replaceChildren(view);
+  if (focus) main.focus({ preventScroll: true });
   document.title = `${view.querySelector('h1')?.textContent ?? 'aisle'} · aisle`;
 }
 
@@ -71,6 +74,6 @@ async function showModel(): Promise<void> {
   }
 }
 
-addEventListener('hashchange', () => void render());
+addEventListener('hashchange', () => void render(true));
 void render();
 void showModel();

@@ -159,10 +159,23 @@ async function main() {
   await settled();
   equal(await page.locator('#item-name').textContent(), stats.most_bought.name, 'overview: the most bought link opens its page');
 
-  // Analytics: three charts; the donut's table lists the top 10 products and their shares.
-  await page.locator('nav a[data-page="analytics"]').click();
+  // The keyboard alone: Tab reaches the navigation, Enter follows a link, and the focus moves to
+  // the new page.
+  // (A new document: the query string makes it one, so the focus starts at its top.)
+  await page.goto(base + '/?keyboard#/');
+  await settled();
+  let focused = '';
+  for (let tabs = 0; tabs < 12 && focused !== 'Analytics'; ++tabs) {
+    await page.keyboard.press('Tab');
+    focused = await page.evaluate(() => document.activeElement?.textContent ?? '');
+  }
+  equal(focused, 'Analytics', 'keyboard: Tab reaches the Analytics link');
+  await page.keyboard.press('Enter');
   await page.waitForURL(/#\/analytics$/);
   await settled();
+  equal(await page.evaluate(() => document.activeElement?.id), 'main', 'keyboard: the focus is on the new page');
+
+  // Analytics: three charts; the donut's table lists the top 10 products and their shares.
   check((await page.locator('main canvas').count()) === 3, 'analytics: three charts');
   equal(await page.locator('#top-products tbody tr a.name').allTextContents(), stats.top_items.map((t) => t.name ?? t.item_id), 'analytics: top products');
   const total = stats.top_items.reduce((sum, t) => sum + t.events, 0);

@@ -24,10 +24,11 @@ Reply get_item_search(ServeState& state, const httplib::Request& request) {
     if (by_name || to_lower(model.items().name(i)).find(q) != std::string::npos) found.push_back(i);
   }
   const std::size_t n = std::min(k, found.size());
-  std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(n), found.end(), [&](ItemIdx a, ItemIdx b) {
-    return model.training_users(a) != model.training_users(b) ? model.training_users(a) > model.training_users(b)
-                                                              : a < b;
-  });
+  std::partial_sort(
+      found.begin(), found.begin() + static_cast<std::ptrdiff_t>(n), found.end(), [&](ItemIdx a, ItemIdx b) {
+        return model.training_users(a) != model.training_users(b) ? model.training_users(a) > model.training_users(b)
+                                                                  : a < b;
+      });
   found.resize(n);
   std::vector<Scored> rows;
   rows.reserve(n);
