@@ -126,13 +126,21 @@ async function get<T>(path: string, init?: RequestInit): Promise<T> {
 
 const q = encodeURIComponent;
 
+// The API token, when the person gave one (on the Model page): kept in this tab's session
+// storage only, sent with the routes that need it (a history, a retrain).
+export const kTokenKey = 'aisle.token';
+function authorization(): Record<string, string> {
+  const token = sessionStorage.getItem(kTokenKey);
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
 export function recommendations(user: string, k: number, category: string): Promise<Recommendations> {
   let path = `/api/recommendations?user_id=${q(user)}&k=${k}`;
   if (category) path += `&category=${q(category)}`;
   return get(path);
 }
 
-export const history = (user: string): Promise<History> => get(`/api/users/${q(user)}/history`);
+export const history = (user: string): Promise<History> => get(`/api/users/${q(user)}/history`, { headers: authorization() });
 export const item = (id: string): Promise<Item> => get(`/api/items/${q(id)}`);
 export const similar = (id: string, k: number): Promise<ItemList> => get(`/api/items/${q(id)}/similar?k=${k}`);
 export const popular = (k: number): Promise<ItemList> => get(`/api/popular?k=${k}`);
@@ -150,9 +158,8 @@ export const sessionRecommend = (items: string[], k: number): Promise<Recommenda
   });
 
 // A refused model (409) is an answer too: its details say why.
-export async function retrain(token: string): Promise<Retrained> {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
+export async function retrain(): Promise<Retrained> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', ...authorization() };
   try {
     return await get<Retrained>('/api/admin/retrain', { method: 'POST', headers, body: '{}' });
   } catch (e) {

@@ -28,7 +28,6 @@ if (!browserPath) {
 }
 
 let server = null;
-const serverLog = [];
 let browser = null;
 const cleanUp = () => {
   if (server && server.exitCode === null) server.kill('SIGTERM');
@@ -78,8 +77,8 @@ const kCategories = [
   ['Paper', /\b(CARDS?|WRAP|PAPER|NOTEBOOK)\b/],
 ];
 
-// A store with categories, a model, and the server on a free loopback port.
-async function startServer() {
+// A store with categories and a model fitted on it.
+function buildShop() {
   mkdirSync(out, { recursive: true });
   const store = `sqlite:${path.join(out, 'shop.db')}`;
   for (const f of ['shop.db', 'shop.db-wal', 'shop.db-shm']) rmSync(path.join(out, f), { force: true });
@@ -99,10 +98,15 @@ async function startServer() {
   run(['ingest', 'csv', catalog, '--store', store]);
   const model = path.join(out, 'shop.aislemodel');
   run(['train', '--store', store, '--model', 'item_knn', '--out', model, '--threads', '1']);
+  return { store, model };
+}
 
-  const log = serverLog;
-  server = spawn(aisle, ['serve', '--store', store, '--model', model, '--listen', '127.0.0.1:0', '--threads', '2'], {
+// `aisle serve` on a free loopback port (its log in OUT_DIR/logName); the base URL and the log.
+async function startServer(shop, env, logName) {
+  const log = [];
+  server = spawn(aisle, ['serve', '--store', shop.store, '--model', shop.model, '--listen', '127.0.0.1:0', '--threads', '2'], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...env },
   });
   const port = await new Promise((resolve, reject) => {
     server.stderr.setEncoding('utf8');
@@ -113,12 +117,46 @@ async function startServer() {
     });
     server.on('exit', (code) => reject(new Error(`aisle serve exited (${code}):\n${log.join('')}`)));
   });
-  process.on('exit', () => writeFileSync(path.join(out, 'serve.log'), log.join('')));
-  return `http://127.0.0.1:${port}`;
+  process.on('exit', () => writeFileSync(path.join(out, logName), log.join('')));
+  return { base: `http://127.0.0.1:${port}`, log };
+}
+
+// Stops the server with SIGTERM: it must exit 0, and a sanitizer build must have reported nothing.
+async function stopServer(log) {
+  const exited = new Promise((resolve) => server.on('close', (code, signal) => resolve(code ?? signal)));
+  server.kill('SIGTERM');
+  const code = await exited;
+  const said = log.join('');
+  check(code === 0, `aisle serve exited with ${code} after SIGTERM:\n${said}`);
+  check(!/Sanitizer|runtime error:/.test(said), `aisle serve's log has a sanitizer report:\n${said}`);
+}
+
+// What the browser reports as wrong on `page`: console errors, page errors, failed requests,
+// answers of 400 and more (but a 401 for a history, where `unauthorizedHistory`).
+function watch(page, unauthorizedHistory = false) {
+  const problems = [];
+  const allowed = (url, status) => url.includes('/api/users/') && (status === 404 || (unauthorizedHistory && status === 401));
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const status = Number(/status of (\d+)/.exec(m.text())?.[1]);
+    if (!allowed(m.location().url ?? '', status)) problems.push(`console: ${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  page.on('response', (r) => r.status() >= 400 && !allowed(r.url(), r.status()) && problems.push(`${r.status()}: ${r.url()}`));
+  return problems;
+}
+
+// Waits for the view of the URL now shown on `page` (a navigation replaces the whole view).
+async function settledOn(page) {
+  const hash = await page.evaluate(() => location.hash);
+  await page.locator(`main > .view[data-hash=${JSON.stringify(hash)}]:not([aria-busy])`).waitFor();
 }
 
 async function main() {
-  const base = await startServer();
+  mkdirSync(out, { recursive: true });
+  const shop = buildShop();
+  const { base, log } = await startServer(shop, {}, 'serve.log');
   const api = async (p) => {
     const r = await fetch(base + p);
     check(r.ok, `GET ${p}: ${r.status}`);
@@ -132,17 +170,9 @@ async function main() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   context.setDefaultTimeout(20_000);
   const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
-  page.on('response', (r) => r.status() >= 400 && !r.url().includes('/api/users/') && problems.push(`${r.status()}: ${r.url()}`));
+  const problems = watch(page);
   const shot = (name) => page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
-  // Waits for the view of the URL now shown (a navigation replaces the whole view).
-  const settled = async () => {
-    const hash = await page.evaluate(() => location.hash);
-    await page.locator(`main > .view[data-hash=${JSON.stringify(hash)}]:not([aria-busy])`).waitFor();
-  };
+  const settled = () => settledOn(page);
   const names = (selector) => page.locator(`${selector} tbody tr a.name`).allTextContents();
 
   // Overview: the numbers of /api/stats, the most bought product a link to its page.
@@ -311,14 +341,31 @@ async function main() {
   }
 
   check(problems.length === 0, `the browser reported:\n  ${problems.join('\n  ')}`);
+  await stopServer(log);
 
-  // The server stops cleanly on SIGTERM, and a sanitizer build reported nothing.
-  const exited = new Promise((resolve) => server.on('close', (code, signal) => resolve(code ?? signal)));
-  server.kill('SIGTERM');
-  const code = await exited;
-  const said = serverLog.join('');
-  check(code === 0, `aisle serve exited with ${code} after SIGTERM:\n${said}`);
-  check(!/Sanitizer|runtime error:/.test(said), `aisle serve's log has a sanitizer report:\n${said}`);
+  // With an API token (the same store and model file): a customer's history needs it, the page
+  // says so; given on the Model page, it is sent with the history and the retrain.
+  const token = 'dashboard-test-token';
+  const secured = await startServer(shop, { AISLE_API_TOKEN: token }, 'serve-token.log');
+  const tab = await context.newPage(); // a new tab: nothing in its session storage
+  const tabProblems = watch(tab, true);
+  const securedHistory = await (await fetch(`${secured.base}/api/users/${kUser}/history`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  await tab.goto(`${secured.base}/#/recommendations?user=${kUser}`);
+  await settledOn(tab);
+  check((await tab.locator('#history').textContent()).includes('wants its API token'), 'token: the history asks for the token');
+  equal(await tab.locator('#top tbody tr').count(), 10, 'token: recommendations need no token');
+  await tab.goto(`${secured.base}/#/model`);
+  await settledOn(tab);
+  await tab.locator('#token').fill(token);
+  await tab.locator('#retrain').click();
+  await tab.locator('#retrain-result p:not(.muted)').waitFor({ timeout: 60_000 });
+  const answer = await tab.locator('#retrain-result').textContent();
+  check(answer.startsWith('In service: version 2'), `token: retrain: ${answer}`);
+  await tab.goto(`${secured.base}/#/recommendations?user=${kUser}`);
+  await settledOn(tab);
+  equal(await tab.locator('#history tbody tr').count(), securedHistory.training.length, 'token: the history with the token');
+  check(tabProblems.length === 0, `the browser reported (with a token):\n  ${tabProblems.join('\n  ')}`);
+  await stopServer(secured.log);
   console.log(`dashboard test: passed (${browser.version()}); screenshots in ${out}`);
 }
 

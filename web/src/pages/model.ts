@@ -1,10 +1,8 @@
 // The model: what serves now (GET /api/model), and a retrain from the store (POST
 // /api/admin/retrain, with the API token when the server has one; the token stays in this tab's
-// session storage).
+// session storage, and the Recommendations page sends it for a customer's history too).
 import * as api from '../api';
 import { count, errorBox, h } from '../dom';
-
-const kTokenKey = 'aisle.token';
 
 export async function renderModel(view: HTMLElement, rerender: () => void): Promise<void> {
   const m = await api.model();
@@ -33,16 +31,16 @@ export async function renderModel(view: HTMLElement, rerender: () => void): Prom
     h('pre', { class: 'spec', id: 'model-spec' }, m.spec.replace(/; /g, ';\n  ')),
   );
 
-  const token = h('input', { id: 'token', type: 'password', autocomplete: 'off', value: sessionStorage.getItem(kTokenKey) ?? '', placeholder: 'only when the server has one' });
+  const token = h('input', { id: 'token', type: 'password', autocomplete: 'off', value: sessionStorage.getItem(api.kTokenKey) ?? '', placeholder: 'only when the server has one' });
   const result = h('div', { id: 'retrain-result', 'aria-live': 'polite' });
   const button = h('button', { type: 'submit', id: 'retrain' }, 'Retrain from the store');
   const retrain = async (e: Event): Promise<void> => {
     e.preventDefault();
-    sessionStorage.setItem(kTokenKey, token.value);
+    sessionStorage.setItem(api.kTokenKey, token.value);
     button.disabled = true;
     result.replaceChildren(h('p', { class: 'muted' }, 'Retraining… (the serving model answers meanwhile)'));
     try {
-      const r = await api.retrain(token.value);
+      const r = await api.retrain();
       result.replaceChildren(
         h('p', { class: r.accepted ? '' : 'warning' }, `${r.accepted ? 'In service' : 'Refused, the serving model stays'}: version ${r.version}, ${r.seconds.toFixed(1)} s. ${r.summary}`),
       );

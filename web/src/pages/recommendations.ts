@@ -108,7 +108,9 @@ function historySection(result: PromiseSettledResult<api.History>, user: string)
     if (e instanceof api.ApiError && e.status === 404) {
       section.append(h('p', { class: 'muted' }, `${user} has no history the model knows of (a new customer gets the popular items).`));
     } else if (e instanceof api.ApiError && (e.status === 401 || e.status === 403)) {
-      section.append(h('p', { class: 'muted' }, 'A history is personal data: this server wants its API token for it.'));
+      section.append(
+        h('p', { class: 'muted' }, 'A history is personal data: this server wants its API token for it (enter it on the ', h('a', { href: '#/model' }, 'Model'), ' page).'),
+      );
     } else {
       section.append(errorBox(e));
     }
