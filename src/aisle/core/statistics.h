@@ -1,12 +1,11 @@
-// Uncertainty and significance over per-user metric values (docs EVALUATION.md section 4).
-// Every procedure is seeded, so a report is reproducible to the last digit.
+// Uncertainty and significance: over per-user metric values in offline evaluation (docs
+// EVALUATION.md section 4) and over visitors in online experiments (docs/EXPERIMENTS.md). Every
+// resampling procedure is seeded, so a report is reproducible to the last digit.
 #pragma once
 
 #include <cstdint>
 #include <span>
 #include <vector>
-
-#include "aisle/eval/evaluator.h"
 
 namespace aisle::stats {
 
@@ -14,10 +13,12 @@ struct Interval {
   double mean = 0, lo = 0, hi = 0;
 };
 
-// The mean of every metric with its percentile bootstrap interval over users: `resamples`
-// resamples of the users with replacement (the same resamples for every metric), the
-// (1 - level) / 2 and (1 + level) / 2 quantiles of their means.
-std::vector<Interval> bootstrap(const UserMetrics& metrics, int resamples, double level, std::uint64_t seed);
+// The mean of every metric with its percentile bootstrap interval over units (users, visitors):
+// `values` is row-major, one row of `width` metrics per unit. `resamples` resamples of the units
+// with replacement (the same resamples for every metric), the (1 - level) / 2 and (1 + level) / 2
+// quantiles of their means.
+std::vector<Interval> bootstrap(std::span<const double> values, std::size_t width, int resamples, double level,
+                                std::uint64_t seed);
 
 // Two models on the same users: mean of b - a, relative lift (b - a) / a, and the two-sided
 // p-value of a paired sign-flip permutation test on the per-user differences (`resamples`

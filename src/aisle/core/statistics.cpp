@@ -1,4 +1,4 @@
-#include "aisle/eval/statistics.h"
+#include "aisle/core/statistics.h"
 
 #include <algorithm>
 #include <cmath>
@@ -21,12 +21,15 @@ double quantile_sorted(const std::vector<double>& sorted, double q) {
 
 }  // namespace
 
-std::vector<Interval> bootstrap(const UserMetrics& metrics, int resamples, double level, std::uint64_t seed) {
-  AISLE_CHECK(resamples > 0 && level > 0 && level < 1);
-  const std::size_t users = metrics.num_users(), width = metrics.names.size();
+std::vector<Interval> bootstrap(std::span<const double> values, std::size_t width, int resamples, double level,
+                                std::uint64_t seed) {
+  AISLE_CHECK(resamples > 0 && level > 0 && level < 1 && (width == 0 || values.size() % width == 0));
+  const std::size_t users = width == 0 ? 0 : values.size() / width;
   std::vector<Interval> out(width);
-  for (std::size_t m = 0; m < width; ++m) out[m].mean = metrics.mean(m);
   if (users == 0) return out;
+  for (std::size_t i = 0; i < users; ++i)
+    for (std::size_t m = 0; m < width; ++m) out[m].mean += values[i * width + m];
+  for (std::size_t m = 0; m < width; ++m) out[m].mean /= static_cast<double>(users);
   std::vector<std::vector<double>> means(width, std::vector<double>(static_cast<std::size_t>(resamples)));
   std::vector<double> sums(width);
   std::mt19937_64 rng(seed);
@@ -34,7 +37,7 @@ std::vector<Interval> bootstrap(const UserMetrics& metrics, int resamples, doubl
   for (int r = 0; r < resamples; ++r) {
     std::fill(sums.begin(), sums.end(), 0.0);
     for (std::size_t i = 0; i < users; ++i) {
-      const double* row = metrics.values.data() + pick(rng) * width;
+      const double* row = values.data() + pick(rng) * width;
       for (std::size_t m = 0; m < width; ++m) sums[m] += row[m];
     }
     for (std::size_t m = 0; m < width; ++m)

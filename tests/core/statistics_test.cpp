@@ -1,4 +1,4 @@
-#include "aisle/eval/statistics.h"
+#include "aisle/core/statistics.h"
 
 #include <gtest/gtest.h>
 
@@ -7,18 +7,18 @@
 namespace aisle {
 namespace {
 
-UserMetrics two_columns(std::size_t users) {
-  UserMetrics m;
-  m.names = {"constant", "half"};
-  for (std::size_t u = 0; u < users; ++u) {
-    m.values.push_back(0.25);
-    m.values.push_back(u % 2 == 0 ? 1.0 : 0.0);
+// Two metrics per unit, row-major: a constant 0.25, and 1 for every other unit.
+std::vector<double> two_columns(std::size_t units) {
+  std::vector<double> values;
+  for (std::size_t u = 0; u < units; ++u) {
+    values.push_back(0.25);
+    values.push_back(u % 2 == 0 ? 1.0 : 0.0);
   }
-  return m;
+  return values;
 }
 
 TEST(Statistics, BootstrapIntervals) {
-  const auto intervals = stats::bootstrap(two_columns(400), 1000, 0.95, 7);
+  const auto intervals = stats::bootstrap(two_columns(400), 2, 1000, 0.95, 7);
   ASSERT_EQ(intervals.size(), 2u);
   EXPECT_DOUBLE_EQ(intervals[0].lo, 0.25);
   EXPECT_DOUBLE_EQ(intervals[0].hi, 0.25);
@@ -28,7 +28,7 @@ TEST(Statistics, BootstrapIntervals) {
   EXPECT_LT(intervals[1].lo, 0.5);
   EXPECT_GT(intervals[1].hi, 0.5);
   // Fixed seed: the same numbers again.
-  const auto again = stats::bootstrap(two_columns(400), 1000, 0.95, 7);
+  const auto again = stats::bootstrap(two_columns(400), 2, 1000, 0.95, 7);
   EXPECT_EQ(again[1].lo, intervals[1].lo);
   EXPECT_EQ(again[1].hi, intervals[1].hi);
 }
