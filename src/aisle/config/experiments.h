@@ -26,12 +26,12 @@ enum class ExperimentMode {
 };
 
 struct ExperimentSpec {
-  std::string name;   // [A-Za-z0-9_.-], 1 to 64 characters
-  std::string salt;   // hashed with the visitor id; default: the name. A new salt reshuffles everyone.
-  std::string layer;  // experiments of one layer never share a visitor; default: the name
+  std::string name;    // [A-Za-z0-9_.-], 1 to 64 characters
+  std::string salt;    // hashed with the visitor id; default: the name. A new salt reshuffles everyone.
+  std::string layer;   // experiments of one layer never share a visitor; default: the name
   double traffic = 1;  // share of the layer's visitors in this experiment, (0, 1]
   ExperimentMode mode = ExperimentMode::kAb;
-  std::optional<Timestamp> start, stop;  // unix seconds; absent: from now on, never stops
+  std::optional<Timestamp> start, stop;      // unix seconds; absent: from now on, never stops
   std::int64_t attribution_seconds = 86400;  // feedback on a shown item this soon after the list counts
   std::string control;                       // an arm's name; default: the first arm
   std::vector<ExperimentArm> arms;

@@ -1,6 +1,8 @@
 #include "aisle/core/statistics.h"
 
 #include <algorithm>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -102,6 +104,85 @@ ProportionTest two_proportion_z(double hits_a, double n_a, double hits_b, double
   const double se = std::sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b));
   t.z = se > 0 ? (t.rate_b - t.rate_a) / se : 0.0;
   t.p_value = se > 0 ? two_sided_normal_p(t.z) : 1.0;
+  return t;
+}
+
+RatioEstimate ratio_estimate(std::span<const double> y, std::span<const double> x) {
+  AISLE_CHECK(y.size() == x.size());
+  RatioEstimate e;
+  e.units = y.size();
+  double sum_y = 0, sum_x = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) sum_y += y[i], sum_x += x[i];
+  if (e.units == 0 || sum_x <= 0) return e;
+  e.value = sum_y / sum_x;
+  if (e.units < 2) return e;
+  // Var(r) ~ sum (y_i - r x_i)^2 / (n (n - 1) mean(x)^2): the linearized residuals' variance.
+  double residuals = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    const double d = y[i] - e.value * x[i];
+    residuals += d * d;
+  }
+  const auto n = static_cast<double>(e.units);
+  const double mean_x = sum_x / n;
+  e.variance = residuals / (n * (n - 1) * mean_x * mean_x);
+  return e;
+}
+
+namespace {
+
+double normal_quantile_two_sided(double level) {
+  return boost::math::quantile(boost::math::normal(), (1 + level) / 2);
+}
+
+}  // namespace
+
+Interval normal_interval(const RatioEstimate& e, double level) {
+  const double half = normal_quantile_two_sided(level) * std::sqrt(e.variance);
+  return {e.value, e.value - half, e.value + half};
+}
+
+GroupComparison compare_groups(const RatioEstimate& a, const RatioEstimate& b, double level, double tau) {
+  AISLE_CHECK(level > 0 && level < 1 && tau > 0);
+  GroupComparison c;
+  c.difference = b.value - a.value;
+  c.lift = a.value != 0 ? c.difference / a.value : 0.0;
+  const double v = a.variance + b.variance;
+  c.interval = c.sequential_interval = {c.difference, c.difference, c.difference};
+  if (!(v > 0)) return c;
+  const double se = std::sqrt(v);
+  c.z = c.difference / se;
+  c.p_value = two_sided_normal_p(c.z);
+  const double half = normal_quantile_two_sided(level) * se;
+  c.interval = {c.difference, c.difference - half, c.difference + half};
+  // Normal mixture over the difference: Lambda = sqrt(v / (v + t2)) exp(t2 d^2 / (2 v (v + t2))).
+  const double t2 = tau * tau;
+  const double log_lambda = 0.5 * std::log(v / (v + t2)) + t2 * c.difference * c.difference / (2 * v * (v + t2));
+  c.sequential_p = std::min(1.0, std::exp(-log_lambda));
+  // {d : Lambda(d) < 1 / alpha}: |d_hat - d| <= sqrt(v (v + t2) / t2 * (log((v + t2) / v) + 2 log(1 / alpha))).
+  const double alpha = 1 - level;
+  const double seq_half = std::sqrt(v * (v + t2) / t2 * (std::log((v + t2) / v) + 2 * std::log(1 / alpha)));
+  c.sequential_interval = {c.difference, c.difference - seq_half, c.difference + seq_half};
+  return c;
+}
+
+double chi_squared_p(double statistic, double df) {
+  AISLE_CHECK(df > 0);
+  if (!(statistic > 0)) return 1.0;
+  return boost::math::gamma_q(df / 2, statistic / 2);
+}
+
+SampleRatioTest sample_ratio_test(std::span<const double> observed, std::span<const double> shares, double alpha) {
+  AISLE_CHECK(observed.size() == shares.size() && observed.size() >= 2);
+  double total = 0, share_sum = 0;
+  for (std::size_t i = 0; i < observed.size(); ++i) total += observed[i], share_sum += shares[i];
+  SampleRatioTest t;
+  if (total <= 0 || share_sum <= 0) return t;
+  for (std::size_t i = 0; i < observed.size(); ++i) {
+    const double expected = total * shares[i] / share_sum;
+    t.chi_squared += (observed[i] - expected) * (observed[i] - expected) / expected;
+  }
+  t.p_value = chi_squared_p(t.chi_squared, static_cast<double>(observed.size() - 1));
+  t.mismatch = t.p_value < alpha;
   return t;
 }
 

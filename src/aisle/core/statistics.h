@@ -38,4 +38,42 @@ ProportionTest two_proportion_z(double hits_a, double n_a, double hits_b, double
 // P(|Z| >= |z|) for a standard normal Z.
 double two_sided_normal_p(double z);
 
+// --- Online experiments: independent groups of units (visitors), large-sample methods. ---
+
+// A metric sum(y) / sum(x) over independent units (a rate per impression: y the unit's
+// impressions with a click, x its impressions; a mean per visitor: x = 1), with the delta-method
+// variance of the ratio, which counts a visitor's impressions as one unit, not as independent.
+struct RatioEstimate {
+  double value = 0, variance = 0;
+  std::size_t units = 0;
+};
+RatioEstimate ratio_estimate(std::span<const double> y, std::span<const double> x);
+
+// The normal interval of an estimate at `level` (e.g. 0.95).
+Interval normal_interval(const RatioEstimate& e, double level);
+
+// b against a (two independent groups): difference b - a, relative lift, the fixed-horizon z test
+// and interval, and the always-valid ones of a mixture sequential probability ratio test (mSPRT,
+// Johari, Pekelis and Walsh, "Always valid inference", 2017) with a normal mixing distribution of
+// standard deviation `tau` over the difference: the sequential p-value and confidence sequence
+// stay valid however often the results are looked at, which the fixed-horizon ones do not.
+struct GroupComparison {
+  double difference = 0, lift = 0, z = 0, p_value = 1;
+  Interval interval;             // of the difference, fixed horizon
+  double sequential_p = 1;       // min(1, 1 / likelihood ratio)
+  Interval sequential_interval;  // of the difference, the confidence sequence at `level`
+};
+GroupComparison compare_groups(const RatioEstimate& a, const RatioEstimate& b, double level, double tau);
+
+// P(X >= statistic) for X chi-squared with `df` degrees of freedom.
+double chi_squared_p(double statistic, double df);
+
+// Sample ratio mismatch: Pearson's chi-squared test of observed unit counts against the shares
+// the design assigns (any positive scale; normalized here). `mismatch` when p < alpha.
+struct SampleRatioTest {
+  double chi_squared = 0, p_value = 1;
+  bool mismatch = false;
+};
+SampleRatioTest sample_ratio_test(std::span<const double> observed, std::span<const double> shares, double alpha);
+
 }  // namespace aisle::stats
