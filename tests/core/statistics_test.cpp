@@ -79,6 +79,14 @@ TEST(Statistics, RatioOfSumsWithTheDeltaMethodVariance) {
   EXPECT_NEAR(interval.hi - interval.lo, 2 * 1.959964 * std::sqrt(mean.variance), 1e-6);
 }
 
+TEST(Statistics, SignTest) {
+  EXPECT_DOUBLE_EQ(stats::sign_test_p(0, 0), 1.0);
+  EXPECT_DOUBLE_EQ(stats::sign_test_p(5, 5), 1.0);
+  EXPECT_NEAR(stats::sign_test_p(0, 5), 2.0 / 32, 1e-12);  // both all-heads and all-tails
+  EXPECT_NEAR(stats::sign_test_p(8, 2), stats::sign_test_p(2, 8), 1e-15);
+  EXPECT_NEAR(stats::sign_test_p(8, 2), 2 * (1 + 10 + 45) / 1024.0, 1e-12);
+}
+
 TEST(Statistics, ChiSquaredTailAndSampleRatioMismatch) {
   EXPECT_NEAR(stats::chi_squared_p(3.841459, 1), 0.05, 1e-6);
   EXPECT_NEAR(stats::chi_squared_p(5.991465, 2), 0.05, 1e-6);

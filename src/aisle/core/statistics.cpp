@@ -1,6 +1,7 @@
 #include "aisle/core/statistics.h"
 
 #include <algorithm>
+#include <boost/math/distributions/binomial.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
@@ -163,6 +164,14 @@ GroupComparison compare_groups(const RatioEstimate& a, const RatioEstimate& b, d
   const double seq_half = std::sqrt(v * (v + t2) / t2 * (std::log((v + t2) / v) + 2 * std::log(1 / alpha)));
   c.sequential_interval = {c.difference, c.difference - seq_half, c.difference + seq_half};
   return c;
+}
+
+double sign_test_p(std::uint64_t a, std::uint64_t b) {
+  const std::uint64_t n = a + b;
+  if (n == 0) return 1.0;
+  const boost::math::binomial coin(static_cast<double>(n), 0.5);
+  const double low = static_cast<double>(std::min(a, b));
+  return std::min(1.0, 2 * boost::math::cdf(coin, low));
 }
 
 double chi_squared_p(double statistic, double df) {

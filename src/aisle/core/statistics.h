@@ -65,6 +65,10 @@ struct GroupComparison {
 };
 GroupComparison compare_groups(const RatioEstimate& a, const RatioEstimate& b, double level, double tau);
 
+// The two-sided exact sign test: P(a result at least as uneven as a : b) for a fair coin over
+// a + b trials (1 when a + b is 0). Interleaving's test of which arm the visitors preferred.
+double sign_test_p(std::uint64_t a, std::uint64_t b);
+
 // P(X >= statistic) for X chi-squared with `df` degrees of freedom.
 double chi_squared_p(double statistic, double df);
 

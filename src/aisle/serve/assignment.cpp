@@ -79,7 +79,8 @@ std::vector<Assignment> assign_visitor(std::span<const ExperimentSpec> experimen
     a.arm = rendezvous(salt_key, a.bucket, arm_names, shares);
     out.push_back(a);
   }
-  std::sort(out.begin(), out.end(), [](const Assignment& a, const Assignment& b) { return a.experiment < b.experiment; });
+  std::sort(out.begin(), out.end(),
+            [](const Assignment& a, const Assignment& b) { return a.experiment < b.experiment; });
   return out;
 }
 

@@ -22,7 +22,8 @@ std::string encode_ids(const std::vector<std::string>& ids);
 std::vector<std::string> decode_ids(std::string_view text, const std::string& url);
 
 // The columns of an impressions row, in the order both backends write and read them.
-inline constexpr std::string_view kImpressionColumns = "request_id, experiment, arm, visitor, anonymous, ts, items, credits";
+inline constexpr std::string_view kImpressionColumns =
+    "request_id, experiment, arm, visitor, anonymous, ts, items, credits";
 
 // Whether a store whose meta row says `version` ("" for a new store) can be opened, and whether
 // it must be upgraded first (its meta row then rewritten to kStoreSchemaVersion). Throws
