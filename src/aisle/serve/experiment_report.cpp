@@ -131,20 +131,15 @@ Json ab_arms(const ReportInput& in, const std::vector<Outcome>& outcomes) {
     v.revenue += o.revenue;
     data.revenue_known |= o.revenue_known;
   }
-  const std::size_t control =
-      static_cast<std::size_t>(std::find_if(spec.arms.begin(), spec.arms.end(),
-                                            [&](const auto& a) { return a.name == spec.control; }) -
-                               spec.arms.begin());
+  const std::size_t control = static_cast<std::size_t>(
+      std::find_if(spec.arms.begin(), spec.arms.end(), [&](const auto& a) { return a.name == spec.control; }) -
+      spec.arms.begin());
   Json out = Json::array();
   for (std::size_t a = 0; a < arms.size(); ++a) {
     double impressions = 0;
     for (const auto& [visitor, sums] : arms[a].visitors) impressions += sums.impressions;
-    Json arm{{"name", spec.arms[a].name},
-             {"model", spec.arms[a].model},
-             {"share", spec.arms[a].share},
-             {"control", a == control},
-             {"visitors", arms[a].visitors.size()},
-             {"impressions", impressions}};
+    Json arm{{"name", spec.arms[a].name}, {"model", spec.arms[a].model},         {"share", spec.arms[a].share},
+             {"control", a == control},   {"visitors", arms[a].visitors.size()}, {"impressions", impressions}};
     Json vs = Json::object();
     for (const Metric& metric : kMetrics) {
       const bool unknown = metric.per_visitor && !arms[a].revenue_known && !arms[control].revenue_known;
@@ -214,8 +209,9 @@ Json experiment_report(const ReportInput& in) {
   if (spec.mode == ExperimentMode::kInterleave) {
     out["interleaving"] = interleaving(in, outcomes);
     out["methods"] = {{"attribution", "feedback on a shown item by the same visitor within attribution_seconds"},
-                      {"interleaving", "team-draft; a visitor prefers the arm credited with more of their clicks; "
-                                       "exact two-sided sign test over the visitors with a preference"}};
+                      {"interleaving",
+                       "team-draft; a visitor prefers the arm credited with more of their clicks; "
+                       "exact two-sided sign test over the visitors with a preference"}};
     return out;
   }
   out["arms"] = ab_arms(in, outcomes);
@@ -233,8 +229,9 @@ Json experiment_report(const ReportInput& in) {
       {"attribution", "feedback on a shown item by the same visitor within attribution_seconds"},
       {"intervals", "95% normal intervals, delta method over visitors"},
       {"p_value", "two-sided z test of the difference, valid for one look at a planned sample size"},
-      {"sequential", "mSPRT (Johari, Pekelis and Walsh 2017), normal mixture with tau = 10% of the control's value: "
-                     "p-value and 95% confidence sequence valid however often they are looked at"},
+      {"sequential",
+       "mSPRT (Johari, Pekelis and Walsh 2017), normal mixture with tau = 10% of the control's value: "
+       "p-value and 95% confidence sequence valid however often they are looked at"},
       {"sample_ratio", "Pearson chi-squared of visitors per arm against the shares; mismatch below p = 0.001"}};
   return out;
 }

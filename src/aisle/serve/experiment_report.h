@@ -35,8 +35,8 @@ inline constexpr double kSampleRatioAlpha = 0.001;
 
 struct ReportInput {
   const ExperimentSpec* spec = nullptr;
-  std::span<const Impression> impressions;  // the experiment's, any order
-  std::span<const LiveEvent> feedback;      // feedback stored since its first impression, any order
+  std::span<const Impression> impressions;            // the experiment's, any order
+  std::span<const LiveEvent> feedback;                // feedback stored since its first impression, any order
   std::function<float(std::string_view item)> price;  // the catalog price, or kAbsent
 };
 

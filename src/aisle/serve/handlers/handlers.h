@@ -5,6 +5,8 @@
 //   users.cpp            GET /api/users/{id}/history
 //   feedback.cpp         POST /api/feedback
 //   system.cpp           GET /api/model, /healthz, /readyz, /metrics, /, POST /api/admin/reload, /api/admin/retrain
+//   experiments.cpp      GET /api/experiments, /api/experiments/{name}, POST /api/admin/experiments,
+//                        /api/admin/experiments/{name}/start, /api/admin/experiments/{name}/stop
 #pragma once
 
 #include "aisle/app/requests.h"
@@ -34,6 +36,12 @@ Reply get_metrics(ServeState& state, const httplib::Request& request);
 Reply get_index(ServeState& state, const httplib::Request& request);
 Reply post_admin_reload(ServeState& state, const httplib::Request& request);
 Reply post_admin_retrain(ServeState& state, const httplib::Request& request);
+
+Reply get_experiments(ServeState& state, const httplib::Request& request);
+Reply get_experiment(ServeState& state, const httplib::Request& request);
+Reply post_admin_define_experiment(ServeState& state, const httplib::Request& request);
+Reply post_admin_start_experiment(ServeState& state, const httplib::Request& request);
+Reply post_admin_stop_experiment(ServeState& state, const httplib::Request& request);
 
 // Shared by the handlers: a JSON reply, and request parameters read with the serve limits.
 Reply json_reply(const Json& body, int status = 200);
