@@ -484,19 +484,14 @@ Json Experiments::define(const Json& definition, Timestamp now) {
   return list(now);
 }
 
-Json Experiments::start_experiment(std::string_view name, Timestamp now) {
+Json Experiments::change_state(std::string_view name, Timestamp now,
+                               const std::function<void(ExperimentEntry&)>& change) {
   std::lock_guard admin(admin_mutex_);
   std::vector<std::shared_ptr<const ExperimentEntry>> entries = current()->entries;
   for (auto& e : entries) {
     if (e->spec.name != name) continue;
-    if (e->spec.stop && *e->spec.stop <= now) {
-      throw RequestError(409, "past_stop",
-                         "experiment '" + e->spec.name + "' was planned to stop at " + format_timestamp(*e->spec.stop) +
-                             "; give it a later stop first");
-    }
     auto next = std::make_shared<ExperimentEntry>(*e);
-    next->started_at = now;
-    next->stopped_at.reset();
+    change(*next);
     persist(*next);
     e = next;
     publish(entries);
@@ -505,19 +500,20 @@ Json Experiments::start_experiment(std::string_view name, Timestamp now) {
   throw NotFound("no experiment '" + std::string(name) + "' (GET /api/experiments lists them)");
 }
 
+Json Experiments::start_experiment(std::string_view name, Timestamp now) {
+  return change_state(name, now, [now](ExperimentEntry& e) {
+    if (e.spec.stop && *e.spec.stop <= now) {
+      throw RequestError(409, "past_stop",
+                         "experiment '" + e.spec.name + "' was planned to stop at " + format_timestamp(*e.spec.stop) +
+                             "; give it a later stop first");
+    }
+    e.started_at = now;
+    e.stopped_at.reset();
+  });
+}
+
 Json Experiments::stop_experiment(std::string_view name, Timestamp now) {
-  std::lock_guard admin(admin_mutex_);
-  std::vector<std::shared_ptr<const ExperimentEntry>> entries = current()->entries;
-  for (auto& e : entries) {
-    if (e->spec.name != name) continue;
-    auto next = std::make_shared<ExperimentEntry>(*e);
-    next->stopped_at = now;
-    persist(*next);
-    e = next;
-    publish(entries);
-    return list(now);
-  }
-  throw NotFound("no experiment '" + std::string(name) + "' (GET /api/experiments lists them)");
+  return change_state(name, now, [now](ExperimentEntry& e) { e.stopped_at = now; });
 }
 
 }  // namespace aisle::serve

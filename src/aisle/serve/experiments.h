@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -97,6 +98,8 @@ class Experiments {
   // Makes `entries` the list (under mutex_).
   void publish(std::vector<std::shared_ptr<const ExperimentEntry>> entries);
   void persist(const ExperimentEntry& entry);
+  // Applies `change` to a copy of the named experiment, keeps it in the store, publishes it.
+  Json change_state(std::string_view name, Timestamp now, const std::function<void(ExperimentEntry&)>& change);
   void queue_models(const std::shared_ptr<const ExperimentEntry>& entry);
   void load_models();
   std::shared_ptr<const ExperimentEntry> find(std::string_view name) const;
