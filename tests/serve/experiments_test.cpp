@@ -1,12 +1,15 @@
 // Online experiments through a real `aisle serve` (serve_fixture.h): visitors split between arms
 // and kept there, lists logged as impressions in the store, feedback attributed in the report,
 // and experiments defined, started and stopped through the admin routes, interleaving included.
+#include "aisle/serve/experiments.h"
+
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <set>
 #include <thread>
 
-#include "aisle/serve/experiments.h"
+#include "cli/run_aisle.h"
 #include "serve/serve_fixture.h"
 
 namespace aisle::testing {
@@ -147,6 +150,61 @@ TEST_F(ExperimentsTest, AnInterleavedExperimentIsDefinedStartedAndStoppedThrough
   ASSERT_EQ(after["experiments"].size(), 1u);
   EXPECT_EQ(after["experiments"][0]["state"], "stopped");
   EXPECT_EQ(after["experiments"][0]["source"], "admin");
+}
+
+// `aisle replay` sends each held-out user as a visitor (a request, then their events as
+// feedback); the report's click rates are what the logged lists and the held-out events imply.
+TEST_F(ExperimentsTest, ReplayFeedsAHeldOutLogToTheServerAndPrintsTheExperiment) {
+  Config config;
+  ExperimentSpec home;
+  home.name = "home";
+  home.arms = {{"control", "serving", 1}, {"pop", "popularity", 1}};
+  config.experiments = {home};
+  check_experiments(config.experiments);
+  start(config, "secret");
+  wait_for_state("home", "running");
+
+  // Held out: each user views two items of the other parity (never bought).
+  std::map<std::string, std::set<std::string>> held;
+  const std::string file = (dir_ / "held.csv").string();
+  {
+    std::ofstream out(file);
+    out << "user,item,weight,timestamp\n";
+    for (int u = 0; u < 20; ++u) {
+      for (const int i : {(u + 1) % 16, (u + 3) % 16}) {
+        out << "u" << u << ",i" << i << ",1," << 1'700'000'000 + i << "\n";
+        held["u" + std::to_string(u)].insert("i" + std::to_string(i));
+      }
+    }
+  }
+  const test::Result r = test::run_aisle(
+      "replay --events " + file + " --server http://127.0.0.1:" + std::to_string(port_) + " --token secret --k 3");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_TRUE(test::contains(r.output, "replayed 20 visitors (20 of them in an experiment) and 40 feedback events"))
+      << r.output;
+  EXPECT_TRUE(test::contains(r.output, "experiment home (ab, running): 20 impressions")) << r.output;
+
+  std::map<std::string, std::pair<int, int>> clicked_of;  // arm -> (clicked lists, lists)
+  for (const Impression& m : open_store(store_url_)->impressions("home")) {
+    bool clicked = false;
+    for (const std::string& item : m.items) clicked |= held[m.visitor].count(item) > 0;
+    clicked_of[m.arm].first += clicked;
+    clicked_of[m.arm].second += 1;
+  }
+  EXPECT_GT(clicked_of["control"].first + clicked_of["pop"].first, 0);  // the check below is not 0 == 0
+  const auto [status, report] = get("/api/experiments/home");
+  ASSERT_EQ(status, 200);
+  for (const Json& arm : report["arms"]) {
+    const auto [clicked, lists] = clicked_of[arm["name"].get<std::string>()];
+    ASSERT_GT(lists, 0);
+    EXPECT_DOUBLE_EQ(arm["click_rate"]["value"].get<double>(), static_cast<double>(clicked) / lists) << arm.dump();
+  }
+  // Without a server to talk to, replay says so.
+  stop();
+  const test::Result gone =
+      test::run_aisle("replay --events " + file + " --server http://127.0.0.1:" + std::to_string(port_));
+  EXPECT_NE(gone.code, 0);
+  EXPECT_TRUE(test::contains(gone.output, "no answer to GET /api/recommendations")) << gone.output;
 }
 
 }  // namespace

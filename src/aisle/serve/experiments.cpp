@@ -2,8 +2,8 @@
 
 #include <array>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <random>
 
 #include "aisle/app/retraining.h"
@@ -59,13 +59,13 @@ std::optional<Timestamp> time_member(const Json& body, std::string_view name) {
 
 ExperimentSpec spec_from_json(const Json& body) {
   if (!body.is_object()) throw bad_field("body", "must be a JSON object (an experiment's definition)");
-  static const std::vector<std::string_view> kKnown = {"name",  "arms",  "traffic", "layer", "salt",
-                                                       "mode",  "start", "stop",    "attribution_seconds",
-                                                       "control"};
+  static const std::vector<std::string_view> kKnown = {
+      "name", "arms", "traffic", "layer", "salt", "mode", "start", "stop", "attribution_seconds", "control"};
   for (const auto& [key, value] : body.items()) {
     if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end()) {
-      throw bad_field(key, "is not a field of an experiment (name, arms, traffic, layer, salt, mode, start, stop, "
-                           "attribution_seconds, control)");
+      throw bad_field(key,
+                      "is not a field of an experiment (name, arms, traffic, layer, salt, mode, start, stop, "
+                      "attribution_seconds, control)");
     }
   }
   ExperimentSpec e;
@@ -111,7 +111,7 @@ bool needs_model(const ExperimentArm& arm) {
 std::optional<Timestamp> ExperimentEntry::start() const {
   if (started_at) return started_at;
   if (spec.start) return spec.start;
-  if (configured) return Timestamp{0};
+  if (configured) return server_start;
   return std::nullopt;
 }
 
@@ -136,8 +136,7 @@ std::string ExperimentEntry::state(Timestamp now) const {
 
 // ---- Experiments ----
 
-Experiments::Experiments(ServeState& state, std::string store_url)
-    : state_(state), store_url_(std::move(store_url)) {
+Experiments::Experiments(ServeState& state, std::string store_url) : state_(state), store_url_(std::move(store_url)) {
   std::random_device rd;
   request_nonce_ = (static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^
                    static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
@@ -184,6 +183,7 @@ void Experiments::start() {
     auto e = std::make_shared<ExperimentEntry>();
     e->spec = spec;
     e->configured = true;
+    e->server_start = static_cast<Timestamp>(std::time(nullptr));
     if (const StoredExperiment* s = stored_of(spec.name)) e->started_at = s->started_at, e->stopped_at = s->stopped_at;
     entries.push_back(e);
   }
@@ -196,8 +196,8 @@ void Experiments::start() {
     try {
       e->spec = spec_from_json(Json::parse(s.definition));
     } catch (const std::exception& error) {
-      throw StoreError(store_url_ + ": experiment '" + s.name + "' has a definition this aisle cannot read: " +
-                       error.what());
+      throw StoreError(store_url_ + ": experiment '" + s.name +
+                       "' has a definition this aisle cannot read: " + error.what());
     }
     e->started_at = s.started_at;
     e->stopped_at = s.stopped_at;
@@ -209,7 +209,8 @@ void Experiments::start() {
   for (auto& e : entries) {
     auto entry = std::const_pointer_cast<ExperimentEntry>(e);
     entry->models.assign(entry->spec.arms.size(), nullptr);
-    for (const ExperimentArm& arm : entry->spec.arms) entry->arm_status.emplace_back(needs_model(arm) ? "loading" : "ready");
+    for (const ExperimentArm& arm : entry->spec.arms)
+      entry->arm_status.emplace_back(needs_model(arm) ? "loading" : "ready");
   }
   publish(entries);
   for (const auto& e : entries) queue_models(e);

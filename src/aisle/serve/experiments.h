@@ -36,10 +36,11 @@ struct ExperimentEntry {
   ExperimentSpec spec;
   bool configured = false;                          // from aisle.toml; else defined through the admin route
   std::optional<Timestamp> started_at, stopped_at;  // set through the admin routes (kept in the store)
+  Timestamp server_start = 0;  // when the server read its experiments: a configured one's default start
   std::vector<std::shared_ptr<const Snapshot>> models;  // per arm; null for "serving" and until loaded
   std::vector<std::string> arm_status;                  // per arm: "ready", "loading", or "failed: why"
 
-  std::optional<Timestamp> start() const;  // started_at, else spec.start, else (configured) the epoch
+  std::optional<Timestamp> start() const;  // started_at, else spec.start, else (configured) server_start
   std::optional<Timestamp> stop() const;   // stopped_at, else spec.stop
   // "defined" (never started), "scheduled", "loading", "running", "stopped", "failed" (an arm's
   // model could not be had).

@@ -1,8 +1,9 @@
 // Online experiments: their list and reports (reads), and the admin routes that define, start
 // and stop them (docs/EXPERIMENTS.md).
+#include "aisle/serve/experiments.h"
+
 #include <ctime>
 
-#include "aisle/serve/experiments.h"
 #include "aisle/serve/handlers/handlers.h"
 
 namespace aisle::serve::handlers {
