@@ -3,10 +3,12 @@
 # DURATION seconds). Prints requests/s and latency percentiles for GET /api/recommendations of
 # random known users, and acknowledged feedback events/s (single events and batches of 100),
 # with the server's memory.
-#   bench/bench_serve.sh BUILD_DIR [retail|synth|feedback|all] [RUNS]
+#   bench/bench_serve.sh BUILD_DIR [retail|synth|feedback|experiment|all] [RUNS]
 # retail: the bundled Online Retail sample, default recommender; synth: `aisle synth` 100k users
 # x 50k items, 8.4M events (about 5M user-item pairs) with als:factors=64; feedback: SQLite (and PostgreSQL when
-# AISLE_BENCH_POSTGRES_URL is set) on the retail store.
+# AISLE_BENCH_POSTGRES_URL is set) on the retail store; experiment: the retail recommendations with
+# every visitor in a two-arm A/B experiment (each answer logged as an impression before it is sent)
+# and without, alternated run by run.
 set -euo pipefail
 build=$(cd "$1" && pwd)
 what=${2:-all}
@@ -54,7 +56,7 @@ users_of() {  # STORE OUT: known user ids (at most 100,000)
   tail -n +2 "$data/pairs.csv" | cut -d, -f1 | sort -u | head -100000 > "$2"
 }
 
-if [[ $what == retail || $what == all || $what == feedback ]]; then
+if [[ $what == retail || $what == all || $what == feedback || $what == experiment ]]; then
   if [[ ! -f "$data/retail.aislemodel" ]]; then
     rm -f "$data/retail.db"*
     "$aisle" ingest online-retail "$root/data/sample/online-retail.csv.zst" --store "sqlite:$data/retail.db" >/dev/null
@@ -90,6 +92,25 @@ if [[ $what == synth || $what == all ]]; then
   start_server "sqlite:$data/synth.db" "$data/synth.aislemodel" --config "$data/nocache.toml"
   USERS_FILE="$data/synth-users.txt" run_wrk recommend.lua
   stop_server
+fi
+
+if [[ $what == experiment || $what == all ]]; then
+  # Arms: the serving model and popularity; traffic 1, so every known user is in the experiment.
+  printf '[experiments.bench]\n[[experiments.bench.arms]]\nname = "control"\nmodel = "serving"\n' > "$data/experiment.toml"
+  printf '[[experiments.bench.arms]]\nname = "pop"\nmodel = "popularity:by=users"\n' >> "$data/experiment.toml"
+  printf '\n== GET /api/recommendations, Online Retail sample: without an experiment (a) and every request in a\n'
+  printf '   two-arm experiment, its impression committed to SQLite before the answer (b); runs alternated\n'
+  for ((r = 1; r <= runs; r++)); do
+    rm -f "$data/experiment.db"*; cp "$data/retail.db" "$data/experiment.db"
+    start_server "sqlite:$data/experiment.db" "$data/retail.aislemodel"
+    printf 'a: '; USERS_FILE="$data/retail-users.txt" runs=1 run_wrk recommend.lua
+    stop_server
+    rm -f "$data/experiment.db"*; cp "$data/retail.db" "$data/experiment.db"
+    start_server "sqlite:$data/experiment.db" "$data/retail.aislemodel" --config "$data/experiment.toml"
+    printf 'b: '; USERS_FILE="$data/retail-users.txt" runs=1 run_wrk recommend.lua
+    echo "impressions logged: $(curl -sf "http://127.0.0.1:$port/api/experiments/bench" | grep -o '"impressions":[0-9]*' | head -1)"
+    stop_server
+  done
 fi
 
 if [[ $what == feedback || $what == all ]]; then

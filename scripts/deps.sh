@@ -8,7 +8,7 @@ packages=(
   cmake ninja-build g++ pkg-config zstd
   libsqlite3-dev libpq-dev postgresql libssl-dev
   libzstd-dev zlib1g-dev libtomlplusplus-dev nlohmann-json3-dev libsimdjson-dev libcli11-dev libopenblas-dev
-  libcpp-httplib-dev libhnswlib-dev wrk curl
+  libcpp-httplib-dev libhnswlib-dev libboost-dev wrk curl
   libtorch-dev  # the torch plugin (sasrec); CPU build
   libgtest-dev libgmock-dev libbenchmark-dev
   clang clang-format clang-tidy libclang-rt-14-dev

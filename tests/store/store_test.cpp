@@ -132,6 +132,65 @@ TEST_P(StoreTest, OtherSchemaVersionIsRefused) {
   }
 }
 
+TEST_P(StoreTest, ImpressionsAndExperimentsRoundTrip) {
+  auto store = open_store(url_);
+  Impression a{"r1", "home", "ease", "u1", false, 100, {"85123A", "T\u00e9 \"vert\"\tx"}, {}};
+  Impression b{"r2", "home", "", "s-9", true, 90, {"a", "b", "c"}, {"ease", "control", "ease"}};
+  Impression other{"r3", "menu", "control", "u1", false, 95, {"a"}, {}};
+  store->log_impressions(std::vector<Impression>{a, b, other});
+  const std::vector<Impression> home = store->impressions("home");
+  ASSERT_EQ(home.size(), 2u);  // by time: b first
+  EXPECT_EQ(home[0].request_id, "r2");
+  EXPECT_TRUE(home[0].anonymous);
+  EXPECT_EQ(home[0].credits, b.credits);
+  EXPECT_EQ(home[1].items, a.items);
+  EXPECT_EQ(home[1].arm, "ease");
+  EXPECT_EQ(home[1].time, 100);
+  EXPECT_TRUE(home[1].credits.empty());
+  // A request id already stored: the whole call is refused, nothing of it stored.
+  Impression again = other;
+  again.request_id = "r4";
+  EXPECT_THROW(store->log_impressions(std::vector<Impression>{again, a}), StoreError);
+  EXPECT_EQ(store->impressions("menu").size(), 1u);
+  // A bad impression is refused before the store is touched, naming what is wrong.
+  Impression bad = b;
+  bad.request_id = "r5";
+  bad.credits.pop_back();
+  try {
+    store->log_impressions(std::vector<Impression>{other, bad});
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), "impressions[1].credits: one arm per item, or none");
+  }
+
+  store->save_experiment({"home", "{\"arms\":[]}", 50, std::nullopt});
+  store->save_experiment({"away", "{}", std::nullopt, std::nullopt});
+  store->save_experiment({"home", "{\"arms\":[1]}", 50, 70});  // replaces
+  const std::vector<StoredExperiment> stored = open_store(url_)->experiments();
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(stored[0].name, "away");
+  EXPECT_FALSE(stored[0].started_at.has_value());
+  EXPECT_EQ(stored[1].definition, "{\"arms\":[1]}");
+  EXPECT_EQ(stored[1].started_at, 50);
+  EXPECT_EQ(stored[1].stopped_at, 70);
+}
+
+// A store written by the aisle before the experiment tables (schema version 1) opens, keeps its
+// events and gains the tables.
+TEST_P(StoreTest, AVersionOneStoreIsUpgradedInPlace) {
+  const EventLog log = online_retail();
+  open_store(url_)->load(log, run_of("online-retail"));
+  raw_sql(url_, "DROP TABLE impressions");
+  raw_sql(url_, "DROP TABLE experiments");
+  raw_sql(url_, "UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+  auto store = open_store(url_, OpenMode::kExisting);
+  EXPECT_EQ(store->read().events.size(), log.events.size());
+  store->log_impressions(std::vector<Impression>{{"r1", "home", "a", "u", false, 1, {"x"}, {}}});
+  EXPECT_EQ(store->impressions("home").size(), 1u);
+  raw_sql(url_, "UPDATE meta SET value = '999' WHERE key = 'schema_version' AND value = '2'");  // 2 was written
+  EXPECT_THROW(open_store(url_), StoreError);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& param_info) { return param_info.param; });
 

@@ -14,13 +14,13 @@
 #include "aisle/cli/command.h"
 #include "aisle/cli/eval_data.h"
 #include "aisle/core/error.h"
+#include "aisle/core/statistics.h"
 #include "aisle/core/text.h"
 #include "aisle/data/readers/reader.h"
 #include "aisle/data/sequences.h"
 #include "aisle/eval/evaluator.h"
 #include "aisle/eval/next_item.h"
 #include "aisle/eval/report.h"
-#include "aisle/eval/statistics.h"
 #include "aisle/models/registry.h"
 #include "aisle/models/trained_model.h"
 
@@ -109,7 +109,8 @@ void run_next_item(const EvaluateFlags& flags, const Config& config, std::vector
         train_model(spec, pairs, train_log.catalog, train_log.users, train_log.items, context, 0, &train_sequences);
     const double fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const NextItemResult r = evaluate_next_item(model, test, ks, run);
-    const auto intervals = stats::bootstrap(r.per_prediction, flags.resamples, 0.95, run.seed);
+    const auto intervals =
+        stats::bootstrap(r.per_prediction.values, r.per_prediction.names.size(), flags.resamples, 0.95, run.seed);
     table += "| " + model.spec() + " |";
     for (const stats::Interval& i : intervals) table += " " + interval_text(i) + " |";
     char tail[96];

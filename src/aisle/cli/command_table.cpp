@@ -12,7 +12,7 @@ Config GlobalOptions::load() const {
 }
 
 std::span<const Command> command_table() {
-  static const std::array<Command, 14> kCommands = {{
+  static const std::array<Command, 15> kCommands = {{
       {"ingest", "read interaction logs of a known format into the store", add_ingest_command},
       {"stats", "describe what the store holds", add_stats_command},
       {"categories", "list the catalog's categories with their item and event counts", add_categories_command},
@@ -31,6 +31,8 @@ std::span<const Command> command_table() {
        add_tune_command},
       {"serve", "answer recommendation requests over HTTP, learn from feedback, swap models without downtime",
        add_serve_command},
+      {"replay", "feed held-out events to a running server as visitors and print its experiments' results",
+       add_replay_command},
   }};
   return kCommands;
 }

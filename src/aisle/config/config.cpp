@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
 
@@ -260,6 +261,109 @@ std::string at(const std::string& path, const toml::source_region& where) {
   return path + ":" + std::to_string(where.begin.line);
 }
 
+// The keys of an [experiments.NAME] table and of each of its [[experiments.NAME.arms]].
+struct ExperimentKey {
+  std::string_view name, type, default_text, help;
+};
+constexpr std::array<ExperimentKey, 9> kExperimentKeys = {{
+    {"arms", "array of tables", "(required)",
+     "Two or more `[[experiments.NAME.arms]]`, each with `name`, `model` (\"serving\": the model in service; "
+     "\"file:PATH\": a model file; else a spec the server trains from its store) and `share` (relative, default 1)."},
+    {"traffic", "number", "1", "Share of the layer's visitors in this experiment, above 0 and at most 1."},
+    {"layer", "string", "the name",
+     "Experiments of one layer never share a visitor (their traffic sums to 1 at most); other layers are independent."},
+    {"salt", "string", "the name", "Hashed with the visitor id into buckets; a new salt reshuffles every visitor."},
+    {"mode", "string", "\"ab\"", "\"ab\" (one arm's list per visitor) or \"interleave\" (team-draft, two arms)."},
+    {"start", "string", "\"\"", "When it starts (ISO 8601 or unix seconds); empty: as soon as it is defined."},
+    {"stop", "string", "\"\"", "When it stops; empty: when stopped through the admin route."},
+    {"attribution_seconds", "integer", "86400",
+     "Feedback on a shown item this soon after the list counts for the arm that showed it."},
+    {"control", "string", "the first arm", "The arm the others are compared with."},
+}};
+
+Timestamp need_time(const toml::node& n, std::string_view what) {
+  const std::string text = need_string(n, what);
+  const auto t = parse_timestamp(text, TimeFormat::kAuto);
+  if (!t) throw ConfigError(std::string(what) + " must be a time (ISO 8601 or unix seconds), found '" + text + "'");
+  return *t;
+}
+
+ExperimentArm read_arm(const toml::node& node, const std::string& where, const std::string& path) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr) throw ConfigError(at(path, node.source()) + ": " + where + " must be a table");
+  ExperimentArm arm;
+  for (const auto& [key, value] : *table) {
+    const std::string field = where + "." + std::string(key.str());
+    try {
+      if (key == "name") {
+        arm.name = need_string(value, field);
+      } else if (key == "model") {
+        arm.model = need_string(value, field);
+      } else if (key == "share") {
+        arm.share = need_positive(value, field);
+      } else {
+        throw ConfigError("unknown key '" + field + "'; known: name, model, share");
+      }
+    } catch (const ConfigError& e) {
+      throw ConfigError(at(path, value.source()) + ": " + e.what());
+    }
+  }
+  return arm;
+}
+
+ExperimentSpec read_experiment(std::string name, const toml::node& node, const std::string& path) {
+  const std::string where = "experiments." + name;
+  const toml::table* table = node.as_table();
+  if (table == nullptr) throw ConfigError(at(path, node.source()) + ": " + where + " must be a table");
+  ExperimentSpec e;
+  e.name = std::move(name);
+  for (const auto& [key, value] : *table) {
+    const std::string field = where + "." + std::string(key.str());
+    try {
+      if (key == "arms") {
+        const toml::array* arms = value.as_array();
+        if (arms == nullptr) throw ConfigError(field + " must be an array of tables ([[" + field + "]])");
+        for (std::size_t i = 0; i < arms->size(); ++i)
+          e.arms.push_back(read_arm(*arms->get(i), field + "[" + std::to_string(i) + "]", path));
+      } else if (key == "traffic") {
+        e.traffic = need_number(value, field);
+      } else if (key == "layer") {
+        e.layer = need_string(value, field);
+      } else if (key == "salt") {
+        e.salt = need_string(value, field);
+      } else if (key == "mode") {
+        const std::string mode = need_string(value, field);
+        if (mode != "ab" && mode != "interleave") {
+          throw ConfigError(field + " must be \"ab\" or \"interleave\", found '" + mode + "'");
+        }
+        e.mode = mode == "ab" ? ExperimentMode::kAb : ExperimentMode::kInterleave;
+      } else if (key == "start") {
+        if (!need_string(value, field).empty()) e.start = need_time(value, field);
+      } else if (key == "stop") {
+        if (!need_string(value, field).empty()) e.stop = need_time(value, field);
+      } else if (key == "attribution_seconds") {
+        e.attribution_seconds = need_int(value, field, 1, 366LL * 86400);
+      } else if (key == "control") {
+        e.control = need_string(value, field);
+      } else {
+        std::string known;
+        for (const ExperimentKey& k : kExperimentKeys) known += (known.empty() ? "" : ", ") + std::string(k.name);
+        throw ConfigError("unknown key '" + field + "'; known: " + known);
+      }
+    } catch (const ConfigError& error) {
+      const std::string message = error.what();
+      if (message.rfind(path + ":", 0) == 0) throw;  // an arm's error already has its line
+      throw ConfigError(at(path, value.source()) + ": " + message);
+    }
+  }
+  try {
+    check_experiment(e);
+  } catch (const ConfigError& error) {
+    throw ConfigError(at(path, node.source()) + ": " + error.what());
+  }
+  return e;
+}
+
 }  // namespace
 
 ReadOptions Config::read_options() const {
@@ -296,6 +400,16 @@ Config load_config(const std::string& path) {
   for (const auto& [section_key, section_node] : root) {
     const toml::table* section = section_node.as_table();
     const std::string section_name(section_key.str());
+    if (section_name == "experiments" && section != nullptr) {
+      for (const auto& [name, node] : *section)
+        c.experiments.push_back(read_experiment(std::string(name.str()), node, path));
+      try {
+        check_experiments(c.experiments);
+      } catch (const ConfigError& e) {
+        throw ConfigError(at(path, section_node.source()) + ": " + e.what());
+      }
+      continue;
+    }
     bool known_section = false;
     for (const Key& k : keys()) known_section |= k.section == section_name;
     if (section == nullptr || !known_section) {
@@ -304,6 +418,7 @@ Config load_config(const std::string& path) {
         if (sections.find(std::string(k.section)) == std::string::npos)
           sections += (sections.empty() ? "[" : ", [") + std::string(k.section) + "]";
       }
+      sections += ", [experiments.NAME]";
       throw ConfigError(at(path, section_node.source()) + ": unknown section '" + section_name +
                         "'; known: " + sections);
     }
@@ -334,6 +449,10 @@ std::string config_reference() {
   std::string out = "| key | type | default | meaning |\n|---|---|---|---|\n";
   for (const Key& k : keys()) {
     out += "| `" + std::string(k.section) + "." + std::string(k.name) + "` | " + std::string(k.type) + " | `" +
+           std::string(k.default_text) + "` | " + std::string(k.help) + " |\n";
+  }
+  for (const ExperimentKey& k : kExperimentKeys) {
+    out += "| `experiments.NAME." + std::string(k.name) + "` | " + std::string(k.type) + " | `" +
            std::string(k.default_text) + "` | " + std::string(k.help) + " |\n";
   }
   return out;

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "aisle/config/experiments.h"
 #include "aisle/data/readers/reader.h"
 #include "aisle/data/sequences.h"
 #include "aisle/data/weighting.h"
@@ -56,6 +57,7 @@ struct Config {
   int threads = 0;  // 0: one per core
   std::uint64_t seed = 42;
   ServeSettings serve;
+  std::vector<ExperimentSpec> experiments;  // [experiments.NAME], checked (check_experiments)
 
   // ReadOptions for a reader, from these settings.
   ReadOptions read_options() const;

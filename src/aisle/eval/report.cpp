@@ -58,7 +58,8 @@ ModelReport summarize(std::string spec, double fit_seconds, const Evaluation& ev
   m.rank_seconds = evaluation.rank_seconds;
   m.ranked_users = evaluation.per_user.num_users();
   m.per_user = evaluation.per_user;
-  const std::vector<stats::Interval> intervals = stats::bootstrap(evaluation.per_user, resamples, 0.95, seed);
+  const std::vector<stats::Interval> intervals =
+      stats::bootstrap(evaluation.per_user.values, evaluation.per_user.names.size(), resamples, 0.95, seed);
   for (std::size_t i = 0; i < intervals.size(); ++i) {
     m.metrics.push_back({evaluation.per_user.names[i], intervals[i].mean, intervals[i]});
   }

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "aisle/core/statistics.h"
 #include "aisle/eval/evaluator.h"
 #include "aisle/eval/split.h"
-#include "aisle/eval/statistics.h"
 
 namespace aisle {
 

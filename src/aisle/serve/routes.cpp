@@ -7,7 +7,7 @@
 namespace aisle::serve {
 
 std::span<const Route> route_table() {
-  static const std::array<Route, 21> kRoutes = {{
+  static const std::array<Route, 26> kRoutes = {{
       {"GET", "/api/recommendations", "/api/recommendations", Access::kRead, handlers::get_recommendations},
       {"POST", "/recommend", "/recommend", Access::kRead, handlers::post_recommend_compat},
       {"POST", "/api/recommend", "/api/recommend", Access::kRead, handlers::post_recommend_batch},
@@ -23,6 +23,14 @@ std::span<const Route> route_table() {
       {"GET", "/api/stats", "/api/stats", Access::kRead, handlers::get_stats},
       {"POST", "/api/admin/reload", "/api/admin/reload", Access::kAdmin, handlers::post_admin_reload},
       {"POST", "/api/admin/retrain", "/api/admin/retrain", Access::kAdmin, handlers::post_admin_retrain},
+      {"GET", "/api/experiments", "/api/experiments", Access::kRead, handlers::get_experiments},
+      {"GET", R"(/api/experiments/([^/]+))", "/api/experiments/{name}", Access::kRead, handlers::get_experiment},
+      {"POST", "/api/admin/experiments", "/api/admin/experiments", Access::kAdmin,
+       handlers::post_admin_define_experiment},
+      {"POST", R"(/api/admin/experiments/([^/]+)/start)", "/api/admin/experiments/{name}/start", Access::kAdmin,
+       handlers::post_admin_start_experiment},
+      {"POST", R"(/api/admin/experiments/([^/]+)/stop)", "/api/admin/experiments/{name}/stop", Access::kAdmin,
+       handlers::post_admin_stop_experiment},
       {"GET", "/healthz", "/healthz", Access::kOpen, handlers::get_healthz},
       {"GET", "/readyz", "/readyz", Access::kOpen, handlers::get_readyz},
       {"GET", "/metrics", "/metrics", Access::kOpen, handlers::get_metrics},

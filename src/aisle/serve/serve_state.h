@@ -15,8 +15,12 @@
 
 namespace aisle::serve {
 
-class FeedbackWriter;
+template <typename Row>
+class GroupCommitWriter;
+struct FeedbackEvent;
+using FeedbackWriter = GroupCommitWriter<FeedbackEvent>;
 class ModelManager;
+class Experiments;
 
 struct ServeState {
   Config config;          // config.serve holds the server's settings
@@ -29,6 +33,7 @@ struct ServeState {
   FeedbackWriter* feedback = nullptr;         // set by the Server before it serves (it always opens a store)
   std::atomic<std::int64_t> feedback_run{0};  // the store's ingestion run of this process's feedback (0: none yet)
   ModelManager* models = nullptr;
+  Experiments* experiments = nullptr;  // set by the Server before it serves
   std::atomic<bool> stopping{false};
 };
 

@@ -72,6 +72,8 @@ std::string Telemetry::prometheus_text(std::int64_t now) const {
           feedback_rejected.load());
   counter("aisle_feedback_commits_total", "Store transactions that committed feedback (group commits).",
           feedback_commits.load());
+  counter("aisle_experiment_impressions_total", "Lists served in online experiments, each logged as an impression.",
+          impressions.load());
   counter("aisle_cache_hits_total", "Recommendations answered from the top-list cache.", cache_hits.load());
   counter("aisle_cache_misses_total", "Recommendations computed over the full catalog.", cache_misses.load());
   counter("aisle_model_swaps_total", "Models put into service (the first load included).", model_swaps.load());

@@ -1,7 +1,7 @@
 // What /metrics shows, in the Prometheus text format (version 0.0.4): per route and status,
 // request counts and latency histograms with buckets fine enough for sub-millisecond answers;
-// feedback accepted and rejected; cache hits and misses; model version, age, swaps, refusals and
-// retrain duration. Labels are route patterns and status codes only, never ids from a request.
+// feedback accepted and rejected; impressions logged for experiments; cache hits and misses; model version, age, swaps,
+// refusals and retrain duration. Labels are route patterns and status codes only, never ids from a request.
 //
 // Thread safety: every method may be called from any thread.
 #pragma once
@@ -27,6 +27,7 @@ class Telemetry {
 
   std::atomic<std::uint64_t> feedback_accepted{0}, feedback_rejected{0};
   std::atomic<std::uint64_t> feedback_commits{0};
+  std::atomic<std::uint64_t> impressions{0};  // lists served in online experiments (logged)
   std::atomic<std::uint64_t> cache_hits{0}, cache_misses{0};
   std::atomic<std::uint64_t> model_swaps{0}, model_refusals{0};
   std::atomic<double> last_retrain_seconds{0};

@@ -2,7 +2,7 @@
 //   sqlite:PATH               embedded, WAL journal (default: sqlite:aisle.db)
 //   postgresql://... (or postgres://...)   libpq, bulk load with COPY
 // Both use the same schema (docs/STORE.md): users, items, sessions, event_types, categories,
-// item_categories, events and ingestion_runs.
+// item_categories, events and ingestion_runs; impressions and experiments for online experiments.
 //
 // Contracts:
 // - load() is one transaction: on any error the store is left exactly as it was.
@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -60,6 +61,25 @@ struct AppendResult {
   std::int64_t run_id = 0;         // the ingestion_runs row of this store object's appends
   std::uint64_t events_added = 0;  // always the number of events given
   std::uint32_t new_users = 0, new_items = 0, new_sessions = 0, new_event_types = 0;
+};
+
+// One list served to a visitor in an online experiment (serve/experiments.h; docs/EXPERIMENTS.md).
+struct Impression {
+  std::string request_id;  // unique per served list
+  std::string experiment;
+  std::string arm;      // the arm that served it; "" for an interleaved list (see credits)
+  std::string visitor;  // the user id, or the session id of an anonymous visitor
+  bool anonymous = false;
+  Timestamp time = 0;                // UTC seconds
+  std::vector<std::string> items;    // external ids, in list order
+  std::vector<std::string> credits;  // interleaving: the arm each item came from; else empty
+};
+
+// An experiment's definition (JSON, as the admin route takes it) and its start and stop, as the
+// server's admin routes left them.
+struct StoredExperiment {
+  std::string name, definition;
+  std::optional<Timestamp> started_at, stopped_at;
 };
 
 struct StoredRun {
@@ -112,6 +132,15 @@ class EventStore {
   virtual std::vector<LiveEvent> feedback_since(Timestamp since, std::int64_t skip_run = 0) = 0;
   virtual EventLog read() = 0;
   virtual std::vector<StoredRun> runs() = 0;
+
+  // Online experiments. log_impressions writes them in one transaction (all or none; durable on
+  // return as append()'s events); a request id already stored is a StoreError. impressions() is
+  // one experiment's, by time then request id.
+  virtual void log_impressions(std::span<const Impression> impressions) = 0;
+  virtual std::vector<Impression> impressions(std::string_view experiment) = 0;
+  // Inserts or replaces the experiment of that name; experiments() lists them by name.
+  virtual void save_experiment(const StoredExperiment& experiment) = 0;
+  virtual std::vector<StoredExperiment> experiments() = 0;
   const std::string& url() const { return url_; }
 
  protected:
@@ -129,6 +158,7 @@ enum class OpenMode { kCreate, kExisting };
 // the store cannot be opened, is missing (kExisting) or has another schema version.
 std::unique_ptr<EventStore> open_store(const std::string& url, OpenMode mode = OpenMode::kCreate);
 
-inline constexpr int kStoreSchemaVersion = 1;
+// Version 2 added the experiment tables; a version 1 store is upgraded in place when opened.
+inline constexpr int kStoreSchemaVersion = 2;
 
 }  // namespace aisle

@@ -25,7 +25,13 @@ CREATE TABLE IF NOT EXISTS events(user_idx INTEGER NOT NULL, item_idx INTEGER NO
 CREATE TABLE IF NOT EXISTS ingestion_runs(id INTEGER PRIMARY KEY, finished_at INTEGER NOT NULL,
   format TEXT NOT NULL, files TEXT NOT NULL, rows_read INTEGER NOT NULL, rows_kept INTEGER NOT NULL,
   rows_skipped INTEGER NOT NULL, rows_rejected INTEGER NOT NULL, events_added INTEGER NOT NULL,
-  issues TEXT NOT NULL)
+  issues TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS impressions(request_id TEXT PRIMARY KEY, experiment TEXT NOT NULL,
+  arm TEXT NOT NULL, visitor TEXT NOT NULL, anonymous INTEGER NOT NULL, ts INTEGER NOT NULL,
+  items TEXT NOT NULL, credits TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS impressions_by_experiment ON impressions(experiment, ts);
+CREATE TABLE IF NOT EXISTS experiments(name TEXT PRIMARY KEY, definition TEXT NOT NULL,
+  started_at INTEGER, stopped_at INTEGER)
 )sql";
 
 inline constexpr std::string_view kPostgres = R"sql(
@@ -49,8 +55,18 @@ CREATE TABLE IF NOT EXISTS events(user_idx BIGINT NOT NULL, item_idx BIGINT NOT 
 CREATE TABLE IF NOT EXISTS ingestion_runs(id BIGSERIAL PRIMARY KEY, finished_at BIGINT NOT NULL,
   format TEXT NOT NULL, files TEXT NOT NULL, rows_read BIGINT NOT NULL, rows_kept BIGINT NOT NULL,
   rows_skipped BIGINT NOT NULL, rows_rejected BIGINT NOT NULL, events_added BIGINT NOT NULL,
-  issues TEXT NOT NULL)
+  issues TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS impressions(request_id TEXT COLLATE "C" PRIMARY KEY, experiment TEXT COLLATE "C" NOT NULL,
+  arm TEXT COLLATE "C" NOT NULL, visitor TEXT COLLATE "C" NOT NULL, anonymous SMALLINT NOT NULL, ts BIGINT NOT NULL,
+  items TEXT NOT NULL, credits TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS impressions_by_experiment ON impressions(experiment, ts);
+CREATE TABLE IF NOT EXISTS experiments(name TEXT COLLATE "C" PRIMARY KEY, definition TEXT NOT NULL,
+  started_at BIGINT, stopped_at BIGINT)
 )sql";
+
+// The versions a store may have and still be opened: older ones are upgraded in place (the
+// statements above create what they lack), then their meta row says kStoreSchemaVersion.
+inline constexpr int kOldestUpgradableVersion = 1;
 
 // PostgreSQL constraints that a load into an empty table drops and rebuilds in bulk (one sort
 // instead of a B-tree insert per row): table, constraint name, definition.

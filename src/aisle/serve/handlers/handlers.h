@@ -5,6 +5,8 @@
 //   users.cpp            GET /api/users/{id}/history
 //   feedback.cpp         POST /api/feedback
 //   system.cpp           GET /api/model, /healthz, /readyz, /metrics, /api, POST /api/admin/reload, /api/admin/retrain
+//   experiments.cpp      GET /api/experiments, /api/experiments/{name}, POST /api/admin/experiments,
+//                        /api/admin/experiments/{name}/start, /api/admin/experiments/{name}/stop
 //   search.cpp           GET /api/items?q= (items by name)
 //   stats.cpp            GET /api/stats
 //   dashboard.cpp        GET /, /assets/{path} (the embedded web dashboard)
@@ -43,6 +45,11 @@ Reply get_stats(ServeState& state, const httplib::Request& request);
 
 Reply get_dashboard(ServeState& state, const httplib::Request& request);
 Reply get_web_asset(ServeState& state, const httplib::Request& request);
+Reply get_experiments(ServeState& state, const httplib::Request& request);
+Reply get_experiment(ServeState& state, const httplib::Request& request);
+Reply post_admin_define_experiment(ServeState& state, const httplib::Request& request);
+Reply post_admin_start_experiment(ServeState& state, const httplib::Request& request);
+Reply post_admin_stop_experiment(ServeState& state, const httplib::Request& request);
 
 // Shared by the handlers: a JSON reply, and request parameters read with the serve limits.
 Reply json_reply(const Json& body, int status = 200);

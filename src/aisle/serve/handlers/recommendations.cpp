@@ -1,5 +1,8 @@
 // Recommendations: for a user (known, cold, or known only from live feedback), for a batch of
 // requests each with its own filter and k, and for an anonymous session.
+#include <ctime>
+
+#include "aisle/serve/experiments.h"
 #include "aisle/serve/handlers/handlers.h"
 #include "aisle/serve/http_error.h"
 #include "aisle/serve/recommending.h"
@@ -27,7 +30,15 @@ ItemRequest request_from_json(const ServeState& state, const Json& body, std::st
   return r;
 }
 
-Reply answer_one(ServeState& state, ItemRequest request) {
+// A request from a visitor (the user id, or an anonymous visitor's session id) that a running
+// experiment takes is answered by its arm and logged; every other request by the serving model.
+Reply answer_one(ServeState& state, ItemRequest request, const std::string& visitor = {}, bool anonymous = false) {
+  if (state.experiments != nullptr && !visitor.empty()) {
+    const auto now = static_cast<Timestamp>(std::time(nullptr));
+    if (const auto exposure = state.experiments->exposure(visitor, now)) {
+      return json_reply(state.experiments->serve(*exposure, std::move(request), visitor, anonymous, now));
+    }
+  }
   const auto snapshot = serving_snapshot(state);
   const std::string user = request.user;
   const Served served = serve_one(state, *snapshot, std::move(request));
@@ -44,7 +55,8 @@ Reply get_recommendations(ServeState& state, const httplib::Request& request) {
   r.k = query_k(state, request);
   read_filter_params(request, r);
   r.explain = checked_flag(query_param(request, "explain"), "explain");
-  return answer_one(state, std::move(r));
+  const std::string visitor = r.user;
+  return answer_one(state, std::move(r), visitor);
 }
 
 // The request shape of the well-known Flask example: {"user_id": "10000", "num_recommendations": 5}.
@@ -52,7 +64,9 @@ Reply post_recommend_compat(ServeState& state, const httplib::Request& request) 
   const Json body = parse_body(request.body);
   ItemRequest r = request_from_json(state, body, body.contains("num_recommendations") ? "num_recommendations" : "k");
   if (r.user.empty() && r.items.empty()) throw bad_field("user_id", "is required");
-  return answer_one(state, std::move(r));
+  const bool anonymous = r.user.empty();
+  const std::string visitor = anonymous ? id_member(body, "session_id").value_or("") : r.user;
+  return answer_one(state, std::move(r), visitor, anonymous);
 }
 
 // {"requests": [{...}, ...]} (or a bare array): each answered with its own filter and k through
@@ -117,7 +131,9 @@ Reply post_session_recommend(ServeState& state, const httplib::Request& request)
       throw bad_field("events", "must be an array with one event type per item");
     }
   }
-  return answer_one(state, std::move(r));
+  // An anonymous visitor is known to experiments by the session id alone.
+  const std::string visitor = id_member(body, "session_id").value_or("");
+  return answer_one(state, std::move(r), visitor, true);
 }
 
 }  // namespace aisle::serve::handlers

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -246,12 +247,16 @@ class Transaction {
 
 // Feeds a vector to copy_in, one row per element.
 template <typename T, typename Write>
-std::function<bool(std::string&)> rows_of(const std::vector<T>& v, Write write) {
-  return [&v, write, k = std::size_t{0}](std::string& buf) mutable {
+std::function<bool(std::string&)> rows_of(std::span<const T> v, Write write) {
+  return [v, write, k = std::size_t{0}](std::string& buf) mutable {
     if (k == v.size()) return false;
     write(CopyRow(buf), v[k++]);
     return true;
   };
+}
+template <typename T, typename Write>
+std::function<bool(std::string&)> rows_of(const std::vector<T>& v, Write write) {
+  return rows_of(std::span<const T>(v), write);
 }
 
 }  // namespace aisle::pg

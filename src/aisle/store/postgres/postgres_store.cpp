@@ -10,6 +10,7 @@
 #include "aisle/core/error.h"
 #include "aisle/core/text.h"
 #include "aisle/store/append_plan.h"
+#include "aisle/store/experiment_rows.h"
 #include "aisle/store/load_plan.h"
 #include "aisle/store/postgres/connection.h"
 #include "aisle/store/schema.h"
@@ -68,11 +69,9 @@ class PostgresStore final : public EventStore {
     c_.exec(kLockWriters);
     for (std::string_view stmt : split(schema::kPostgres, ";\n")) c_.exec(std::string(stmt));
     const std::string version = c_.exec("SELECT value FROM meta WHERE key = 'schema_version'");
-    if (version.empty()) {
-      c_.exec("INSERT INTO meta(key, value) VALUES('schema_version', '" + std::to_string(kStoreSchemaVersion) + "')");
-    } else if (version != std::to_string(kStoreSchemaVersion)) {
-      throw StoreError(url + ": schema version " + version + ", this aisle reads version " +
-                       std::to_string(kStoreSchemaVersion));
+    if (version.empty() || needs_schema_upgrade(version, url)) {
+      c_.exec("INSERT INTO meta(key, value) VALUES('schema_version', '" + std::to_string(kStoreSchemaVersion) +
+              "') ON CONFLICT(key) DO UPDATE SET value = EXCLUDED.value");
     }
     tx.commit();
   }
@@ -82,6 +81,10 @@ class PostgresStore final : public EventStore {
   EventLog read() override;
   std::vector<StoredRun> runs() override;
   std::vector<LiveEvent> feedback_since(Timestamp since, std::int64_t skip_run) override;
+  void log_impressions(std::span<const Impression> impressions) override;
+  std::vector<Impression> impressions(std::string_view experiment) override;
+  void save_experiment(const StoredExperiment& experiment) override;
+  std::vector<StoredExperiment> experiments() override;
 
  private:
   StoreIds read_all_ids() {
@@ -406,6 +409,68 @@ std::vector<StoredRun> PostgresStore::runs() {
         r.run.issues = *f[9];
         out.push_back(std::move(r));
       });
+  return out;
+}
+
+void PostgresStore::log_impressions(std::span<const Impression> impressions) {
+  check_impressions(impressions);
+  if (impressions.empty()) return;
+  Transaction tx(c_);
+  c_.copy_in("COPY impressions(" + std::string(kImpressionColumns) + ") FROM STDIN",
+             rows_of(impressions, [](CopyRow r, const Impression& m) {
+               r.text(m.request_id).text(m.experiment).text(m.arm).text(m.visitor).num(m.anonymous ? 1 : 0);
+               r.num(m.time).text(encode_ids(m.items)).text(encode_ids(m.credits)).end();
+             }));
+  tx.commit();
+}
+
+std::vector<Impression> PostgresStore::impressions(std::string_view experiment) {
+  std::vector<Impression> out;
+  std::vector<std::optional<std::string>> f;
+  c_.copy_out("SELECT " + std::string(kImpressionColumns) +
+                  " FROM impressions WHERE experiment = " + c_.literal(experiment) + " ORDER BY ts, request_id",
+              [&](std::string_view line) {
+                parse_copy_row(line, f);
+                Impression m;
+                m.request_id = *f[0];
+                m.experiment = *f[1];
+                m.arm = *f[2];
+                m.visitor = *f[3];
+                m.anonymous = *f[4] != "0";
+                m.time = std::stoll(*f[5]);
+                m.items = decode_ids(*f[6], url());
+                m.credits = decode_ids(*f[7], url());
+                out.push_back(std::move(m));
+              });
+  return out;
+}
+
+void PostgresStore::save_experiment(const StoredExperiment& experiment) {
+  const auto time_or_null = [](const std::optional<Timestamp>& t) {
+    return t ? std::to_string(*t) : std::string("NULL");
+  };
+  Transaction tx(c_);
+  c_.exec("INSERT INTO experiments(name, definition, started_at, stopped_at) VALUES(" + c_.literal(experiment.name) +
+          ", " + c_.literal(experiment.definition) + ", " + time_or_null(experiment.started_at) + ", " +
+          time_or_null(experiment.stopped_at) +
+          ") ON CONFLICT(name) DO UPDATE SET definition = EXCLUDED.definition, started_at = EXCLUDED.started_at, "
+          "stopped_at = EXCLUDED.stopped_at");
+  tx.commit();
+}
+
+std::vector<StoredExperiment> PostgresStore::experiments() {
+  std::vector<StoredExperiment> out;
+  std::vector<std::optional<std::string>> f;
+  c_.copy_out("SELECT name, definition, started_at, stopped_at FROM experiments ORDER BY name",
+              [&](std::string_view line) {
+                parse_copy_row(line, f);
+                StoredExperiment e;
+                e.name = *f[0];
+                e.definition = *f[1];
+                if (f[2]) e.started_at = std::stoll(*f[2]);
+                if (f[3]) e.stopped_at = std::stoll(*f[3]);
+                out.push_back(std::move(e));
+              });
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include "aisle/core/error.h"
 #include "aisle/core/text.h"
 #include "aisle/store/append_plan.h"
+#include "aisle/store/experiment_rows.h"
 #include "aisle/store/load_plan.h"
 #include "aisle/store/schema.h"
 
@@ -149,14 +150,10 @@ class SqliteStore final : public EventStore {
     Transaction tx(db_);
     db_.exec(schema::kSqlite);
     Statement get(db_, "SELECT value FROM meta WHERE key = 'schema_version'");
-    if (get.step()) {
-      const std::string version(get.text_at(0));
-      if (version != std::to_string(kStoreSchemaVersion)) {
-        throw StoreError(url + ": schema version " + version + ", this aisle reads version " +
-                         std::to_string(kStoreSchemaVersion));
-      }
-    } else {
-      Statement put(db_, "INSERT INTO meta(key, value) VALUES('schema_version', ?)");
+    const std::string version(get.step() ? get.text_at(0) : "");
+    get.reset();
+    if (version.empty() || needs_schema_upgrade(version, url)) {
+      Statement put(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', ?)");
       put.bind(1, std::to_string(kStoreSchemaVersion)).run();
     }
     tx.commit();
@@ -167,6 +164,10 @@ class SqliteStore final : public EventStore {
   EventLog read() override;
   std::vector<StoredRun> runs() override;
   std::vector<LiveEvent> feedback_since(Timestamp since, std::int64_t skip_run) override;
+  void log_impressions(std::span<const Impression> impressions) override;
+  std::vector<Impression> impressions(std::string_view experiment) override;
+  void save_experiment(const StoredExperiment& experiment) override;
+  std::vector<StoredExperiment> experiments() override;
 
  private:
   StoreIds read_all_ids() {
@@ -419,6 +420,63 @@ std::vector<LiveEvent> SqliteStore::feedback_since(Timestamp since, std::int64_t
     e.quantity = q.float_at(5);
     e.value = q.float_at(6);
     e.weight = q.float_at(7);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+void SqliteStore::log_impressions(std::span<const Impression> impressions) {
+  check_impressions(impressions);
+  if (impressions.empty()) return;
+  Transaction tx(db_);
+  Statement ins(db_, "INSERT INTO impressions(" + std::string(kImpressionColumns) + ") VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const Impression& m : impressions) {
+    ins.bind(1, m.request_id).bind(2, m.experiment).bind(3, m.arm).bind(4, m.visitor);
+    ins.bind(5, std::int64_t{m.anonymous ? 1 : 0}).bind(6, std::int64_t{m.time});
+    ins.bind(7, encode_ids(m.items)).bind(8, encode_ids(m.credits)).run();
+  }
+  tx.commit();
+}
+
+std::vector<Impression> SqliteStore::impressions(std::string_view experiment) {
+  std::vector<Impression> out;
+  Statement q(db_, "SELECT " + std::string(kImpressionColumns) +
+                       " FROM impressions WHERE experiment = ? ORDER BY ts, request_id");
+  q.bind(1, experiment);
+  while (q.step()) {
+    Impression m;
+    m.request_id = q.text_at(0);
+    m.experiment = q.text_at(1);
+    m.arm = q.text_at(2);
+    m.visitor = q.text_at(3);
+    m.anonymous = q.int_at(4) != 0;
+    m.time = q.int_at(5);
+    m.items = decode_ids(q.text_at(6), url());
+    m.credits = decode_ids(q.text_at(7), url());
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+void SqliteStore::save_experiment(const StoredExperiment& experiment) {
+  Transaction tx(db_);
+  Statement put(db_, "INSERT OR REPLACE INTO experiments(name, definition, started_at, stopped_at) VALUES(?, ?, ?, ?)");
+  put.bind(1, experiment.name).bind(2, experiment.definition);
+  experiment.started_at ? put.bind(3, std::int64_t{*experiment.started_at}) : put.bind_null(3);
+  experiment.stopped_at ? put.bind(4, std::int64_t{*experiment.stopped_at}) : put.bind_null(4);
+  put.run();
+  tx.commit();
+}
+
+std::vector<StoredExperiment> SqliteStore::experiments() {
+  std::vector<StoredExperiment> out;
+  Statement q(db_, "SELECT name, definition, started_at, stopped_at FROM experiments ORDER BY name");
+  while (q.step()) {
+    StoredExperiment e;
+    e.name = q.text_at(0);
+    e.definition = q.text_at(1);
+    if (!q.null_at(2)) e.started_at = q.int_at(2);
+    if (!q.null_at(3)) e.stopped_at = q.int_at(3);
     out.push_back(std::move(e));
   }
   return out;
