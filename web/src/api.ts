@@ -95,6 +95,53 @@ export interface Stats {
   active_users: { user_id: string; events: number }[];
 }
 
+export interface Experiment {
+  name: string;
+  state: string;
+  mode: string;
+  layer: string;
+  traffic: number;
+  control: string;
+  start: string | null;
+  stop: string | null;
+  attribution_seconds: number;
+  source: string;
+  arms: { name: string; model: string; share: number; status: string }[];
+}
+
+type Interval = { value: number; lo: number; hi: number };
+type Comparison = {
+  difference: number;
+  lift: number | null;
+  p_value: number;
+  interval: [number, number];
+  sequential_p_value: number;
+  sequential_interval: [number, number];
+};
+
+export interface ExperimentArmReport {
+  name: string;
+  model: string;
+  share: number;
+  control: boolean;
+  visitors: number;
+  impressions: number;
+  click_rate: Interval | null;
+  add_to_cart_rate: Interval | null;
+  purchase_rate: Interval | null;
+  revenue_per_visitor: Interval | null;
+  vs_control?: Record<'click_rate' | 'add_to_cart_rate' | 'purchase_rate', Comparison>;
+}
+
+export interface ExperimentReport {
+  name: string;
+  state: string;
+  mode: string;
+  impressions: number;
+  arms: ExperimentArmReport[];
+  sample_ratio?: { chi_squared: number; p_value: number; mismatch: boolean; threshold: number };
+}
+
 // An answer other than 2xx: the status and the server's {"error": {"message"}}.
 export class ApiError extends Error {
   constructor(
@@ -156,6 +203,11 @@ export const sessionRecommend = (items: string[], k: number): Promise<Recommenda
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ items, k }),
   });
+
+export const experiments = (): Promise<{ experiments: Experiment[] }> => get('/api/experiments');
+export const experiment = (name: string): Promise<ExperimentReport> => get(`/api/experiments/${q(name)}`);
+export const experimentAction = (name: string, action: 'start' | 'stop'): Promise<unknown> =>
+  get(`/api/admin/experiments/${q(name)}/${action}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...authorization() }, body: '{}' });
 
 // A refused model (409) is an answer too: its details say why.
 export async function retrain(): Promise<Retrained> {

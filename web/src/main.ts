@@ -3,6 +3,7 @@
 import * as api from './api';
 import { errorBox, h } from './dom';
 import { renderAnalytics } from './pages/analytics';
+import { renderExperiments } from './pages/experiments';
 import { renderItem } from './pages/item';
 import { renderModel } from './pages/model';
 import { renderMonitoring } from './pages/monitoring';
@@ -39,6 +40,9 @@ async function render(focus = false): Promise<void> {
         break;
       case 'model':
         await renderModel(view, () => void render());
+        break;
+      case 'experiments':
+        await renderExperiments(view, () => void render());
         break;
       case 'monitoring':
         await renderMonitoring(view, () => generation === mine);

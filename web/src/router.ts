@@ -1,12 +1,12 @@
 // Routes live in the URL's hash, so every page is a link and the server serves one index.html:
 //   #/                           overview
-//   #/analytics, #/model, #/monitoring
+//   #/analytics, #/model, #/monitoring, #/experiments
 //   #/session?items=A,B,C
 //   #/recommendations?user=U&category=C
 //   #/item/<id>
 
 export interface Route {
-  page: 'overview' | 'analytics' | 'recommendations' | 'session' | 'item' | 'model' | 'monitoring' | 'unknown';
+  page: 'overview' | 'analytics' | 'recommendations' | 'session' | 'item' | 'model' | 'monitoring' | 'experiments' | 'unknown';
   params: URLSearchParams;
   id: string; // the item of #/item/<id>
 }
@@ -18,7 +18,7 @@ export function parseRoute(hash: string): Route {
   const params = new URLSearchParams(question < 0 ? '' : text.slice(question + 1));
   const parts = path.split('/').filter((p) => p !== '');
   if (parts.length === 0 || (parts.length === 1 && parts[0] === 'overview')) return { page: 'overview', params, id: '' };
-  for (const page of ['analytics', 'session', 'model', 'monitoring'] as const) {
+  for (const page of ['analytics', 'session', 'model', 'monitoring', 'experiments'] as const) {
     if (parts.length === 1 && parts[0] === page) return { page, params, id: '' };
   }
   if (parts.length === 1 && parts[0] === 'recommendations') return { page: 'recommendations', params, id: '' };

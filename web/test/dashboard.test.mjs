@@ -364,6 +364,45 @@ async function main() {
   await tab.goto(`${secured.base}/#/recommendations?user=${kUser}`);
   await settledOn(tab);
   equal(await tab.locator('#history tbody tr').count(), securedHistory.training.length, 'token: the history with the token');
+
+  // Experiments: an A/B experiment defined and started through the admin routes, 20 visitors (half
+  // of them click the first item shown); the page's arms are the report's, Stop on the page stops it.
+  const adminPost = async (p, body) => {
+    const r = await fetch(secured.base + p, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    check(r.ok, `POST ${p}: ${r.status} ${await r.clone().text()}`);
+    return r.json();
+  };
+  const securedGet = async (p) => (await fetch(secured.base + p)).json();
+  await adminPost('/api/admin/experiments', {
+    name: 'home',
+    arms: [{ name: 'default', model: 'serving' }, { name: 'popularity', model: 'popularity:by=users' }],
+  });
+  await adminPost('/api/admin/experiments/home/start', {});
+  for (let i = 0; i < 300 && (await securedGet('/api/experiments')).experiments[0].state !== 'running'; ++i) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  equal((await securedGet('/api/experiments')).experiments[0].state, 'running', 'experiments: running');
+  for (const [i, u] of stats.active_users.entries()) {
+    const shown = await securedGet(`/api/recommendations?user_id=${encodeURIComponent(u.user_id)}&k=10`);
+    if (i % 2 === 0) await adminPost('/api/feedback', { user_id: u.user_id, item_id: shown.items[0].item_id, event: 'click' });
+  }
+  const report = await securedGet('/api/experiments/home');
+  await tab.goto(`${secured.base}/#/experiments`);
+  await settledOn(tab);
+  const arms = tab.locator('[data-experiment="home"] tr[data-arm]');
+  equal(await arms.evaluateAll((rows) => rows.map((r) => r.dataset.arm)), report.arms.map((a) => a.name), 'experiments: arms');
+  equal(await tab.locator('[data-experiment="home"] td.visitors').allTextContents(), report.arms.map((a) => String(a.visitors)), 'experiments: visitors');
+  equal(report.arms.reduce((sum, a) => sum + a.visitors, 0), stats.active_users.length, 'API: every visitor in an arm');
+  check((await tab.locator('[data-experiment="home"] .srm').textContent()).startsWith('Sample ratio'), 'experiments: the sample-ratio line');
+  await tab.screenshot({ path: path.join(out, 'experiments.png'), fullPage: true });
+  await tab.locator('[data-experiment="home"] button[data-action="stop"]').click();
+  await tab.locator('[data-experiment="home"] .state-stopped').waitFor();
+  equal((await securedGet('/api/experiments')).experiments[0].state, 'stopped', 'experiments: stopped from the page');
+
   check(tabProblems.length === 0, `the browser reported (with a token):\n  ${tabProblems.join('\n  ')}`);
   await stopServer(secured.log);
   console.log(`dashboard test: passed (${browser.version()}); screenshots in ${out}`);
