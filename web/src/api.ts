@@ -154,7 +154,7 @@ export class ApiError extends Error {
 }
 
 async function get<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(path, { ...init, headers: { Accept: 'application/json', ...init?.headers } });
+  const response = await fetch(path, { ...init, headers: { Accept: 'application/json', ...authorization(), ...init?.headers } });
   const text = await response.text();
   let body: unknown = null;
   try {
@@ -174,7 +174,8 @@ async function get<T>(path: string, init?: RequestInit): Promise<T> {
 const q = encodeURIComponent;
 
 // The API token, when the person gave one (on the Model page): kept in this tab's session
-// storage only, sent with the routes that need it (a history, a retrain).
+// storage only, sent with every call (a history, a retrain and the experiments' start and stop
+// need it; with serve.open_reads = false every read does).
 export const kTokenKey = 'aisle.token';
 function authorization(): Record<string, string> {
   const token = sessionStorage.getItem(kTokenKey);
@@ -187,7 +188,7 @@ export function recommendations(user: string, k: number, category: string): Prom
   return get(path);
 }
 
-export const history = (user: string): Promise<History> => get(`/api/users/${q(user)}/history`, { headers: authorization() });
+export const history = (user: string): Promise<History> => get(`/api/users/${q(user)}/history`);
 export const item = (id: string): Promise<Item> => get(`/api/items/${q(id)}`);
 export const similar = (id: string, k: number): Promise<ItemList> => get(`/api/items/${q(id)}/similar?k=${k}`);
 export const popular = (k: number): Promise<ItemList> => get(`/api/popular?k=${k}`);
@@ -207,11 +208,11 @@ export const sessionRecommend = (items: string[], k: number): Promise<Recommenda
 export const experiments = (): Promise<{ experiments: Experiment[] }> => get('/api/experiments');
 export const experiment = (name: string): Promise<ExperimentReport> => get(`/api/experiments/${q(name)}`);
 export const experimentAction = (name: string, action: 'start' | 'stop'): Promise<unknown> =>
-  get(`/api/admin/experiments/${q(name)}/${action}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...authorization() }, body: '{}' });
+  get(`/api/admin/experiments/${q(name)}/${action}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
 
 // A refused model (409) is an answer too: its details say why.
 export async function retrain(): Promise<Retrained> {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json', ...authorization() };
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   try {
     return await get<Retrained>('/api/admin/retrain', { method: 'POST', headers, body: '{}' });
   } catch (e) {
