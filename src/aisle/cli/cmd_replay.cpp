@@ -132,10 +132,11 @@ void run_replay(const ReplayFlags& flags, const GlobalOptions& global) {
   const auto started = std::chrono::steady_clock::now();
   std::size_t in_experiment = 0, events_sent = 0;
   for (const Visitor& v : visitors) {
-    const std::string path = "/api/recommendations?user_id=" + httplib::detail::encode_query_param(v.user) +
-                             "&k=" + std::to_string(flags.k);
+    const std::string path =
+        "/api/recommendations?user_id=" + httplib::detail::encode_query_param(v.user) + "&k=" + std::to_string(flags.k);
     const auto res = client.Get(path.c_str(), headers);
-    if (!res) throw StoreError(flags.server + ": no answer to GET " + path + " (" + httplib::to_string(res.error()) + ")");
+    if (!res)
+      throw StoreError(flags.server + ": no answer to GET " + path + " (" + httplib::to_string(res.error()) + ")");
     if (res->status != 200) {
       throw InputError(flags.server + ": GET " + path + " answered " + std::to_string(res->status) + ": " +
                        printable(res->body));

@@ -52,7 +52,7 @@ class GroupCommitWriter {
     if (closing_) throw StoreError("the server is shutting down; nothing more is accepted");
     queue_.push_back(ticket);
     work_.notify_one();
-    finished_.wait(lock, [&] { return ticket->done; });
+    ticket->finished.wait(lock, [&] { return ticket->done; });
     if (ticket->error) std::rethrow_exception(ticket->error);
   }
 
@@ -81,6 +81,8 @@ class GroupCommitWriter {
     std::vector<Row> rows;
     bool done = false;
     std::exception_ptr error;
+    // Its own: a commit wakes its own waiters only, not every request thread that waits.
+    std::condition_variable finished;
   };
 
   void run() {
@@ -117,16 +119,20 @@ class GroupCommitWriter {
           // The rows are durable; failing to index them live only delays them.
         }
       }
-      std::lock_guard lock(mutex_);
-      if (!error) {
-        last_seq_ += rows.size();
-        ++commits_;
+      {
+        std::lock_guard lock(mutex_);
+        if (!error) {
+          last_seq_ += rows.size();
+          ++commits_;
+        }
+        for (auto& t : group) {
+          t->done = true;
+          t->error = error;
+        }
       }
-      for (auto& t : group) {
-        t->done = true;
-        t->error = error;
-      }
-      finished_.notify_all();
+      // After unlocking, so a woken waiter does not block on the mutex at once; `group` keeps
+      // the tickets alive.
+      for (auto& t : group) t->finished.notify_one();
     }
   }
 
@@ -134,7 +140,7 @@ class GroupCommitWriter {
   OnCommitted on_committed_;
   std::size_t max_batch_;
   mutable std::mutex mutex_;
-  std::condition_variable work_, finished_;
+  std::condition_variable work_;
   std::deque<std::shared_ptr<Ticket>> queue_;
   bool closing_ = false;
   std::uint64_t last_seq_ = 0, commits_ = 0;
