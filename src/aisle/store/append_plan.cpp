@@ -10,15 +10,10 @@ namespace aisle {
 namespace {
 
 void check_id(std::size_t k, const char* field, std::string_view id, bool required) {
-  const auto fail = [&](const std::string& what) {
-    throw InputError("feedback event " + std::to_string(k) + ": " + field + " " + what);
-  };
-  if (id.empty()) {
-    if (required) fail("is empty");
-    return;
+  if (id.empty() && !required) return;
+  if (auto problem = id_problem(id)) {
+    throw InputError("feedback event " + std::to_string(k) + ": " + field + " " + *problem);
   }
-  if (id.find('\0') != std::string_view::npos) fail("'" + printable(id) + "' holds a NUL byte");
-  if (!is_valid_utf8(id)) fail("'" + printable(id) + "' is not valid UTF-8");
 }
 
 void check_float(std::size_t k, const char* field, float v) {
@@ -33,6 +28,13 @@ std::uint32_t intern_new(IdMap& map, std::string_view id, std::vector<NewId>& ad
 }
 
 }  // namespace
+
+std::optional<std::string> id_problem(std::string_view id) {
+  if (id.empty()) return "is empty";
+  if (id.find('\0') != std::string_view::npos) return "'" + printable(id) + "' holds a NUL byte";
+  if (!is_valid_utf8(id)) return "'" + printable(id) + "' is not valid UTF-8";
+  return std::nullopt;
+}
 
 void catch_up(IdMap& map, std::uint64_t idx, std::string_view external_id, const std::string& url,
               std::string_view table) {

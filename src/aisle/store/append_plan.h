@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -40,6 +41,10 @@ struct AppendPlan {
   std::vector<NewId> new_users, new_items, new_sessions, new_event_types;
   std::vector<Event> events;  // store indices, in call order
 };
+
+// What is wrong with an id the store would keep ("is empty", "'x' holds a NUL byte", "'x' is not
+// valid UTF-8"), or nothing. Callers prefix where the id was: feedback events and impressions.
+std::optional<std::string> id_problem(std::string_view id);
 
 // Throws InputError naming the event (its position in the call) and field when an event has an
 // empty user, item or type, an id that is not valid UTF-8 or holds a NUL byte, or an infinite

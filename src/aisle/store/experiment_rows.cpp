@@ -4,6 +4,7 @@
 
 #include "aisle/core/error.h"
 #include "aisle/core/text.h"
+#include "aisle/store/append_plan.h"
 #include "aisle/store/schema.h"
 
 namespace aisle {
@@ -11,10 +12,9 @@ namespace aisle {
 namespace {
 
 void check_id(std::string_view id, std::size_t at, std::string_view field, bool may_be_empty = false) {
-  const std::string where = "impressions[" + std::to_string(at) + "]." + std::string(field);
-  if (id.empty() && !may_be_empty) throw InputError(where + " is empty");
-  if (!is_valid_utf8(id) || id.find('\0') != std::string_view::npos) {
-    throw InputError(where + " is not valid UTF-8 text without NUL bytes");
+  if (id.empty() && may_be_empty) return;
+  if (auto problem = id_problem(id)) {
+    throw InputError("impressions[" + std::to_string(at) + "]." + std::string(field) + " " + *problem);
   }
 }
 
