@@ -104,6 +104,15 @@ bool needs_model(const ExperimentArm& arm) {
   return arm.model != kServingModel;
 }
 
+// An entry for `spec` with no arm model loaded yet: "serving" arms ready, the others loading.
+std::shared_ptr<ExperimentEntry> new_entry(ExperimentSpec spec) {
+  auto e = std::make_shared<ExperimentEntry>();
+  e->spec = std::move(spec);
+  e->models.assign(e->spec.arms.size(), nullptr);
+  for (const ExperimentArm& arm : e->spec.arms) e->arm_status.emplace_back(needs_model(arm) ? "loading" : "ready");
+  return e;
+}
+
 }  // namespace
 
 // ---- ExperimentEntry ----
@@ -180,8 +189,7 @@ void Experiments::start() {
     return nullptr;
   };
   for (const ExperimentSpec& spec : state_.config.experiments) {
-    auto e = std::make_shared<ExperimentEntry>();
-    e->spec = spec;
+    auto e = new_entry(spec);
     e->configured = true;
     e->server_start = static_cast<Timestamp>(std::time(nullptr));
     if (const StoredExperiment* s = stored_of(spec.name)) e->started_at = s->started_at, e->stopped_at = s->stopped_at;
@@ -192,9 +200,9 @@ void Experiments::start() {
     bool configured = false;
     for (const ExperimentSpec& spec : state_.config.experiments) configured |= spec.name == s.name;
     if (configured) continue;
-    auto e = std::make_shared<ExperimentEntry>();
+    std::shared_ptr<ExperimentEntry> e;
     try {
-      e->spec = spec_from_json(Json::parse(s.definition));
+      e = new_entry(spec_from_json(Json::parse(s.definition)));
     } catch (const std::exception& error) {
       throw StoreError(store_url_ + ": experiment '" + s.name +
                        "' has a definition this aisle cannot read: " + error.what());
@@ -206,12 +214,6 @@ void Experiments::start() {
   std::vector<ExperimentSpec> specs;
   for (const auto& e : entries) specs.push_back(e->spec);
   check_experiments(specs);
-  for (auto& e : entries) {
-    auto entry = std::const_pointer_cast<ExperimentEntry>(e);
-    entry->models.assign(entry->spec.arms.size(), nullptr);
-    for (const ExperimentArm& arm : entry->spec.arms)
-      entry->arm_status.emplace_back(needs_model(arm) ? "loading" : "ready");
-  }
   publish(entries);
   for (const auto& e : entries) queue_models(e);
   loader_ = std::thread([this] { load_models(); });
@@ -450,12 +452,8 @@ Json Experiments::define(const Json& definition, Timestamp now) {
     }
     at = i;
   }
-  next = std::make_shared<ExperimentEntry>();
-  next->spec = spec;
-  next->models.assign(spec.arms.size(), nullptr);
-  for (std::size_t a = 0; a < spec.arms.size(); ++a) {
-    next->arm_status.emplace_back(needs_model(spec.arms[a]) ? "loading" : "ready");
-    if (at == entries.size()) continue;
+  next = new_entry(spec);
+  for (std::size_t a = 0; a < spec.arms.size() && at < entries.size(); ++a) {
     // An arm whose model is unchanged keeps what was loaded for it.
     const ExperimentEntry& old = *entries[at];
     for (std::size_t b = 0; b < old.spec.arms.size(); ++b) {
