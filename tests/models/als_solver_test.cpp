@@ -75,7 +75,7 @@ TEST_P(AlsSolver, ManyStepsGiveTheExactSolution) {
   const std::size_t dim = GetParam();
   const float reg = 0.5f, alpha = 2.0f;
   const Problem p = random_problem(50, 300, dim, dim);
-  std::vector<float> gram = als::gram(p.fixed, dim);
+  std::vector<float> gram = als::gram(p.fixed, dim, RunContext(1));
   als::add_to_diagonal(gram, dim, reg);
   std::vector<float> solved(p.rows * dim, 0.01f);
   const als::SolveSettings settings{dim, alpha, static_cast<int>(3 * dim)};
@@ -101,7 +101,7 @@ TEST_P(AlsSolver, ManyStepsGiveTheExactSolution) {
 TEST_P(AlsSolver, ResultDoesNotDependOnThreads) {
   const std::size_t dim = GetParam();
   const Problem p = random_problem(700, 200, dim, 7);
-  std::vector<float> gram = als::gram(p.fixed, dim);
+  std::vector<float> gram = als::gram(p.fixed, dim, RunContext(1));
   als::add_to_diagonal(gram, dim, 0.1f);
   const als::SolveSettings settings{dim, 1.5f, 3};
   std::vector<float> one(p.rows * dim, 0.01f), two = one;

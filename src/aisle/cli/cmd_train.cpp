@@ -6,6 +6,7 @@
 // A model that learns from the order of events (session_knn, sequential_rules) also gets the
 // events as sequences (sessions by id, else split at interactions.session_gap_seconds).
 // --early-stop METRIC chooses an iterative model's step count on a validation split first.
+// --distributed fits als across the ranks of an MPI job (mpirun); rank 0 writes the model.
 // --loss computes and prints the training loss of every iteration or epoch (not done otherwise: it costs).
 #include <chrono>
 #include <cmath>
@@ -16,6 +17,7 @@
 #include "aisle/cli/command.h"
 #include "aisle/cli/progress_bar.h"
 #include "aisle/core/error.h"
+#include "aisle/dist/communicator.h"
 #include "aisle/eval/early_stop.h"
 #include "aisle/eval/split.h"
 #include "aisle/models/model_file.h"
@@ -30,6 +32,7 @@ struct TrainFlags {
   std::string model, store, format = "csv", out, weights, early_stop;
   int patience = 3;
   bool loss = false;
+  bool distributed = false;
   std::vector<std::string> events;
   int threads = -1;
   long long seed = -1;
@@ -76,6 +79,23 @@ std::optional<Sequences> sequences_of(const std::string& spec, const EventLog& l
   return sequences;
 }
 
+// Under mpirun, --distributed: the communicator of the job's ranks. Every rank reads the input and
+// fits the same model (dist/communicator.h: its collectives); rank 0 alone prints and writes the
+// model file, the other ranks' standard output is discarded.
+std::unique_ptr<dist::Communicator> join_ranks(const TrainFlags& flags, const std::string& spec) {
+  if (!flags.distributed) return nullptr;
+  if (create_model(spec)->kind() != "als") {
+    throw ConfigError("--distributed: only als fits across ranks (asked for " + spec + ")");
+  }
+  if (!flags.early_stop.empty()) throw ConfigError("--distributed does not combine with --early-stop");
+  std::unique_ptr<dist::Communicator> comm = dist::open_mpi();
+  if (comm->rank() != 0 && std::freopen("/dev/null", "w", stdout) == nullptr) {
+    throw Error("rank " + std::to_string(comm->rank()) + ": cannot silence standard output");
+  }
+  std::printf("distributed fit: %s\n", comm->describe().c_str());
+  return comm;
+}
+
 void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   Config config = global.load();
   if (!flags.weights.empty()) config.weighting = Weighting::parse(flags.weights);
@@ -94,6 +114,7 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   EventLog& log = loaded.log;
   const Interactions pairs = pairs_of(log, config);
   std::string spec = flags.model.empty() ? default_spec(config, pairs.num_items) : flags.model;
+  const std::unique_ptr<dist::Communicator> comm = join_ranks(flags, spec);
   if (!flags.early_stop.empty()) spec = choose_steps(spec, pairs, log.catalog, flags, options.context);
   std::printf("training %s on %u users, %u items, %zu pairs (weights %s)\n", spec.c_str(), pairs.num_users,
               pairs.num_items, pairs.num_pairs(), config.weighting.to_string().c_str());
@@ -101,7 +122,8 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   ProgressBar progress;
   FitContext context;
   context.run = options.context;
-  context.run.progress = &progress;
+  if (comm == nullptr || comm->rank() == 0) context.run.progress = &progress;
+  context.communicator = comm.get();
   // The per-step loss costs time (about one CG step per ALS iteration): only when asked for.
   std::vector<FitStep> fit_log;
   if (flags.loss) context.log = &fit_log;
@@ -118,9 +140,14 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
       std::printf("%4d  %-12.6g %s\n", s.step, s.loss, held.c_str());
     }
   }
+  if (comm != nullptr && comm->rank() != 0) return;
   save_model(model, out);
-  std::printf("fitted %s:%s in %.2f s (%d threads); wrote %s\n", std::string(model.model().kind()).c_str(),
-              model.model().params().c_str(), secs, context.run.threads(), out.c_str());
+  std::printf("fitted %s:%s in %.2f s (%d threads%s); wrote %s\n", std::string(model.model().kind()).c_str(),
+              model.model().params().c_str(), secs, context.run.threads(),
+              comm == nullptr ? "" : (" per rank, " + std::to_string(comm->size()) + " ranks").c_str(), out.c_str());
+  if (comm != nullptr) {
+    std::printf("communication: %.1f MB sent and received by rank 0\n", static_cast<double>(comm->bytes_moved()) / 1e6);
+  }
 }
 
 }  // namespace
@@ -143,6 +170,9 @@ void add_train_command(CLI::App& sub, const GlobalOptions& global) {
   sub.add_flag("--loss", flags->loss,
                "compute and print the training loss after every iteration or epoch (als: costs about a "
                "conjugate-gradient step each)");
+  sub.add_flag("--distributed", flags->distributed,
+               "fit across the ranks of an MPI job (als only): mpirun -np N aisle train --distributed ...; "
+               "rank 0 writes the model");
   sub.add_option("--patience", flags->patience, "early stopping: steps without a new best before stopping (3)");
   sub.callback([flags, &global] { run_train(*flags, global); });
 }

@@ -25,6 +25,10 @@
 #include "aisle/data/sequences.h"
 #include "aisle/models/item_facts.h"
 
+namespace aisle::dist {
+class Communicator;
+}  // namespace aisle::dist
+
 namespace aisle {
 
 // What a model is fitted on. `pairs` are the aggregated training pairs (weights may be <= 0:
@@ -62,6 +66,9 @@ struct StepEnd {
 
 struct FitContext {
   RunContext run;
+  // The ranks of a distributed fit (dist/communicator.h; not owned); null: this process alone.
+  // Models without a distributed fit ignore it.
+  dist::Communicator* communicator = nullptr;
   // When set, iterative models append one FitStep per iteration or epoch.
   std::vector<FitStep>* log = nullptr;
   // Pairs held out of training, indexed like the training pairs; null when there are none.

@@ -6,6 +6,7 @@
 #include "aisle/core/huge_pages.h"
 #include "aisle/core/text.h"
 #include "aisle/data/sparse_matrix.h"
+#include "aisle/dist/communicator.h"
 #include "aisle/linalg/blas.h"
 #include "aisle/linalg/kernels.h"
 #include "aisle/models/als/als_solver.h"
@@ -41,8 +42,9 @@ Als::Als(AlsParams p) : FactorModel(std::move(p)) {
 namespace {
 
 // YtY + regularization * I
-std::vector<float> penalized_gram(const std::vector<float>& y, std::size_t dim, float regularization) {
-  std::vector<float> g = als::gram(y, dim);
+std::vector<float> penalized_gram(std::span<const float> y, std::size_t dim, float regularization,
+                                  dist::Communicator& comm, const RunContext& run) {
+  std::vector<float> g = als::gram(y, dim, comm, run);
   als::add_to_diagonal(g, dim, regularization);
   return g;
 }
@@ -52,9 +54,33 @@ als::SparseRows rows_of(const std::vector<std::uint64_t>& indptr, const std::vec
   return {indptr.data(), indices.data(), values.data(), rows};
 }
 
+// One side of the fit as this rank sees it: every row's nonzeros, and the rows it solves.
+struct Side {
+  als::SparseRows rows;
+  std::vector<std::size_t> bounds;  // rank r solves rows [bounds[r], bounds[r + 1])
+};
+
+// Solves this rank's rows of `side` against `fixed`, then gathers every rank's rows into `solved`.
+void half_step(const Side& side, std::span<const float> fixed, const als::SolveSettings& settings, float regularization,
+               dist::Communicator& comm, const RunContext& run, std::vector<float>& solved) {
+  const std::size_t dim = settings.dim;
+  const std::vector<float> gram = penalized_gram(fixed, dim, regularization, comm, run);
+  const auto me = static_cast<std::size_t>(comm.rank());
+  const std::size_t begin = side.bounds[me], end = side.bounds[me + 1];
+  const std::span<float> mine = std::span<float>(solved).subspan(begin * dim, (end - begin) * dim);
+  als::solve_rows(als::slice(side.rows, begin, end), fixed, gram, settings, run, mine);
+  if (comm.size() == 1) return;
+  const std::vector<float> part(mine.begin(), mine.end());  // a gather may not read what it writes
+  std::vector<std::size_t> counts(side.bounds.size() - 1);
+  for (std::size_t r = 0; r < counts.size(); ++r) counts[r] = (side.bounds[r + 1] - side.bounds[r]) * dim;
+  comm.all_gather(part, counts, solved);
+}
+
 }  // namespace
 
 void Als::fit(const TrainSet& data, const FitContext& context) {
+  const std::unique_ptr<dist::Communicator> alone = context.communicator == nullptr ? dist::single_process() : nullptr;
+  dist::Communicator& comm = context.communicator != nullptr ? *context.communicator : *alone;
   const CsrMatrix c = confidence_matrix(data.pairs, parse_transform(params_.transform));
   const CscMatrix ct = to_csc(c);
   const std::size_t dim = dim_;
@@ -64,20 +90,22 @@ void Als::fit(const TrainSet& data, const FitContext& context) {
   item_factors_.clear();
   resize_on_huge_pages(user_factors_, static_cast<std::size_t>(c.rows) * dim);
   resize_on_huge_pages(item_factors_, static_cast<std::size_t>(c.cols) * dim);
+  // Every rank draws the same initial factors from the same seed.
   fill_uniform(user_factors_, context.run.seed, 0.01f);
   fill_uniform(item_factors_, context.run.seed + 1, 0.01f);
   const als::SolveSettings settings{dim, params_.alpha, params_.cg_steps};
-  const als::SparseRows users = rows_of(c.indptr, c.indices, c.values, c.rows);
-  const als::SparseRows items = rows_of(ct.indptr, ct.indices, ct.values, ct.cols);
+  Side users{rows_of(c.indptr, c.indices, c.values, c.rows), {}};
+  Side items{rows_of(ct.indptr, ct.indices, ct.values, ct.cols), {}};
+  users.bounds = als::split_rows(users.rows, dim, comm.size());
+  items.bounds = als::split_rows(items.rows, dim, comm.size());
+  const float reg = params_.regularization;
   for (int it = 1; it <= params_.iterations; ++it) {
-    als::solve_rows(items, user_factors_, penalized_gram(user_factors_, dim, params_.regularization), settings,
-                    context.run, item_factors_);
-    als::solve_rows(users, item_factors_, penalized_gram(item_factors_, dim, params_.regularization), settings,
-                    context.run, user_factors_);
+    half_step(items, user_factors_, settings, reg, comm, context.run, item_factors_);
+    half_step(users, item_factors_, settings, reg, comm, context.run, user_factors_);
     // The objective costs about a CG step: it is computed only for a caller that keeps the
     // per-step log (aisle train --loss), never for a progress bar alone.
-    const double loss = context.log != nullptr ? als::objective(users, c.cols, user_factors_, item_factors_, settings,
-                                                                params_.regularization, context.run)
+    const double loss = context.log != nullptr ? als::objective(users.rows, c.cols, user_factors_, item_factors_,
+                                                                settings, reg, context.run)
                                                : std::nan("");
     const std::string remedy = "raise regularization (now " + format_float(params_.regularization) +
                                ") or lower alpha (now " + format_float(params_.alpha) +
@@ -89,19 +117,21 @@ void Als::fit(const TrainSet& data, const FitContext& context) {
                       .finite = linalg::all_finite(user_factors_) && linalg::all_finite(item_factors_),
                       .remedy = remedy});
     if (context.at_checkpoint(it, params_.iterations)) {
-      item_gram_ = penalized_gram(item_factors_, dim, params_.regularization);
+      item_gram_ = penalized_gram(item_factors_, dim, reg, comm, context.run);
       index_items_by_norm();
       if (!context.checkpoint(it, *this)) break;
     }
   }
   if (context.run.progress != nullptr) context.run.progress->finish();
-  item_gram_ = penalized_gram(item_factors_, dim, params_.regularization);
+  item_gram_ = penalized_gram(item_factors_, dim, reg, comm, context.run);
   index_items_by_norm();
 }
 
 void Als::load(BinaryReader& in) {
   load_factors(in);
-  item_gram_ = penalized_gram(item_factors_, dim_, params_.regularization);
+  const RunContext one_thread(1);
+  item_gram_ = als::gram(item_factors_, dim_, one_thread);
+  als::add_to_diagonal(item_gram_, dim_, params_.regularization);
 }
 
 std::vector<float> Als::fold_in(std::span<const ItemIdx> items, std::span<const float> weights) const {

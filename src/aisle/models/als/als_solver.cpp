@@ -190,11 +190,61 @@ void solve_row(const RowProblem& q, std::size_t dim, float* x, const Scratch& s)
 
 }  // namespace
 
-std::vector<float> gram(std::span<const float> factors, std::size_t dim) {
-  std::vector<float> g(dim * dim);
-  linalg::gram(factors.data(), static_cast<std::int64_t>(factors.size() / dim), static_cast<std::int64_t>(dim),
-               g.data());
-  return g;
+std::vector<float> gram(std::span<const float> factors, std::size_t dim, dist::Communicator& comm,
+                        const RunContext& run) {
+  const std::size_t n = factors.size() / dim, cells = dim * dim;
+  const auto ranks = static_cast<std::size_t>(comm.size()), me = static_cast<std::size_t>(comm.rank());
+  const auto first_block = [&](std::size_t r) { return r * kGramBlocks / ranks; };
+  const std::size_t mine_begin = first_block(me), mine_end = first_block(me + 1);
+  // This rank's blocks, each on a worker (BLAS on one thread inside).
+  std::vector<float> part((mine_end - mine_begin) * cells);
+  parallel_for(run, mine_end - mine_begin, 1, [&](std::size_t begin, std::size_t end, int) {
+    for (std::size_t b = begin; b < end; ++b) {
+      const std::size_t block = mine_begin + b, row = block * n / kGramBlocks;
+      const std::size_t rows = (block + 1) * n / kGramBlocks - row;
+      float* out = part.data() + b * cells;
+      if (rows == 0) {
+        std::fill(out, out + cells, 0.0f);
+        continue;
+      }
+      linalg::gram(factors.data() + row * dim, static_cast<std::int64_t>(rows), static_cast<std::int64_t>(dim), out);
+    }
+  });
+  std::vector<std::size_t> counts(ranks);
+  for (std::size_t r = 0; r < ranks; ++r) counts[r] = (first_block(r + 1) - first_block(r)) * cells;
+  std::vector<float> parts(kGramBlocks * cells);
+  comm.all_gather(part, counts, parts);
+  std::vector<double> sum(cells, 0.0);
+  for (std::size_t b = 0; b < kGramBlocks; ++b) {
+    for (std::size_t j = 0; j < cells; ++j) sum[j] += parts[b * cells + j];
+  }
+  return std::vector<float>(sum.begin(), sum.end());
+}
+
+std::vector<float> gram(std::span<const float> factors, std::size_t dim, const RunContext& run) {
+  const std::unique_ptr<dist::Communicator> one = dist::single_process();
+  return gram(factors, dim, *one, run);
+}
+
+SparseRows slice(const SparseRows& rows, std::size_t begin, std::size_t end) {
+  AISLE_CHECK(begin <= end && end <= rows.rows);
+  return {rows.indptr + begin, rows.indices, rows.values, end - begin};
+}
+
+std::vector<std::size_t> split_rows(const SparseRows& rows, std::size_t dim, int parts) {
+  const auto cost = [&](std::size_t end) {  // work of rows [0, end)
+    return static_cast<double>(rows.indptr[end] - rows.indptr[0]) + static_cast<double>(end * dim) / 2.0;
+  };
+  const double total = cost(rows.rows);
+  std::vector<std::size_t> bounds{0};
+  std::size_t row = 0;
+  for (int p = 1; p < parts; ++p) {
+    const double target = total * p / parts;
+    while (row < rows.rows && cost(row) < target) ++row;
+    bounds.push_back(row);
+  }
+  bounds.push_back(rows.rows);
+  return bounds;
 }
 
 void add_to_diagonal(std::span<float> matrix, std::size_t dim, float regularization) {
@@ -225,7 +275,7 @@ double objective(const SparseRows& rows, std::size_t num_items, std::span<const 
                  std::span<const float> items, const SolveSettings& settings, float regularization,
                  const RunContext& run) {
   const std::size_t dim = settings.dim;
-  const std::vector<float> yty = gram(items, dim);
+  const std::vector<float> yty = gram(items, dim, run);
   std::vector<double> per_user(rows.rows, 0.0);
   parallel_for(run, rows.rows, 1024, [&](std::size_t begin, std::size_t end, int) {
     std::vector<float> t(dim);

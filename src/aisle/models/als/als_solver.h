@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "aisle/core/run_context.h"
+#include "aisle/dist/communicator.h"
 
 namespace aisle::als {
 
@@ -27,6 +28,13 @@ struct SparseRows {
   std::size_t rows = 0;
 };
 
+// Rows [begin, end) of a SparseRows: the same arrays, indptr moved to `begin`.
+SparseRows slice(const SparseRows& rows, std::size_t begin, std::size_t end);
+
+// Splits rows [0, rows.rows) into `parts` contiguous ranges of about equal work: a row costs its
+// nonzeros plus dim / 2 (its CG steps' products with the Gram matrix). Returns parts + 1 bounds.
+std::vector<std::size_t> split_rows(const SparseRows& rows, std::size_t dim, int parts);
+
 struct SolveSettings {
   std::size_t dim = 0;  // floats per factor row
   float alpha = 1.0f;   // confidence slope
@@ -34,7 +42,15 @@ struct SolveSettings {
 };
 
 // The Gram matrix of `factors` (n x dim, row-major) without any penalty: dim x dim, both triangles.
-std::vector<float> gram(std::span<const float> factors, std::size_t dim);
+// It is the sum, in block order, of the Grams of kGramBlocks fixed blocks of rows (block b holds
+// rows [b n / K, (b + 1) n / K)). Each rank of `comm` computes the blocks
+// [r K / size, (r + 1) K / size) and the parts are all-gathered, so every rank, and every rank
+// count, gets the same bits (kGramBlocks x dim^2 floats move per call).
+inline constexpr std::size_t kGramBlocks = 64;
+std::vector<float> gram(std::span<const float> factors, std::size_t dim, dist::Communicator& comm,
+                        const RunContext& run);
+// The same on one process.
+std::vector<float> gram(std::span<const float> factors, std::size_t dim, const RunContext& run);
 
 // Adds `regularization` to the diagonal of a dim x dim matrix.
 void add_to_diagonal(std::span<float> matrix, std::size_t dim, float regularization);
