@@ -47,7 +47,6 @@ set(CPACK_PACKAGE_NAME aisle)
 set(CPACK_PACKAGE_VENDOR "aisle")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT "${AISLE_PACKAGE_MAINTAINER}")
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "recommendation engine for online shops")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_COMPONENTS_ALL ${aisle_components})
@@ -61,13 +60,14 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 
 set(CPACK_DEBIAN_AISLE_PACKAGE_NAME aisle)
 set(CPACK_DEBIAN_AISLE_PACKAGE_DEPENDS "adduser")
-set(CPACK_COMPONENT_AISLE_DESCRIPTION "recommendation engine for online shops
- aisle ingests a shop's interaction log (views, carts, purchases, ratings) and
- catalog into SQLite or PostgreSQL, fits the recommenders shops rely on
- (popularity, item-kNN, ALS, BPR, EASE, session kNN, blends and routes of them),
- evaluates them offline, and serves them over HTTP with live feedback, model
- swaps without downtime, Prometheus metrics, online experiments and a web
- dashboard. The service aisle.service runs `aisle serve` as the user aisle.")
+# The first line is the package's summary (Debian policy 3.4); CPack wraps the rest.
+set(CPACK_DEBIAN_AISLE_DESCRIPTION "recommendation engine for online shops
+aisle ingests a shop's interaction log (views, carts, purchases, ratings) and
+catalog into SQLite or PostgreSQL, fits the recommenders shops rely on
+(popularity, item-kNN, ALS, BPR, EASE, session kNN, blends and routes of them),
+evaluates them offline, and serves them over HTTP with live feedback, model
+swaps without downtime, Prometheus metrics, online experiments and a web
+dashboard. The unit aisle.service runs `aisle serve` as the system user aisle.")
 set(CPACK_DEBIAN_AISLE_PACKAGE_CONTROL_EXTRA
     ${PROJECT_SOURCE_DIR}/packaging/debian/conffiles ${PROJECT_SOURCE_DIR}/packaging/debian/postinst
     ${PROJECT_SOURCE_DIR}/packaging/debian/prerm ${PROJECT_SOURCE_DIR}/packaging/debian/postrm)
@@ -75,8 +75,8 @@ set(CPACK_DEBIAN_AISLE_PACKAGE_CONTROL_EXTRA
 set(CPACK_DEBIAN_TORCH_PACKAGE_NAME aisle-torch)
 set(CPACK_DEBIAN_TORCH_PACKAGE_SECTION misc)
 set(CPACK_DEBIAN_TORCH_PACKAGE_DEPENDS "aisle (= ${PROJECT_VERSION})")
-set(CPACK_COMPONENT_TORCH_DESCRIPTION "torch models (SASRec) for aisle
- The plugin that aisle loads when a sasrec model is trained or read, linked
- with Debian's CPU libtorch. Without it aisle refuses sasrec specs and models
- with what is missing.")
+set(CPACK_DEBIAN_TORCH_DESCRIPTION "torch models (SASRec) for the aisle recommendation engine
+The plugin that aisle loads when a sasrec model is trained or read, linked
+with Debian's CPU libtorch. Without it aisle refuses sasrec specs and model
+files, saying what is missing.")
 include(CPack)
