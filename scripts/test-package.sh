@@ -26,6 +26,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM HUP PIPE  # through cleanup: never leave the package installed
 
 # The package: the one `make package` / `make test` wrote, else one built now into the temp folder
 # (cpack on the built tree; with the tree up to date it compiles nothing).
