@@ -7,7 +7,7 @@ DEMO_PORT ?= 8080
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 
-.PHONY: all deps build demo test test-asan test-tsan fuzz bench format format-check tidy clean
+.PHONY: all deps build demo test test-asan test-tsan fuzz bench package format format-check tidy clean
 
 all: build
 
@@ -31,8 +31,10 @@ demo: build
 	$(AISLE) evaluate --store sqlite:$(DEMO_STORE) --models popularity,item_knn,als,ease --out out/demo-report
 	scripts/demo-serve.sh $(AISLE) sqlite:$(DEMO_STORE) out/demo.aislemodel $(DEMO_PORT)
 
-# The whole suite; PostgreSQL tests run against a throwaway server started for them.
+# The whole suite; PostgreSQL tests run against a throwaway server started for them. On the
+# release preset the Debian packages are built first, for the package test to install.
 test: build
+	@if [ "$(PRESET)" = release ]; then cmake --build $(BUILD) --target package >/dev/null; fi
 	@OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="suppressions=$(CURDIR)/scripts/tsan.supp" \
 	  scripts/with-postgres.sh \
 	  ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
@@ -42,6 +44,13 @@ test-asan:
 
 test-tsan:
 	@$(MAKE) --no-print-directory test PRESET=tsan
+
+# The Debian packages, from the release build (cmake/packaging.cmake): build/release/aisle_*.deb
+# and, when libtorch is there, aisle-torch_*.deb. Install with `sudo apt install ./build/release/aisle_*.deb`.
+package:
+	@$(MAKE) --no-print-directory build PRESET=release
+	@cmake --build build/release --target package
+	@ls -l build/release/*.deb
 
 # Each libFuzzer target for FUZZ_SECONDS on its seed corpus (clang).
 fuzz: deps

@@ -12,6 +12,7 @@ packages=(
   libopenmpi-dev openmpi-bin  # distributed fits (dist/), optional at build time; the mpirun tests
   libtorch-dev  # the torch plugin (sasrec); CPU build
   libgtest-dev libgmock-dev libbenchmark-dev
+  dpkg-dev help2man  # make package: dpkg-shlibdeps computes Depends, help2man writes the man pages
   clang clang-format clang-tidy libclang-rt-14-dev
   chromium  # scripts/check-report-width.sh (the report_width test), the dashboard_browser test
   nodejs npm  # the dashboard (web/): npm ci, tsc, esbuild at build time; the browser test

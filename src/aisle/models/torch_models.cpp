@@ -26,8 +26,15 @@ std::string plugin_path() {
   if (const char* path = std::getenv("AISLE_TORCH_PLUGIN"); path != nullptr && *path != '\0') return path;
   std::error_code error;
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
-  const std::filesystem::path beside = self.parent_path() / "libaisle_torch.so";
-  if (!error && std::filesystem::exists(beside, error)) return beside.string();
+  if (!error) {
+    // Beside the binary (a build tree), then where an install or package puts it relative to the
+    // binary (/usr/bin/aisle -> /usr/lib/aisle), then the configured install folder.
+    for (const std::filesystem::path& candidate :
+         {self.parent_path() / "libaisle_torch.so",
+          self.parent_path() / AISLE_PLUGIN_FROM_BINARY / "libaisle_torch.so"}) {
+      if (std::filesystem::exists(candidate, error)) return candidate.lexically_normal().string();
+    }
+  }
   return std::string(AISLE_PLUGIN_DIR) + "/libaisle_torch.so";
 }
 

@@ -32,7 +32,8 @@ const TorchModels* linked_torch_models();
 void provide_torch_models(const TorchModels* models);
 
 // The torch models: provided, or the plugin loaded on the first call (from $AISLE_TORCH_PLUGIN, a
-// path, else libaisle_torch.so beside the running binary, else the installed plugin directory).
+// path, else libaisle_torch.so beside the running binary, else in the plugin directory relative to
+// it (/usr/bin/aisle -> /usr/lib/aisle), else in the configured install directory).
 // Null when there is none; torch_status() says why. Thread-safe.
 const TorchModels* torch_models();
 
