@@ -451,6 +451,8 @@ async function main() {
     if (i % 2 === 0) await adminPost('/api/feedback', { user_id: u.user_id, item_id: shown.items[0].item_id, event: 'click' });
   }
   const report = await securedGet('/api/experiments/home');
+  await tab.goto(`${secured.base}/#/`); // away and back: the page shows the report as it is now
+  await settledOn(tab);
   await tab.goto(`${secured.base}/#/experiments`);
   await settledOn(tab);
   const arms = tab.locator('[data-experiment="home"] tr[data-arm]');
