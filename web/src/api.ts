@@ -257,7 +257,7 @@ async function get<T>(path: string, init?: RequestInit): Promise<T> {
 
 const q = encodeURIComponent;
 
-// The API token, when the person gave one (on the Model page): kept in this tab's session
+// The API token, when the person gave one (on the Models page): kept in this tab's session
 // storage only, sent with every call (a history, a retrain and the experiments' start and stop
 // need it; with serve.open_reads = false every read does).
 export const kTokenKey = 'aisle.token';

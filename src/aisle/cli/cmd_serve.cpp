@@ -1,4 +1,4 @@
-// aisle serve [--store URL] [--model FILE] [--listen HOST:PORT] [--retrain-every 1h]
+// aisle serve [--store URL] [--model FILE] [--listen HOST:PORT] [--retrain-every 1h] [--reports DIR]
 // Answers recommendation requests over HTTP (serve/server.h; the routes in serve/routes.cpp,
 // docs/SERVING.md). Runs until SIGTERM or SIGINT, then stops accepting, finishes the requests in
 // flight and commits queued feedback before it exits.

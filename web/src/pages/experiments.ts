@@ -2,7 +2,7 @@
 // (GET /api/experiments/{name}): per arm visitors, impressions, the click, add-to-cart and purchase
 // rates and revenue per visitor with their 95% intervals, the lift against the control with the
 // fixed-horizon and the always-valid p-value, and the sample-ratio check; start and stop (the
-// admin routes, with the token given on the Model page); an interleaved experiment's report as
+// admin routes, with the token given on the Models page); an interleaved experiment's report as
 // its preference test; and a form that defines an experiment (POST /api/admin/experiments, the
 // token). docs/EXPERIMENTS.md says what each number means.
 import * as api from '../api';
@@ -108,7 +108,7 @@ function interleavingReport(r: api.ExperimentReport): HTMLElement {
   );
 }
 
-// Defines an experiment of two arms (the admin route; the token given on the Model page).
+// Defines an experiment of two arms (the admin route; the token given on the Models page).
 function defineForm(rerender: () => void): HTMLElement {
   const input = (id: string, value: string, placeholder = ''): HTMLInputElement => h('input', { id, value, placeholder, autocomplete: 'off', required: true });
   const name = input('define-name', '', 'e.g. home-page');
