@@ -460,7 +460,6 @@ async function main() {
   equal(await tab.locator('[data-experiment="home"] td.visitors').allTextContents(), report.arms.map((a) => String(a.visitors)), 'experiments: visitors');
   equal(report.arms.reduce((sum, a) => sum + a.visitors, 0), stats.active_users.length, 'API: every visitor in an arm');
   check((await tab.locator('[data-experiment="home"] .srm').textContent()).startsWith('Sample ratio'), 'experiments: the sample-ratio line');
-  await tab.screenshot({ path: path.join(out, 'experiments.png'), fullPage: true });
   await tab.locator('[data-experiment="home"] button[data-action="stop"]').click();
   await tab.locator('[data-experiment="home"] .state-stopped').waitFor();
   equal((await securedGet('/api/experiments')).experiments[0].state, 'stopped', 'experiments: stopped from the page');
@@ -472,6 +471,7 @@ async function main() {
   await tab.locator('[data-experiment="mix"] table.interleaving').waitFor();
   equal(await tab.locator('[data-experiment="mix"] tr[data-arm]').evaluateAll((rows) => rows.map((r) => r.dataset.arm)),
     ['control', 'treatment', 'tie'], 'experiments: the interleaving table');
+  await tab.screenshot({ path: path.join(out, 'experiments.png'), fullPage: true });
 
   check(tabProblems.length === 0, `the browser reported (with a token):\n  ${tabProblems.join('\n  ')}`);
   await stopServer(secured.log);
