@@ -44,6 +44,7 @@ TEST_F(Models, CompanionsAreTrainedAndAnswerASessionByName) {
   const auto [pop_status, pop] = post("/api/session/recommend", session + R"(, "model": "pop"})");
   ASSERT_EQ(pop_status, 200) << pop.dump();
   EXPECT_EQ(pop["model"]["name"], "pop");
+  EXPECT_FALSE(pop["model"].contains("version"));
   EXPECT_TRUE(pop["model"]["spec"].get<std::string>().starts_with("popularity")) << pop.dump();
   EXPECT_EQ(pop["items"].size(), 4u);
   const auto [knn_status, knn] = post("/api/session/recommend", session + R"(, "model": "knn"})");

@@ -140,6 +140,7 @@ Reply post_session_recommend(ServeState& state, const httplib::Request& request)
     const Served served = serve_one(state, *companion, std::move(r));
     Json answer = served_json(served, *companion, "");
     answer["model"]["name"] = *model;
+    answer["model"].erase("version");  // versions count the serving model's swaps only
     return json_reply(answer);
   }
   // An anonymous visitor is known to experiments by the session id alone.
