@@ -1,8 +1,10 @@
 // train -> recommend -> similar through the real binary, on the bundled tiny exchange-format file.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 #include "run_aisle.h"
 #include "test_util.h"
@@ -25,7 +27,7 @@ TEST(ModelsCli, TrainRecommendSimilar) {
   ASSERT_EQ(train.code, 0) << train.output;
   EXPECT_TRUE(contains(train.output, "training als:factors=4,iterations=3 on 12 users, 15 items, 60 pairs"))
       << train.output;
-  EXPECT_TRUE(contains(train.output, "   3  ")) << train.output;  // the per-iteration log
+  EXPECT_FALSE(contains(train.output, "step  loss")) << train.output;  // the loss only when asked for
 
   const Result rec = run("recommend --model " + model + " --user c0 --k 4 --json");
   ASSERT_EQ(rec.code, 0) << rec.output;
@@ -56,6 +58,31 @@ TEST(ModelsCli, TrainRecommendSimilar) {
 }
 
 // --explain: each recommendation names the history items behind it, in every output format.
+TEST(ModelsCli, TrainPrintsTheLossOnlyWithTheLossFlag) {
+  test::TempDir dir;
+  const Result train = run("train --model als:factors=4,iterations=3 --loss --events " +
+                           test::fixture("models/tiny-events.csv") + " --out " + dir.file("m.bin") + " --threads 1");
+  ASSERT_EQ(train.code, 0) << train.output;
+  const std::size_t table = train.output.find("step  loss");
+  ASSERT_NE(table, std::string::npos) << train.output;
+  // Three rows, "   1  <loss>", each loss a finite positive number, non-increasing.
+  std::istringstream rows(train.output.substr(table));
+  std::string header;
+  std::getline(rows, header);
+  double previous = 1e300;
+  for (int step = 1; step <= 3; ++step) {
+    int shown = 0;
+    double loss = 0;
+    ASSERT_TRUE(rows >> shown >> loss) << train.output;
+    std::string rest;
+    std::getline(rows, rest);
+    EXPECT_EQ(shown, step);
+    EXPECT_TRUE(std::isfinite(loss) && loss > 0.0) << loss;
+    EXPECT_LE(loss, previous * (1.0 + 1e-6));
+    previous = loss;
+  }
+}
+
 TEST(ModelsCli, RecommendExplainsFromTheHistory) {
   test::TempDir dir;
   const std::string model = dir.file("m.bin");

@@ -1,4 +1,4 @@
-// aisle train [--model SPEC] [--store URL | --events FILE... [--format F]] [--out model.bin]
+// aisle train [--model SPEC] [--store URL | --events FILE... [--format F]] [--out model.bin] [--loss]
 // Reads the interactions (from the store, or from files of any known format; the default format
 // `csv` reads the exchange format user,item,weight,timestamp as is), aggregates them into pairs
 // with the configured weights, fits the model and writes the model file. Without --model it
@@ -6,6 +6,7 @@
 // A model that learns from the order of events (session_knn, sequential_rules) also gets the
 // events as sequences (sessions by id, else split at interactions.session_gap_seconds).
 // --early-stop METRIC chooses an iterative model's step count on a validation split first.
+// --loss computes and prints the training loss of every iteration or epoch (not done otherwise: it costs).
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -28,6 +29,7 @@ namespace {
 struct TrainFlags {
   std::string model, store, format = "csv", out, weights, early_stop;
   int patience = 3;
+  bool loss = false;
   std::vector<std::string> events;
   int threads = -1;
   long long seed = -1;
@@ -100,8 +102,9 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   FitContext context;
   context.run = options.context;
   context.run.progress = &progress;
+  // The per-step loss costs time (about one CG step per ALS iteration): only when asked for.
   std::vector<FitStep> fit_log;
-  context.log = &fit_log;
+  if (flags.loss) context.log = &fit_log;
   const std::optional<Sequences> sequences = sequences_of(spec, log, source, config, options.context.seed);
   const auto start = std::chrono::steady_clock::now();
   const TrainedModel model = train_model(spec, pairs, log.catalog, std::move(log.users), std::move(log.items), context,
@@ -137,6 +140,9 @@ void add_train_command(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("--early-stop", flags->early_stop,
                  "choose the iterations/epochs on a validation split of the training data by this metric "
                  "(e.g. ndcg@10), then fit on all of it (als, bpr, mf)");
+  sub.add_flag("--loss", flags->loss,
+               "compute and print the training loss after every iteration or epoch (als: costs about a "
+               "conjugate-gradient step each)");
   sub.add_option("--patience", flags->patience, "early stopping: steps without a new best before stopping (3)");
   sub.callback([flags, &global] { run_train(*flags, global); });
 }

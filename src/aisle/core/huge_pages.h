@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <new>
+#include <vector>
 
 namespace aisle {
 
@@ -13,6 +14,15 @@ inline constexpr std::size_t kHugePageBytes = std::size_t{2} << 20;
 
 // Asks the kernel to back [p, p + bytes) with huge pages where whole ones fit.
 void advise_huge_pages(void* p, std::size_t bytes);
+
+// Resizes an empty v to n value-initialized elements, with the huge-page advice given before the
+// pages are first touched (advice given later waits for the kernel's background collapsing).
+template <typename T>
+void resize_on_huge_pages(std::vector<T>& v, std::size_t n) {
+  v.reserve(n);
+  advise_huge_pages(v.data(), n * sizeof(T));
+  v.resize(n);
+}
 
 // std::allocator that, from kHugePageBytes up, aligns to huge pages and advises them.
 template <typename T>

@@ -14,14 +14,6 @@ bool ignored(const Event& e, const std::vector<TypeWeight>& rules) {
   return !is_present(e.weight) && !r.from_value && r.weight == 0.0f;
 }
 
-// Resizes v to n, with huge-page advice given before the pages are first touched.
-template <typename T>
-void sized_for(std::vector<T>& v, std::uint64_t n) {
-  v.reserve(n);
-  advise_huge_pages(v.data(), n * sizeof(T));
-  v.resize(n);
-}
-
 // Drops the tail left by merging. The capacity stays (at most one entry per event): shrinking
 // would copy every array once more for memory the caller frees with the events anyway.
 template <typename T>
@@ -74,9 +66,9 @@ Interactions aggregate(std::span<const Event> events, const std::vector<TypeWeig
   const std::uint64_t kept = start[num_users];
 
   // Pass 2: scatter into the output arrays, grouped by user.
-  sized_for(out.item, kept);
-  sized_for(out.weight, kept);
-  sized_for(out.last_time, kept);
+  resize_on_huge_pages(out.item, kept);
+  resize_on_huge_pages(out.weight, kept);
+  resize_on_huge_pages(out.last_time, kept);
   out.count.reserve(kept);  // written in order by pass 3 only
   {
     std::vector<std::uint64_t> cursor(start.begin(), start.end() - 1);

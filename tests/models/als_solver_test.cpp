@@ -1,0 +1,118 @@
+// The ALS solver (models/als/als_solver.h) on random problems: with enough CG steps each solved row
+// is the exact least-squares solution, for dims taken by the register path (multiples of 16) and
+// by the generic one; and the result does not depend on the thread count.
+#include "aisle/models/als/als_solver.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+namespace aisle {
+namespace {
+
+struct Problem {
+  std::vector<std::uint64_t> indptr{0};
+  std::vector<std::uint32_t> indices;
+  std::vector<float> values;
+  std::vector<float> fixed;
+  std::size_t rows = 0;
+  als::SparseRows view() const { return {indptr.data(), indices.data(), values.data(), rows}; }
+};
+
+// `rows` rows of up to 40 distinct nonzeros over `columns` fixed rows of `dim` random floats.
+Problem random_problem(std::size_t rows, std::uint32_t columns, std::size_t dim, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<float> factor(-0.5f, 0.5f), weight(0.5f, 3.0f);
+  Problem p;
+  p.rows = rows;
+  for (std::size_t r = 0; r < rows; ++r) {
+    const std::uint32_t n = static_cast<std::uint32_t>(rng() % 40);
+    std::vector<bool> taken(columns, false);
+    for (std::uint32_t k = 0; k < n; ++k) {
+      const auto c = static_cast<std::uint32_t>(rng() % columns);
+      if (taken[c]) continue;
+      taken[c] = true;
+      p.indices.push_back(c);
+      p.values.push_back(weight(rng));
+    }
+    p.indptr.push_back(p.indices.size());
+  }
+  p.fixed.resize(static_cast<std::size_t>(columns) * dim);
+  for (float& v : p.fixed) v = factor(rng);
+  return p;
+}
+
+// Gaussian elimination with partial pivoting, in double.
+std::vector<double> solve_dense(std::vector<double> a, std::vector<double> b) {
+  const std::size_t n = b.size();
+  for (std::size_t c = 0; c < n; ++c) {
+    std::size_t pivot = c;
+    for (std::size_t r = c + 1; r < n; ++r) {
+      if (std::abs(a[r * n + c]) > std::abs(a[pivot * n + c])) pivot = r;
+    }
+    for (std::size_t k = 0; k < n; ++k) std::swap(a[c * n + k], a[pivot * n + k]);
+    std::swap(b[c], b[pivot]);
+    for (std::size_t r = c + 1; r < n; ++r) {
+      const double f = a[r * n + c] / a[c * n + c];
+      for (std::size_t k = c; k < n; ++k) a[r * n + k] -= f * a[c * n + k];
+      b[r] -= f * b[c];
+    }
+  }
+  std::vector<double> x(n);
+  for (std::size_t r = n; r-- > 0;) {
+    double s = b[r];
+    for (std::size_t k = r + 1; k < n; ++k) s -= a[r * n + k] * x[k];
+    x[r] = s / a[r * n + r];
+  }
+  return x;
+}
+
+class AlsSolver : public ::testing::TestWithParam<std::size_t> {};
+
+TEST_P(AlsSolver, ManyStepsGiveTheExactSolution) {
+  const std::size_t dim = GetParam();
+  const float reg = 0.5f, alpha = 2.0f;
+  const Problem p = random_problem(50, 300, dim, dim);
+  std::vector<float> gram = als::gram(p.fixed, dim);
+  als::add_to_diagonal(gram, dim, reg);
+  std::vector<float> solved(p.rows * dim, 0.01f);
+  const als::SolveSettings settings{dim, alpha, static_cast<int>(3 * dim)};
+  als::solve_rows(p.view(), p.fixed, gram, settings, RunContext(2), solved);
+  for (std::size_t r = 0; r < p.rows; ++r) {
+    // (YtY + reg I + sum_i (c_i - 1) y_i y_i^T) x = sum_i c_i y_i
+    std::vector<double> a(gram.begin(), gram.end()), b(dim, 0.0);
+    for (std::uint64_t k = p.indptr[r]; k < p.indptr[r + 1]; ++k) {
+      const float* y = p.fixed.data() + static_cast<std::size_t>(p.indices[k]) * dim;
+      const double c = 1.0 + alpha * p.values[k];
+      for (std::size_t i = 0; i < dim; ++i) {
+        for (std::size_t j = 0; j < dim; ++j) a[i * dim + j] += (c - 1.0) * y[i] * y[j];
+        b[i] += c * y[i];
+      }
+    }
+    const std::vector<double> direct = solve_dense(a, b);
+    for (std::size_t i = 0; i < dim; ++i) {
+      EXPECT_NEAR(solved[r * dim + i], direct[i], 1e-3 * (1.0 + std::abs(direct[i]))) << "row " << r << " " << i;
+    }
+  }
+}
+
+TEST_P(AlsSolver, ResultDoesNotDependOnThreads) {
+  const std::size_t dim = GetParam();
+  const Problem p = random_problem(700, 200, dim, 7);
+  std::vector<float> gram = als::gram(p.fixed, dim);
+  als::add_to_diagonal(gram, dim, 0.1f);
+  const als::SolveSettings settings{dim, 1.5f, 3};
+  std::vector<float> one(p.rows * dim, 0.01f), two = one;
+  als::solve_rows(p.view(), p.fixed, gram, settings, RunContext(1), one);
+  als::solve_rows(p.view(), p.fixed, gram, settings, RunContext(2), two);
+  EXPECT_EQ(one, two);
+  EXPECT_NE(one, std::vector<float>(p.rows * dim, 0.01f));  // it did solve
+}
+
+// 16, 32, 64, 128: the register path; 4, 20, 144: the generic one.
+INSTANTIATE_TEST_SUITE_P(Dims, AlsSolver, ::testing::Values(4, 16, 20, 32, 64, 128, 144));
+
+}  // namespace
+}  // namespace aisle
