@@ -20,7 +20,8 @@ build: deps
 
 # Ingest the bundled UCI Online Retail sample into a fresh store, describe it, fit the default
 # recommender, ask it, evaluate four models on a leave-last-out split (out/demo-report), then
-# start the server on the store and model, call each endpoint once, and stop it.
+# start the server on the store and model (with companion models for the session demo and that
+# report for the Models page), call each endpoint once, and stop it.
 demo: build
 	@mkdir -p out && rm -f $(DEMO_STORE) $(DEMO_STORE)-wal $(DEMO_STORE)-shm
 	$(AISLE) ingest online-retail data/sample/online-retail.csv.zst --store sqlite:$(DEMO_STORE)
@@ -29,7 +30,7 @@ demo: build
 	$(AISLE) recommend --model out/demo.aislemodel --user 17850 --k 5
 	$(AISLE) similar --model out/demo.aislemodel --item 85123A --k 5
 	$(AISLE) evaluate --store sqlite:$(DEMO_STORE) --models popularity,item_knn,als,ease --out out/demo-report
-	scripts/demo-serve.sh $(AISLE) sqlite:$(DEMO_STORE) out/demo.aislemodel $(DEMO_PORT)
+	scripts/demo-serve.sh $(AISLE) sqlite:$(DEMO_STORE) out/demo.aislemodel $(DEMO_PORT) out/demo-report
 
 # The whole suite; PostgreSQL tests run against a throwaway server started for them. On the
 # release preset the Debian packages are built first, for the package test to install.

@@ -62,6 +62,21 @@ TEST(Config, TheApproximateIndexIsOffUnlessAskedFor) {
             std::string::npos);
 }
 
+TEST(Config, CompanionModelsKeepTheirOrderAndNeedNames) {
+  test::TempDir dir;
+  const Config c = load_config(dir.write("aisle.toml",
+                                         "[serve]\ncompanions = { session_knn = \"session_knn\", "
+                                         "als = \"als:factors=8\" }\nreports = \"out/reports\"\n"));
+  EXPECT_EQ(c.serve.companions, (std::vector<std::pair<std::string, std::string>>{{"session_knn", "session_knn"},
+                                                                                  {"als", "als:factors=8"}}));
+  EXPECT_EQ(c.serve.reports, "out/reports");
+  EXPECT_NE(error_of("[serve]\ncompanions = { serving = \"als\" }\n").find("aisle.toml:2: serve.companions: 'serving'"),
+            std::string::npos);
+  EXPECT_NE(error_of("[serve]\ncompanions = { als = 3 }\n").find("serve.companions.als must be a string"),
+            std::string::npos);
+  EXPECT_NE(error_of("[serve]\ncompanions = \"als\"\n").find("serve.companions must be a table"), std::string::npos);
+}
+
 TEST(Config, ReferenceDocumentsEveryKey) {
   const std::string ref = config_reference();
   for (const char* key : {"store.url", "interactions.weights", "ingest.map", "ingest.strict",

@@ -67,6 +67,79 @@ export interface ModelInfo {
   live_feedback_users: number;
 }
 
+// GET /api/models: the serving model, the companion models (serve.companions) and the registry.
+export interface ServedModel {
+  name: string;
+  status: string; // "loading", "ready" or "failed: why"
+  model?: string; // a companion's configured reference
+  kind?: string | null;
+  spec?: string | null;
+  parameters?: Record<string, string> | null;
+  version?: number;
+  source?: string | null;
+}
+
+export interface ParamSchema {
+  name: string;
+  type: 'int' | 'float' | 'choice';
+  default: string;
+  min?: number;
+  max?: number;
+  log_scale?: boolean;
+  choices?: string[];
+  help: string;
+}
+
+export interface RegistryModel {
+  name: string;
+  summary: string;
+  pipeline: boolean;
+  members: string | null;
+  available: boolean;
+  parameters: ParamSchema[];
+}
+
+export interface Models {
+  serving: ServedModel;
+  companions: ServedModel[];
+  registry: RegistryModel[];
+}
+
+// What `aisle evaluate --out` writes to report.json (the parts the dashboard shows).
+export interface EvaluationModel {
+  spec: string;
+  label?: string;
+  fit_seconds?: number;
+  metrics: Record<string, { value: number | null; ci95?: [number, number] }>;
+  vs_baseline?: Record<string, { difference: number; lift: number | null; p_value: number }>;
+}
+
+export interface EvaluationReport {
+  split?: string;
+  ranking?: string;
+  baseline?: string;
+  ks?: number[];
+  dataset?: { source?: string; users?: number; items?: number; evaluated_users?: number };
+  models: EvaluationModel[];
+}
+
+export interface Reports {
+  folder: string | null;
+  reports: { name: string; path: string; modified?: string; report?: EvaluationReport; error?: string }[];
+}
+
+export interface BoughtWithRow extends ItemRow {
+  together: number;
+  share: number;
+  lift: number;
+}
+
+export interface BoughtWith {
+  item_id: string;
+  buyers: number;
+  items: BoughtWithRow[];
+}
+
 export interface Retrained {
   accepted: boolean;
   summary: string;
@@ -133,12 +206,23 @@ export interface ExperimentArmReport {
   vs_control?: Record<'click_rate' | 'add_to_cart_rate' | 'purchase_rate', Comparison>;
 }
 
+export interface InterleavingReport {
+  arms: [string, string];
+  visitors: number;
+  impressions: number;
+  clicked_impressions: number;
+  prefer: Record<string, number>; // per arm, and "tie"
+  delta: number;
+  p_value: number;
+}
+
 export interface ExperimentReport {
   name: string;
   state: string;
   mode: string;
   impressions: number;
   arms: ExperimentArmReport[];
+  interleaving?: InterleavingReport;
   sample_ratio?: { chi_squared: number; p_value: number; mismatch: boolean; threshold: number };
 }
 
@@ -173,7 +257,7 @@ async function get<T>(path: string, init?: RequestInit): Promise<T> {
 
 const q = encodeURIComponent;
 
-// The API token, when the person gave one (on the Model page): kept in this tab's session
+// The API token, when the person gave one (on the Models page): kept in this tab's session
 // storage only, sent with every call (a history, a retrain and the experiments' start and stop
 // need it; with serve.open_reads = false every read does).
 export const kTokenKey = 'aisle.token';
@@ -197,18 +281,27 @@ export const stats = (): Promise<Stats> => get('/api/stats');
 export const searchItems = (text: string, k: number): Promise<{ q: string; items: (ItemRow & { training_users: number })[] }> =>
   get(`/api/items?q=${q(text)}&k=${k}`);
 
-// An anonymous session's recommendations (the items newest last).
-export const sessionRecommend = (items: string[], k: number): Promise<Recommendations> =>
+// An anonymous session's recommendations (the items newest last), by the serving model or by
+// the companion model named.
+export const sessionRecommend = (items: string[], k: number, modelName?: string): Promise<Recommendations> =>
   get('/api/session/recommend', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ items, k }),
+    body: JSON.stringify(modelName === undefined ? { items, k } : { items, k, model: modelName }),
   });
+
+export const models = (): Promise<Models> => get('/api/models');
+export const reports = (): Promise<Reports> => get('/api/reports');
+export const boughtWith = (id: string, k: number): Promise<BoughtWith> => get(`/api/items/${q(id)}/bought-with?k=${k}`);
 
 export const experiments = (): Promise<{ experiments: Experiment[] }> => get('/api/experiments');
 export const experiment = (name: string): Promise<ExperimentReport> => get(`/api/experiments/${q(name)}`);
 export const experimentAction = (name: string, action: 'start' | 'stop'): Promise<unknown> =>
   get(`/api/admin/experiments/${q(name)}/${action}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+
+// Defines (or redefines) an experiment: POST /api/admin/experiments (the token).
+export const defineExperiment = (definition: { name: string; mode: string; arms: { name: string; model: string; share: number }[] }): Promise<unknown> =>
+  get('/api/admin/experiments', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(definition) });
 
 // A refused model (409) is an answer too: its details say why.
 export async function retrain(): Promise<Retrained> {

@@ -14,6 +14,8 @@ import { chromium } from 'playwright-core';
 
 const kTimeoutMs = 240_000; // the whole test, server start included
 const kUser = '17850';
+// Small enough to fit on the sample in seconds (the session demo's sasrec column).
+const kSasrec = 'sasrec:epochs=2,hidden=32,max_length=20,windows=last,loss=sampled,negatives=64';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const aisle = process.argv[2];
 const out = process.argv[3] ?? mkdtempSync(path.join(tmpdir(), 'aisle-dashboard-'));
@@ -98,13 +100,25 @@ function buildShop() {
   run(['ingest', 'csv', catalog, '--store', store]);
   const model = path.join(out, 'shop.aislemodel');
   run(['train', '--store', store, '--model', 'item_knn', '--out', model, '--threads', '1']);
-  return { store, model };
+  // An offline evaluation report for the Models page, and companion models for the session demo
+  // (sasrec only where the torch plugin was built: elsewhere its column says it failed).
+  const reports = path.join(out, 'reports');
+  rmSync(reports, { recursive: true, force: true });
+  run(['evaluate', '--store', store, '--models', 'popularity,item_knn', '--out', path.join(reports, 'sample'), '--threads', '1']);
+  const config = path.join(out, 'aisle.toml');
+  writeFileSync(config, [
+    '[serve]',
+    `companions = { session_knn = "session_knn", popularity = "popularity:by=users", sasrec = "${kSasrec}" }`,
+    `reports = ${JSON.stringify(reports)}`,
+    '',
+  ].join('\n'));
+  return { store, model, config, reports };
 }
 
 // `aisle serve` on a free loopback port (its log in OUT_DIR/logName); the base URL and the log.
 async function startServer(shop, env, logName) {
   const log = [];
-  server = spawn(aisle, ['serve', '--store', shop.store, '--model', shop.model, '--listen', '127.0.0.1:0', '--threads', '2'], {
+  server = spawn(aisle, ['serve', '--config', shop.config, '--store', shop.store, '--model', shop.model, '--listen', '127.0.0.1:0', '--threads', '2'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...env },
   });
@@ -255,6 +269,10 @@ async function main() {
   const similar = await api(`/api/items/${encodeURIComponent(first.item_id)}/similar?k=10`);
   check(similar.items.length > 0, 'API: similar items');
   equal(await names('#similar'), similar.items.map((i) => i.name ?? i.item_id), 'item page: similar items');
+  const boughtWith = await api(`/api/items/${encodeURIComponent(first.item_id)}/bought-with?k=10`);
+  check(boughtWith.items.length > 0, 'API: items bought with it');
+  equal(await names('#bought-with'), boughtWith.items.map((i) => i.name ?? i.item_id), 'item page: bought with it');
+  equal(await page.locator('#bought-with td.together').allTextContents(), boughtWith.items.map((i) => i.together.toLocaleString('en')), 'item page: customers per item bought with it');
   await shot('item');
   await page.locator('#similar tbody tr a.name').first().click();
   await page.waitForURL(new RegExp(`#/item/${encodeURIComponent(similar.items[0].item_id)}$`));
@@ -267,15 +285,28 @@ async function main() {
     check(r.ok, `POST ${p}: ${r.status}`);
     return r.json();
   };
+  // The companion models are trained in the background: the page shows them once ready.
+  let models = await api('/api/models');
+  for (let i = 0; i < 1200 && models.companions.some((c) => c.status === 'loading'); ++i) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    models = await api('/api/models');
+  }
+  const readyCompanions = models.companions.filter((c) => c.status === 'ready').map((c) => c.name);
+  check(readyCompanions.includes('session_knn') && readyCompanions.includes('popularity'), `companions ready: ${JSON.stringify(models.companions)}`);
+  const torchBuilt = models.registry.find((m) => m.name === 'sasrec').available;
+  check(torchBuilt === readyCompanions.includes('sasrec'), `sasrec companion: ${JSON.stringify(models.companions)}`);
   await page.locator('nav a[data-page="session"]').click();
   await page.waitForURL(/#\/session$/);
   await settled();
+  equal(await page.locator('section.model-column[data-model]').evaluateAll((s) => s.map((e) => e.dataset.model)),
+    ['serving', ...models.companions.map((c) => c.name)], 'session: a column per model');
   const found = await api('/api/items?q=heart&k=12');
   check(found.items.length >= 2, 'API: two items named heart');
   await page.locator('#search').fill('heart');
   await page.locator('#search-results button.add').first().waitFor();
   equal(await page.locator('#search-results button.add').allTextContents(), found.items.map((i) => `+ ${i.name}`), 'session: search results');
   let previous = null;
+  const companionLists = Object.fromEntries(readyCompanions.map((name) => [name, []]));
   for (let n = 1; n <= 2; ++n) {
     await page.locator('#search-results button.add').nth(n - 1).click();
     const items = found.items.slice(0, n).map((i) => i.item_id);
@@ -286,8 +317,18 @@ async function main() {
     equal(shown, answer.items.map((i) => i.name ?? i.item_id), `session of ${n}: recommendations`);
     check(previous === null || JSON.stringify(previous) !== JSON.stringify(shown), 'session: the second click changed the list');
     previous = shown;
+    for (const name of readyCompanions) {
+      await page.locator(`section[data-model=${JSON.stringify(name)}][data-items=${JSON.stringify(items.join(','))}]`).waitFor();
+      const byName = await post('/api/session/recommend', { items, k: 10, model: name });
+      equal(byName.model.name, name, `API: the session answered by ${name}`);
+      equal(await names(`section[data-model=${JSON.stringify(name)}]`), byName.items.map((i) => i.name ?? i.item_id), `session of ${n}: ${name}'s column`);
+      companionLists[name].push(JSON.stringify(byName.items.map((i) => i.item_id)));
+    }
     equal(await page.locator('#session-items li').count(), n, `session of ${n}: items listed`);
   }
+  check(companionLists.session_knn[0] !== companionLists.session_knn[1], 'session: session_knn\'s column changed with the second click');
+  const columnsDiffer = new Set(readyCompanions.map((name) => companionLists[name][1]));
+  check(columnsDiffer.size > 1, 'session: the companion models answer differently');
   check(page.url().endsWith(`#/session?items=${found.items.slice(0, 2).map((i) => encodeURIComponent(i.item_id)).join(',')}`), `session: the URL keeps it: ${page.url()}`);
   await shot('session');
 
@@ -313,6 +354,17 @@ async function main() {
   await settled();
   const model = await api('/api/model');
   equal(await page.locator('#model-spec').textContent(), model.spec.replace(/; /g, ';\n  '), 'model: spec');
+  equal(await page.locator('#serving-parameters tbody tr').count(), Object.keys(models.serving.parameters).length, 'models: the serving model\'s parameters');
+  equal(await page.locator('#companions-table tbody tr').count(), models.companions.length, 'models: the companions');
+  equal(await page.locator('#registry details[data-model]').count(), models.registry.length, 'models: the registry');
+  const reports = await api('/api/reports');
+  equal(reports.reports.map((r) => r.name), ['sample'], 'API: the evaluation report');
+  const evaluated = reports.reports[0].report;
+  const shownMetrics = await page.locator('[data-report="sample"] table').first().locator('tbody tr').evaluateAll((rows) =>
+    rows.map((r) => [...r.querySelectorAll('.metric')].map((m) => m.textContent)));
+  equal(shownMetrics, evaluated.models.map((m) => Object.values(m.metrics).map((v) =>
+    `${v.value === null ? '—' : v.value.toFixed(4)}${v.ci95 ? ` [${v.ci95[0].toFixed(4)}, ${v.ci95[1].toFixed(4)}]` : ''}`)), 'models: the report\'s metrics with their intervals');
+  check((await page.locator('[data-report="sample"] table').count()) === 2, 'models: the report\'s comparison with the baseline');
   await shot('model');
   await page.locator('#retrain').click();
   await page.locator('#retrain-result p:not(.muted)').waitFor({ timeout: 60_000 });
@@ -377,10 +429,18 @@ async function main() {
     return r.json();
   };
   const securedGet = async (p) => (await fetch(secured.base + p)).json();
-  await adminPost('/api/admin/experiments', {
-    name: 'home',
-    arms: [{ name: 'default', model: 'serving' }, { name: 'popularity', model: 'popularity:by=users' }],
-  });
+  // Defined with the page's form (the token given on the Models page).
+  await tab.goto(`${secured.base}/#/experiments`);
+  await settledOn(tab);
+  await tab.locator('#define-name').fill('home');
+  await tab.locator('#define-arm-a').fill('default');
+  await tab.locator('#define-arm-b').fill('popularity');
+  await tab.locator('#define-model-b').fill('popularity:by=users');
+  await tab.locator('#define-submit').click();
+  await tab.locator('[data-experiment="home"]').waitFor();
+  const defined = (await securedGet('/api/experiments')).experiments;
+  equal(defined.map((e) => [e.name, e.mode, e.arms.map((a) => [a.name, a.model])]),
+    [['home', 'ab', [['default', 'serving'], ['popularity', 'popularity:by=users']]]], 'experiments: defined from the page');
   await adminPost('/api/admin/experiments/home/start', {});
   for (let i = 0; i < 300 && (await securedGet('/api/experiments')).experiments[0].state !== 'running'; ++i) {
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -391,6 +451,8 @@ async function main() {
     if (i % 2 === 0) await adminPost('/api/feedback', { user_id: u.user_id, item_id: shown.items[0].item_id, event: 'click' });
   }
   const report = await securedGet('/api/experiments/home');
+  await tab.goto(`${secured.base}/#/`); // away and back: the page shows the report as it is now
+  await settledOn(tab);
   await tab.goto(`${secured.base}/#/experiments`);
   await settledOn(tab);
   const arms = tab.locator('[data-experiment="home"] tr[data-arm]');
@@ -398,10 +460,18 @@ async function main() {
   equal(await tab.locator('[data-experiment="home"] td.visitors').allTextContents(), report.arms.map((a) => String(a.visitors)), 'experiments: visitors');
   equal(report.arms.reduce((sum, a) => sum + a.visitors, 0), stats.active_users.length, 'API: every visitor in an arm');
   check((await tab.locator('[data-experiment="home"] .srm').textContent()).startsWith('Sample ratio'), 'experiments: the sample-ratio line');
-  await tab.screenshot({ path: path.join(out, 'experiments.png'), fullPage: true });
   await tab.locator('[data-experiment="home"] button[data-action="stop"]').click();
   await tab.locator('[data-experiment="home"] .state-stopped').waitFor();
   equal((await securedGet('/api/experiments')).experiments[0].state, 'stopped', 'experiments: stopped from the page');
+  // An interleaved experiment's report is a table of preferences.
+  await tab.locator('#define-name').fill('mix');
+  await tab.locator('#define-mode').selectOption('interleave');
+  await tab.locator('#define-model-b').fill('popularity:by=users');
+  await tab.locator('#define-submit').click();
+  await tab.locator('[data-experiment="mix"] table.interleaving').waitFor();
+  equal(await tab.locator('[data-experiment="mix"] tr[data-arm]').evaluateAll((rows) => rows.map((r) => r.dataset.arm)),
+    ['control', 'treatment', 'tie'], 'experiments: the interleaving table');
+  await tab.screenshot({ path: path.join(out, 'experiments.png'), fullPage: true });
 
   check(tabProblems.length === 0, `the browser reported (with a token):\n  ${tabProblems.join('\n  ')}`);
   await stopServer(secured.log);

@@ -1,4 +1,4 @@
-// aisle serve [--store URL] [--model FILE] [--listen HOST:PORT] [--retrain-every 1h]
+// aisle serve [--store URL] [--model FILE] [--listen HOST:PORT] [--retrain-every 1h] [--reports DIR]
 // Answers recommendation requests over HTTP (serve/server.h; the routes in serve/routes.cpp,
 // docs/SERVING.md). Runs until SIGTERM or SIGINT, then stops accepting, finishes the requests in
 // flight and commits queued feedback before it exits.
@@ -26,7 +26,7 @@ void on_signal(int sig) {
 }
 
 struct ServeFlags {
-  std::string store, model, listen, retrain_every;
+  std::string store, model, listen, retrain_every, reports;
   int threads = -1;
   bool log_requests = false;
 };
@@ -46,6 +46,7 @@ void run_serve(const ServeFlags& flags, const GlobalOptions& global) {
   }
   if (flags.threads >= 0) options.config.threads = flags.threads;
   if (flags.log_requests) s.log_requests = true;
+  if (!flags.reports.empty()) s.reports = flags.reports;
 
   const std::string listen = s.listen;
   serve::Server server(std::move(options));
@@ -100,6 +101,8 @@ void add_serve_command(CLI::App& sub, const GlobalOptions& global) {
                  "the store)");
   sub.add_option("--listen", flags->listen, "host:port (default: serve.listen, 127.0.0.1:8080; port 0 picks one)");
   sub.add_option("--retrain-every", flags->retrain_every, "retrain from the store this often (30m, 1h, 1d)");
+  sub.add_option("--reports", flags->reports,
+                 "folder of `aisle evaluate --out` reports for GET /api/reports (default: serve.reports)");
   sub.add_option("--threads", flags->threads, "compute threads (default: run.threads of the config)");
   sub.add_flag("--log-requests", flags->log_requests, "one line per request on stderr");
   sub.callback([flags, &global] { run_serve(*flags, global); });

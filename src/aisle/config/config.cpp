@@ -253,6 +253,32 @@ const std::vector<Key>& keys() {
        [](const toml::node& n, Config& c) {
          c.serve.ann_ef_search = static_cast<std::uint32_t>(need_int(n, "serve.ann_ef_search", 1, 10000));
        }},
+      {"serve", "companions", "table of strings", "{}",
+       "Models served beside the serving one, by name: `{ session_knn = \"session_knn\", sasrec = "
+       "\"sasrec:epochs=3\" }`; each a spec (trained from the store on a background thread at start) or "
+       "`\"file:PATH\"`. `GET /api/models` lists them with their status; `POST /api/session/recommend` "
+       "with `\"model\": NAME` asks one (the dashboard's session demo shows them side by side).",
+       [](const toml::node& n, Config& c) {
+         const toml::table* table = n.as_table();
+         if (table == nullptr) throw ConfigError("serve.companions must be a table of name = \"model spec\"");
+         // toml++ keeps a table's keys sorted: the file's order is their source positions'.
+         std::vector<std::pair<toml::source_position, std::pair<std::string, std::string>>> found;
+         for (const auto& [name, spec] : *table) {
+           const std::string key(name.str());
+           if (key.empty() || key == "serving" || key.size() > 64) {
+             throw ConfigError("serve.companions: '" + key +
+                               "' cannot name a companion (1 to 64 characters, not \"serving\")");
+           }
+           found.push_back({name.source().begin, {key, need_string(spec, "serve.companions." + key)}});
+         }
+         std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+         c.serve.companions.clear();
+         for (auto& [position, companion] : found) c.serve.companions.push_back(std::move(companion));
+       }},
+      {"serve", "reports", "string", "\"\"",
+       "Folder of `aisle evaluate --out` reports (`report.json` in it or in its subfolders) that `GET "
+       "/api/reports` serves to the dashboard's Models page; empty: none.",
+       [](const toml::node& n, Config& c) { c.serve.reports = need_string(n, "serve.reports"); }},
   };
   return kKeys;
 }

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "aisle/config/experiments.h"
 #include "aisle/data/readers/reader.h"
@@ -34,6 +36,13 @@ struct ServeSettings {
   std::uint32_t ann_m = 16;
   std::uint32_t ann_ef_construction = 200;
   std::uint32_t ann_ef_search = 100;
+  // Companion models: (name, model reference) in the file's order, served beside the serving
+  // model for the dashboard's side-by-side session demo (POST /api/session/recommend's "model").
+  // A reference is a spec (trained from the store at start) or "file:PATH".
+  std::vector<std::pair<std::string, std::string>> companions;
+  // A folder of `aisle evaluate --out` reports (DIR/report.json, DIR/*/report.json) that
+  // GET /api/reports serves; empty: none.
+  std::string reports;
 };
 
 struct Config {

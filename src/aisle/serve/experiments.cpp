@@ -6,15 +6,14 @@
 #include <ctime>
 #include <random>
 
-#include "aisle/app/retraining.h"
 #include "aisle/core/error.h"
 #include "aisle/core/timestamp.h"
-#include "aisle/models/model_file.h"
 #include "aisle/serve/assignment.h"
 #include "aisle/serve/experiment_report.h"
 #include "aisle/serve/feedback.h"
 #include "aisle/serve/http_error.h"
 #include "aisle/serve/interleaving.h"
+#include "aisle/serve/model_loading.h"
 #include "aisle/serve/recommending.h"
 
 namespace aisle::serve {
@@ -22,7 +21,6 @@ namespace aisle::serve {
 namespace {
 
 constexpr std::string_view kServingModel = "serving";
-constexpr std::string_view kFilePrefix = "file:";
 
 // Feedback is read from this long before an experiment's first impression, for clocks that differ.
 constexpr Timestamp kClockSkewMargin = 60;
@@ -259,22 +257,7 @@ void Experiments::load_models() {
     std::shared_ptr<Snapshot> snapshot;
     std::string status = "ready";
     try {
-      auto next = std::make_shared<Snapshot>();
-      if (arm.model.starts_with(kFilePrefix)) {
-        const std::string path = arm.model.substr(kFilePrefix.size());
-        next->model = std::make_shared<const TrainedModel>(load_model(path));
-        next->source = path;
-      } else {
-        RunContext run = state_.compute;
-        run.cancel = &cancelled_;
-        const std::uint64_t through = state_.feedback != nullptr ? state_.feedback->last_committed() : 0;
-        Retrained r = retrain_from_store(store_url_, state_.config, arm.model, nullptr, 0, run);
-        next->model = r.model;
-        next->source = "trained from " + store_url_;
-        next->feedback_through = through;
-      }
-      next->spec = next->model->spec();
-      next->loaded_at = static_cast<Timestamp>(std::time(nullptr));
+      auto next = load_model_snapshot(state_, store_url_, arm.model, &cancelled_);
       snapshot = next;
       std::fprintf(stderr, "aisle serve: experiment %s, arm %s: model ready (%s)\n", entry->spec.name.c_str(),
                    arm.name.c_str(), next->spec.c_str());

@@ -7,7 +7,7 @@
 namespace aisle::serve {
 
 std::span<const Route> route_table() {
-  static const std::array<Route, 26> kRoutes = {{
+  static const std::array<Route, 29> kRoutes = {{
       {"GET", "/api/recommendations", "/api/recommendations", Access::kRead, handlers::get_recommendations},
       {"POST", "/recommend", "/recommend", Access::kRead, handlers::post_recommend_compat},
       {"POST", "/api/recommend", "/api/recommend", Access::kRead, handlers::post_recommend_batch},
@@ -15,11 +15,15 @@ std::span<const Route> route_table() {
       {"GET", "/api/items", "/api/items", Access::kRead, handlers::get_item_search},
       {"GET", R"(/api/items/([^/]+))", "/api/items/{id}", Access::kRead, handlers::get_item},
       {"GET", R"(/api/items/([^/]+)/similar)", "/api/items/{id}/similar", Access::kRead, handlers::get_similar},
+      {"GET", R"(/api/items/([^/]+)/bought-with)", "/api/items/{id}/bought-with", Access::kRead,
+       handlers::get_bought_with},
       {"GET", R"(/api/users/([^/]+)/history)", "/api/users/{id}/history", Access::kPrivate, handlers::get_user_history},
       {"GET", "/api/popular", "/api/popular", Access::kRead, handlers::get_popular},
       {"GET", "/api/trending", "/api/trending", Access::kRead, handlers::get_trending},
       {"POST", "/api/feedback", "/api/feedback", Access::kWrite, handlers::post_feedback},
       {"GET", "/api/model", "/api/model", Access::kRead, handlers::get_model},
+      {"GET", "/api/models", "/api/models", Access::kRead, handlers::get_models},
+      {"GET", "/api/reports", "/api/reports", Access::kRead, handlers::get_reports},
       {"GET", "/api/stats", "/api/stats", Access::kRead, handlers::get_stats},
       {"POST", "/api/admin/reload", "/api/admin/reload", Access::kAdmin, handlers::post_admin_reload},
       {"POST", "/api/admin/retrain", "/api/admin/retrain", Access::kAdmin, handlers::post_admin_retrain},

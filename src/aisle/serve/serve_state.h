@@ -21,6 +21,7 @@ struct FeedbackEvent;
 using FeedbackWriter = GroupCommitWriter<FeedbackEvent>;
 class ModelManager;
 class Experiments;
+class Companions;
 
 struct ServeState {
   Config config;          // config.serve holds the server's settings
@@ -34,6 +35,7 @@ struct ServeState {
   std::atomic<std::int64_t> feedback_run{0};  // the store's ingestion run of this process's feedback (0: none yet)
   ModelManager* models = nullptr;
   Experiments* experiments = nullptr;  // set by the Server before it serves
+  Companions* companions = nullptr;    // serve.companions; set by the Server before it serves
   std::atomic<bool> stopping{false};
 };
 

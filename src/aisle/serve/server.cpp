@@ -12,6 +12,7 @@
 #include "aisle/app/training_data.h"
 #include "aisle/core/parallel.h"
 #include "aisle/core/text.h"
+#include "aisle/serve/companions.h"
 #include "aisle/serve/experiments.h"
 #include "aisle/serve/feedback.h"
 #include "aisle/serve/http_error.h"
@@ -95,6 +96,7 @@ struct Server::Impl {
   std::unique_ptr<FeedbackWriter> feedback;
   std::unique_ptr<ModelManager> models;
   std::unique_ptr<Experiments> experiments;
+  std::unique_ptr<Companions> companions;
   httplib::Server http;
   std::thread startup;
   std::mutex stop_mutex;
@@ -227,6 +229,8 @@ Server::Server(ServeOptions options) : impl_(std::make_unique<Impl>()) {
   m.state.models = m.models.get();
   m.experiments = std::make_unique<Experiments>(m.state, url);
   m.state.experiments = m.experiments.get();
+  m.companions = std::make_unique<Companions>(m.state, url);
+  m.state.companions = m.companions.get();
   m.configure_http();
 }
 
@@ -247,6 +251,7 @@ int Server::start() {
   if (model_path.empty() && std::filesystem::exists(m.state.config.model_path)) model_path = m.state.config.model_path;
   if (!model_path.empty()) m.models->load_file(model_path);  // a bad file fails the start
   m.experiments->start();                                    // so does a bad set of experiments
+  m.companions->start();  // a companion that cannot be had says so in GET /api/models; the start goes on
   int port = listen.port;
   if (port == 0) {
     port = m.http.bind_to_any_port(listen.host);
@@ -297,6 +302,7 @@ void Server::stop() {
   // Only now: feedback requests in flight have had their commits. Then the models: a fit that
   // cannot stop at once (one long LAPACK call) holds nothing that needs saving.
   m.experiments->stop();
+  m.companions->stop();
   m.feedback->close();
   m.models->stop();
 }

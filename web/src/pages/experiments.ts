@@ -2,8 +2,9 @@
 // (GET /api/experiments/{name}): per arm visitors, impressions, the click, add-to-cart and purchase
 // rates and revenue per visitor with their 95% intervals, the lift against the control with the
 // fixed-horizon and the always-valid p-value, and the sample-ratio check; start and stop (the
-// admin routes, with the token given on the Model page). docs/EXPERIMENTS.md says what each
-// number means.
+// admin routes, with the token given on the Models page); an interleaved experiment's report as
+// its preference test; and a form that defines an experiment (POST /api/admin/experiments, the
+// token). docs/EXPERIMENTS.md says what each number means.
 import * as api from '../api';
 import { count, errorBox, h } from '../dom';
 
@@ -73,6 +74,88 @@ function abReport(r: api.ExperimentReport): HTMLElement {
   );
 }
 
+function interleavingReport(r: api.ExperimentReport): HTMLElement {
+  const x = r.interleaving;
+  if (!x) return h('p', { class: 'muted' }, 'No report yet.');
+  const [a, b] = x.arms;
+  const decided = (x.prefer[a] ?? 0) + (x.prefer[b] ?? 0);
+  const share = (n: number): string => (decided ? pct(n / decided) : '—');
+  const rows = [a, b].map((arm) =>
+    h('tr', { 'data-arm': arm }, h('td', {}, h('strong', {}, arm)), h('td', { class: 'num prefer' }, count(x.prefer[arm] ?? 0)), h('td', { class: 'num' }, share(x.prefer[arm] ?? 0))),
+  );
+  rows.push(h('tr', { 'data-arm': 'tie' }, h('td', {}, 'no preference (tie)'), h('td', { class: 'num prefer' }, count(x.prefer.tie ?? 0)), h('td', { class: 'num' }, '')));
+  const favoured = x.delta > 0 ? b : x.delta < 0 ? a : null;
+  return h(
+    'div',
+    {},
+    h(
+      'div',
+      { class: 'table-box' },
+      h(
+        'table',
+        { 'aria-label': `Interleaving of ${r.name}`, class: 'arms interleaving' },
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Preferred arm'), h('th', { scope: 'col', class: 'num' }, 'Visitors'), h('th', { scope: 'col', class: 'num' }, 'Share of those with a preference'))),
+        h('tbody', {}, rows),
+      ),
+    ),
+    h(
+      'p',
+      { class: 'muted interleaving-summary' },
+      `${count(x.visitors)} visitors, ${count(x.impressions)} interleaved lists (${count(x.clicked_impressions)} clicked). ` +
+        (favoured ? `${favoured} is preferred (${x.delta >= 0 ? '+' : ''}${pct(x.delta)} over an even split), ` : 'No arm is preferred, ') +
+        `sign test p ${x.p_value.toFixed(3)}.`,
+    ),
+  );
+}
+
+// Defines an experiment of two arms (the admin route; the token given on the Models page).
+function defineForm(rerender: () => void): HTMLElement {
+  const input = (id: string, value: string, placeholder = ''): HTMLInputElement => h('input', { id, value, placeholder, autocomplete: 'off', required: true });
+  const name = input('define-name', '', 'e.g. home-page');
+  const armA = input('define-arm-a', 'control');
+  const modelA = input('define-model-a', 'serving', 'serving, a spec, or file:PATH');
+  const armB = input('define-arm-b', 'treatment');
+  const modelB = input('define-model-b', '', 'e.g. popularity or als:factors=64');
+  const mode = h('select', { id: 'define-mode' }, h('option', { value: 'ab' }, 'A/B'), h('option', { value: 'interleave' }, 'interleaving'));
+  const result = h('div', { id: 'define-result', 'aria-live': 'polite' });
+  const submit = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    try {
+      await api.defineExperiment({
+        name: name.value.trim(),
+        mode: mode.value,
+        arms: [
+          { name: armA.value.trim(), model: modelA.value.trim(), share: 1 },
+          { name: armB.value.trim(), model: modelB.value.trim(), share: 1 },
+        ],
+      });
+      rerender();
+    } catch (error) {
+      result.replaceChildren(errorBox(error));
+    }
+  };
+  const row = (label: string, control: HTMLElement): HTMLElement[] => [h('label', { for: control.id }, label), control];
+  return h(
+    'section',
+    { id: 'define', 'aria-labelledby': 'define-title' },
+    h('h2', { id: 'define-title' }, 'Define an experiment'),
+    h('p', { class: 'muted' }, 'Two arms with equal shares; a model is "serving", a spec the server trains from its store, or file:PATH. It starts when you press Start. Needs the API token where the server has one.'),
+    h(
+      'form',
+      { class: 'define', onsubmit: (e: Event) => void submit(e) },
+      row('Name', name),
+      row('Mode', mode),
+      row('First arm', armA),
+      row('its model', modelA),
+      row('Second arm', armB),
+      row('its model', modelB),
+      h('span', {}),
+      h('button', { type: 'submit', id: 'define-submit' }, 'Define'),
+    ),
+    result,
+  );
+}
+
 async function section(e: api.Experiment, rerender: () => void): Promise<HTMLElement> {
   const result = h('div', { 'aria-live': 'polite' });
   const act = async (action: 'start' | 'stop'): Promise<void> => {
@@ -99,7 +182,7 @@ async function section(e: api.Experiment, rerender: () => void): Promise<HTMLEle
   const box = h('section', { class: 'experiment', 'data-experiment': e.name }, head, facts, result);
   try {
     const report = await api.experiment(e.name);
-    box.append(report.mode === 'ab' ? abReport(report) : h('pre', { class: 'spec' }, JSON.stringify(report, null, 2)));
+    box.append(report.mode === 'ab' ? abReport(report) : interleavingReport(report));
   } catch (error) {
     box.append(errorBox(error));
   }
@@ -110,11 +193,12 @@ export async function renderExperiments(view: HTMLElement, rerender: () => void)
   const { experiments } = await api.experiments();
   view.append(h('h1', {}, 'Experiments'));
   if (experiments.length === 0) {
-    view.append(h('p', { class: 'muted' }, 'No experiment is defined: see docs/EXPERIMENTS.md ([experiments.NAME] in aisle.toml, or POST /api/admin/experiments).'));
-    return;
+    view.append(h('p', { class: 'muted' }, 'No experiment is defined: define one below, or see docs/EXPERIMENTS.md ([experiments.NAME] in aisle.toml).'));
+  } else {
+    view.append(
+      h('p', { class: 'muted' }, 'Intervals are 95%; the always-valid p-value may be read as often as you like, the other only once at the planned sample size. Start and stop need the API token where the server has one (give it on the Models page).'),
+    );
   }
-  view.append(
-    h('p', { class: 'muted' }, 'Intervals are 95%; the always-valid p-value may be read as often as you like, the other only once at the planned sample size. Start and stop need the API token where the server has one (give it on the Model page).'),
-  );
   for (const e of experiments) view.append(await section(e, rerender));
+  view.append(defineForm(rerender));
 }

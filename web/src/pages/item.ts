@@ -1,13 +1,16 @@
-// An item: its catalog fields and the items the model finds similar (each a link to its page).
+// An item: its catalog fields, the items the model finds similar, and who bought it with what
+// (GET /api/items/{id}/bought-with: the other items of the customers who have it, with how
+// many of them and the lift); every item a link to its page.
 // Route: #/item/<id>
 import * as api from '../api';
 import { count, errorBox, h, price, score, thumbnail } from '../dom';
 import { itemTable } from '../items';
 
 const kSimilar = 10;
+const kBoughtWith = 10;
 
 export async function renderItem(view: HTMLElement, id: string): Promise<void> {
-  const [item, similar] = await Promise.allSettled([api.item(id), api.similar(id, kSimilar)]);
+  const [item, similar, boughtWith] = await Promise.allSettled([api.item(id), api.similar(id, kSimilar), api.boughtWith(id, kBoughtWith)]);
   if (item.status === 'rejected') {
     view.append(h('h1', {}, id), errorBox(item.reason));
     return;
@@ -41,14 +44,30 @@ export async function renderItem(view: HTMLElement, id: string): Promise<void> {
     ),
   );
   const section = h('section', { id: 'similar', 'aria-labelledby': 'similar-title' }, h('h2', { id: 'similar-title' }, 'Similar items'));
-  view.append(section);
+  const bought = h('section', { id: 'bought-with', 'aria-labelledby': 'bought-with-title' }, h('h2', { id: 'bought-with-title' }, 'Who bought it with what'));
+  view.append(h('div', { class: 'columns' }, section, bought));
   if (similar.status === 'rejected') {
     section.append(errorBox(similar.reason));
+  } else {
+    section.append(
+      similar.value.items.length
+        ? itemTable(similar.value.items, 'Similar items', [{ head: 'Similarity', numeric: true, cell: (it) => score(it.score) }])
+        : h('p', { class: 'muted' }, 'The model finds nothing similar.'),
+    );
+  }
+  if (boughtWith.status === 'rejected') {
+    bought.append(errorBox(boughtWith.reason));
     return;
   }
-  section.append(
-    similar.value.items.length
-      ? itemTable(similar.value.items, 'Similar items', [{ head: 'Similarity', numeric: true, cell: (it) => score(it.score) }])
-      : h('p', { class: 'muted' }, 'The model finds nothing similar.'),
+  const w = boughtWith.value;
+  bought.append(
+    h('p', { class: 'muted', id: 'buyers' }, `${count(w.buyers)} customers have it in their history; what else they have, by how many of them (lift: how much more often than among all customers).`),
+    w.items.length
+      ? itemTable(w.items, 'Bought with it', [
+          { head: 'Customers', numeric: true, key: 'together', cell: (it) => count(it.together) },
+          { head: 'Share', numeric: true, cell: (it) => `${(100 * it.share).toFixed(0)}%` },
+          { head: 'Lift', numeric: true, cell: (it) => it.lift.toFixed(1) },
+        ])
+      : h('p', { class: 'muted' }, 'Nobody bought anything else with it.'),
   );
 }

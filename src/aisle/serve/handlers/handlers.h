@@ -1,7 +1,9 @@
 // The handlers of the route table (routes.cpp), one file per resource:
 //   recommendations.cpp  GET /api/recommendations, POST /recommend, POST /api/recommend,
 //                        POST /api/session/recommend
-//   items.cpp            GET /api/items/{id}, /api/items/{id}/similar, /api/popular, /api/trending
+//   items.cpp            GET /api/items/{id}, /api/items/{id}/similar, /api/items/{id}/bought-with,
+//                        /api/popular, /api/trending
+//   models.cpp           GET /api/models (serving, companions, the registry), /api/reports
 //   users.cpp            GET /api/users/{id}/history
 //   feedback.cpp         POST /api/feedback
 //   system.cpp           GET /api/model, /healthz, /readyz, /metrics, /api, POST /api/admin/reload, /api/admin/retrain
@@ -25,6 +27,7 @@ Reply post_session_recommend(ServeState& state, const httplib::Request& request)
 
 Reply get_item(ServeState& state, const httplib::Request& request);
 Reply get_similar(ServeState& state, const httplib::Request& request);
+Reply get_bought_with(ServeState& state, const httplib::Request& request);
 Reply get_popular(ServeState& state, const httplib::Request& request);
 Reply get_trending(ServeState& state, const httplib::Request& request);
 
@@ -33,6 +36,8 @@ Reply get_user_history(ServeState& state, const httplib::Request& request);
 Reply post_feedback(ServeState& state, const httplib::Request& request);
 
 Reply get_model(ServeState& state, const httplib::Request& request);
+Reply get_models(ServeState& state, const httplib::Request& request);
+Reply get_reports(ServeState& state, const httplib::Request& request);
 Reply get_healthz(ServeState& state, const httplib::Request& request);
 Reply get_readyz(ServeState& state, const httplib::Request& request);
 Reply get_metrics(ServeState& state, const httplib::Request& request);

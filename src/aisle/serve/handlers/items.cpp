@@ -1,6 +1,7 @@
 // Items: one item's catalog fields, items similar to it, and the popular and trending lists
 // (the cold-start answers), each under the usual filters.
 #include "aisle/core/text.h"
+#include "aisle/serve/bought_with.h"
 #include "aisle/serve/handlers/handlers.h"
 #include "aisle/serve/http_error.h"
 #include "aisle/serve/recommending.h"
@@ -69,6 +70,27 @@ Reply get_similar(ServeState& state, const httplib::Request& request) {
   Json j = list_reply(*snapshot, similar(*snapshot->model, id, r), "similar");
   j["item_id"] = id;
   return json_reply(j);
+}
+
+// The other items of the users who have this one in their training history (bought_with.h).
+Reply get_bought_with(ServeState& state, const httplib::Request& request) {
+  const auto snapshot = serving_snapshot(state);
+  const std::string id = checked_id(request.matches[1].str(), "id");
+  const ItemIdx i = item_of(*snapshot, id);
+  const BoughtWith with = bought_with(*snapshot->model, i, query_k(state, request));
+  std::vector<Scored> items;
+  for (const BoughtWithRow& row : with.rows) items.push_back({row.item, static_cast<float>(row.together)});
+  Json rows = item_rows_json(describe(*snapshot->model, items));
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    rows[r].erase("score");
+    rows[r]["together"] = with.rows[r].together;
+    rows[r]["share"] = with.rows[r].share;
+    rows[r]["lift"] = with.rows[r].lift;
+  }
+  return json_reply(Json{{"item_id", id},
+                         {"model", {{"spec", snapshot->spec}, {"version", snapshot->version}}},
+                         {"buyers", with.buyers},
+                         {"items", rows}});
 }
 
 Reply get_popular(ServeState& state, const httplib::Request& request) {

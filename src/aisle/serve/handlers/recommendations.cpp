@@ -2,6 +2,7 @@
 // requests each with its own filter and k, and for an anonymous session.
 #include <ctime>
 
+#include "aisle/serve/companions.h"
 #include "aisle/serve/experiments.h"
 #include "aisle/serve/handlers/handlers.h"
 #include "aisle/serve/http_error.h"
@@ -131,8 +132,20 @@ Reply post_session_recommend(ServeState& state, const httplib::Request& request)
       throw bad_field("events", "must be an array with one event type per item");
     }
   }
+  // "model": NAME asks a companion model (serve.companions; "serving": the serving model) for
+  // this session, outside any experiment: the dashboard shows the models side by side.
+  if (const auto model = id_member(body, "model"); model && *model != "serving") {
+    if (state.companions == nullptr) throw bad_field("model", "no model '" + *model + "': no companion models here");
+    const std::shared_ptr<const Snapshot> companion = state.companions->ready(*model);
+    const Served served = serve_one(state, *companion, std::move(r));
+    Json answer = served_json(served, *companion, "");
+    answer["model"]["name"] = *model;
+    answer["model"].erase("version");  // versions count the serving model's swaps only
+    return json_reply(answer);
+  }
   // An anonymous visitor is known to experiments by the session id alone.
   const std::string visitor = id_member(body, "session_id").value_or("");
+  if (body.contains("model")) return answer_one(state, std::move(r));  // "serving": the serving model, no experiment
   return answer_one(state, std::move(r), visitor, true);
 }
 
