@@ -9,6 +9,8 @@
 #include <random>
 #include <vector>
 
+#include "models/model_test_data.h"
+
 namespace aisle {
 namespace {
 
@@ -44,31 +46,6 @@ Problem random_problem(std::size_t rows, std::uint32_t columns, std::size_t dim,
   return p;
 }
 
-// Gaussian elimination with partial pivoting, in double.
-std::vector<double> solve_dense(std::vector<double> a, std::vector<double> b) {
-  const std::size_t n = b.size();
-  for (std::size_t c = 0; c < n; ++c) {
-    std::size_t pivot = c;
-    for (std::size_t r = c + 1; r < n; ++r) {
-      if (std::abs(a[r * n + c]) > std::abs(a[pivot * n + c])) pivot = r;
-    }
-    for (std::size_t k = 0; k < n; ++k) std::swap(a[c * n + k], a[pivot * n + k]);
-    std::swap(b[c], b[pivot]);
-    for (std::size_t r = c + 1; r < n; ++r) {
-      const double f = a[r * n + c] / a[c * n + c];
-      for (std::size_t k = c; k < n; ++k) a[r * n + k] -= f * a[c * n + k];
-      b[r] -= f * b[c];
-    }
-  }
-  std::vector<double> x(n);
-  for (std::size_t r = n; r-- > 0;) {
-    double s = b[r];
-    for (std::size_t k = r + 1; k < n; ++k) s -= a[r * n + k] * x[k];
-    x[r] = s / a[r * n + r];
-  }
-  return x;
-}
-
 class AlsSolver : public ::testing::TestWithParam<std::size_t> {};
 
 TEST_P(AlsSolver, ManyStepsGiveTheExactSolution) {
@@ -91,7 +68,7 @@ TEST_P(AlsSolver, ManyStepsGiveTheExactSolution) {
         b[i] += c * y[i];
       }
     }
-    const std::vector<double> direct = solve_dense(a, b);
+    const std::vector<double> direct = testing::solve_dense(a, b);
     for (std::size_t i = 0; i < dim; ++i) {
       EXPECT_NEAR(solved[r * dim + i], direct[i], 1e-3 * (1.0 + std::abs(direct[i]))) << "row " << r << " " << i;
     }

@@ -140,31 +140,6 @@ TEST(ItemKnn, HeavyUsersDenseRowsGiveTheSameCosine) {
   }
 }
 
-// Solves A x = b (n x n, double) by Gaussian elimination with partial pivoting.
-std::vector<double> solve(std::vector<double> a, std::vector<double> b) {
-  const std::size_t n = b.size();
-  for (std::size_t c = 0; c < n; ++c) {
-    std::size_t p = c;
-    for (std::size_t r = c + 1; r < n; ++r) {
-      if (std::abs(a[r * n + c]) > std::abs(a[p * n + c])) p = r;
-    }
-    for (std::size_t k = 0; k < n; ++k) std::swap(a[c * n + k], a[p * n + k]);
-    std::swap(b[c], b[p]);
-    for (std::size_t r = c + 1; r < n; ++r) {
-      const double f = a[r * n + c] / a[c * n + c];
-      for (std::size_t k = c; k < n; ++k) a[r * n + k] -= f * a[c * n + k];
-      b[r] -= f * b[c];
-    }
-  }
-  std::vector<double> x(n);
-  for (std::size_t r = n; r-- > 0;) {
-    double s = b[r];
-    for (std::size_t k = r + 1; k < n; ++k) s -= a[r * n + k] * x[k];
-    x[r] = s / a[r * n + r];
-  }
-  return x;
-}
-
 TEST(Als, UserHalfStepEqualsDirectLeastSquares) {
   // With as many CG steps as factors, CG is exact: each user vector must be the solution of
   // (Y^T C_u Y + reg I) x = Y^T C_u p_u against the final item factors (users are solved last).
@@ -189,7 +164,7 @@ TEST(Als, UserHalfStepEqualsDirectLeastSquares) {
       }
     }
     for (int r = 0; r < f; ++r) a[r * f + r] += reg;
-    const auto direct = solve(a, b);
+    const auto direct = testing::solve_dense(a, b);
     for (int r = 0; r < f; ++r) EXPECT_NEAR(x[u * f + r], direct[r], 2e-3) << "user " << u << " factor " << r;
   }
 }
@@ -252,7 +227,7 @@ TEST(Ease, MatchesTheClosedForm) {
   for (int c = 0; c < 3; ++c) {
     std::vector<double> e(3, 0.0);
     e[c] = 1;
-    const auto col = solve(g, e);
+    const auto col = testing::solve_dense(g, e);
     for (int r = 0; r < 3; ++r) p[r * 3 + c] = col[r];
   }
   std::vector<float> row(3);

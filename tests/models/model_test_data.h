@@ -39,6 +39,32 @@ inline Interactions make_pairs(std::uint32_t users, std::uint32_t items, std::ve
   return x;
 }
 
+// Solves A x = b (n x n, row-major, double) by Gaussian elimination with partial pivoting: the
+// reference the least-squares solvers are checked against.
+inline std::vector<double> solve_dense(std::vector<double> a, std::vector<double> b) {
+  const std::size_t n = b.size();
+  for (std::size_t c = 0; c < n; ++c) {
+    std::size_t p = c;
+    for (std::size_t r = c + 1; r < n; ++r) {
+      if (std::abs(a[r * n + c]) > std::abs(a[p * n + c])) p = r;
+    }
+    for (std::size_t k = 0; k < n; ++k) std::swap(a[c * n + k], a[p * n + k]);
+    std::swap(b[c], b[p]);
+    for (std::size_t r = c + 1; r < n; ++r) {
+      const double f = a[r * n + c] / a[c * n + c];
+      for (std::size_t k = c; k < n; ++k) a[r * n + k] -= f * a[c * n + k];
+      b[r] -= f * b[c];
+    }
+  }
+  std::vector<double> x(n);
+  for (std::size_t r = n; r-- > 0;) {
+    double s = b[r];
+    for (std::size_t k = r + 1; k < n; ++k) s -= a[r * n + k] * x[k];
+    x[r] = s / a[r * n + r];
+  }
+  return x;
+}
+
 inline IdMap make_ids(const std::string& prefix, std::uint32_t n) {
   IdMap ids;
   for (std::uint32_t i = 0; i < n; ++i) ids.intern(prefix + std::to_string(i));

@@ -7,11 +7,10 @@ namespace aisle::serve {
 BoughtWith bought_with(const TrainedModel& model, ItemIdx item, std::size_t k) {
   const History& history = model.history();
   const std::size_t num_items = model.items().size();
-  std::vector<std::uint32_t> users_of(num_items, 0), together(num_items, 0);
+  std::vector<std::uint32_t> together(num_items, 0);
   BoughtWith out;
   for (UserIdx u = 0; u < history.num_users(); ++u) {
     const auto items = history.items_of(u);
-    for (const ItemIdx i : items) ++users_of[i];
     if (!std::binary_search(items.begin(), items.end(), item)) continue;
     ++out.buyers;
     for (const ItemIdx i : items) ++together[i];
@@ -21,7 +20,7 @@ BoughtWith bought_with(const TrainedModel& model, ItemIdx item, std::size_t k) {
   for (ItemIdx i = 0; i < num_items; ++i) {
     if (i == item || together[i] == 0) continue;
     const double share = static_cast<double>(together[i]) / out.buyers;
-    out.rows.push_back({i, together[i], share, share / (users_of[i] / all_users)});
+    out.rows.push_back({i, together[i], share, share / (model.training_users(i) / all_users)});
   }
   const auto first = [](const BoughtWithRow& a, const BoughtWithRow& b) {
     if (a.together != b.together) return a.together > b.together;
