@@ -1,6 +1,7 @@
 // Values computed by hand for small cases.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "aisle/core/top_k.h"
@@ -137,6 +138,51 @@ TEST(ItemKnn, HeavyUsersDenseRowsGiveTheSameCosine) {
     const auto n = knn.neighbors_of(i);
     ASSERT_EQ(n.size(), kItems - 1) << "item " << i;  // user 0 links every pair
     for (const Scored& s : n) EXPECT_NEAR(s.score, cosine(i, s.item), 1e-5) << i << " ~ " << s.item;
+  }
+}
+
+TEST(ItemKnn, FewNeighboursAreTheBestCosinesWhetherItemsAreScannedOrListed) {
+  // Items 0..9 are bought by many users, so their sums reach most of the 320 items (the fit scans
+  // every item in blocks of 64 against the running threshold); the others reach few (the fit visits the
+  // listed ones). With K = 4 most candidates are refused by the threshold. Each list must be the
+  // 4 best cosines computed here, best first.
+  constexpr std::uint32_t kItems = 320, kUsers = 150;
+  std::vector<testing::Pair> list;
+  for (UserIdx u = 0; u < kUsers; ++u) {
+    for (ItemIdx i = 0; i < 10; ++i) {
+      if ((u + i) % 3 != 0) list.push_back({u, i, 1.0f + static_cast<float>((u * 7 + i * 3) % 11) / 7.0f, 0});
+    }
+    for (ItemIdx i = 10 + u % 17; i < kItems; i += 23 + u % 7) {
+      list.push_back({u, i, 1.0f + static_cast<float>((u * 5 + i) % 13) / 5.0f, 0});
+    }
+  }
+  const auto pairs = make_pairs(kUsers, kItems, list);
+  std::vector<double> dense(kUsers * kItems, 0.0);
+  for (const auto& p : list) dense[p.user * kItems + p.item] = p.weight;
+  const auto cosine = [&](ItemIdx a, ItemIdx b) {
+    double d = 0, na = 0, nb = 0;
+    for (UserIdx u = 0; u < kUsers; ++u) {
+      d += dense[u * kItems + a] * dense[u * kItems + b];
+      na += dense[u * kItems + a] * dense[u * kItems + a];
+      nb += dense[u * kItems + b] * dense[u * kItems + b];
+    }
+    return d / (std::sqrt(na) * std::sqrt(nb));
+  };
+  const auto knn = fit<ItemKnn>("neighbors=4", pairs, 2);
+  for (ItemIdx i = 0; i < kItems; ++i) {
+    std::vector<std::pair<double, ItemIdx>> expected;
+    for (ItemIdx j = 0; j < kItems; ++j) {
+      if (j != i && cosine(i, j) > 0) expected.push_back({-cosine(i, j), j});
+    }
+    std::sort(expected.begin(), expected.end());
+    expected.resize(std::min<std::size_t>(expected.size(), 4));
+    const auto got = knn.neighbors_of(i);
+    ASSERT_EQ(got.size(), expected.size()) << "item " << i;
+    for (std::size_t r = 0; r < got.size(); ++r) {  // items of equal cosines may trade places
+      EXPECT_NEAR(got[r].score, -expected[r].first, 1e-5) << "item " << i << " rank " << r;
+      EXPECT_NEAR(got[r].score, cosine(i, got[r].item), 1e-5) << "item " << i << " rank " << r;
+      if (r > 0) EXPECT_NE(got[r].item, got[r - 1].item);
+    }
   }
 }
 

@@ -1,6 +1,8 @@
 #include "aisle/models/item_knn/item_knn.h"
 
+#include <algorithm>
 #include <cmath>
+#include <span>
 
 #include "aisle/core/parallel.h"
 #include "aisle/data/sparse_matrix.h"
@@ -69,12 +71,23 @@ class DenseRows {
 };
 
 // dots[j] += value(u, i) * value(u, j) over the users u of item i (`users`, `vals`). Items
-// reached through sparse rows are marked and listed in `seen`; returns true when a heavy user's
-// dense row was added (every item may then be nonzero).
+// reached through sparse rows are listed in `seen` when their sum is 0 before an addition: every
+// item whose sum ends nonzero is listed, some maybe twice (a sum that returned to 0; the caller
+// zeroes a sum when it first visits it). Testing the sum it loads anyway, instead of a mark per
+// item, saves a load and a store per addition. `seen` only grows (its first `listed` entries are
+// the list).
+struct Reached {
+  std::size_t listed = 0;
+  bool dense = false;  // a heavy user's dense row was added: every item may be nonzero
+};
 AISLE_HOT_LOOP
-bool accumulate_dots(std::span<const std::uint32_t> users, std::span<const float> vals, const CsrMatrix& x,
-                     const DenseRows& heavy, std::vector<float>& dots, std::vector<std::uint8_t>& mark,
-                     std::vector<ItemIdx>& seen) {
+Reached accumulate_dots(std::span<const std::uint32_t> users, std::span<const float> vals, const CsrMatrix& x,
+                        const DenseRows& heavy, std::vector<float>& dots, std::vector<ItemIdx>& seen) {
+  std::size_t additions = 0;
+  for (const std::uint32_t u : users) additions += x.indptr[u + 1] - x.indptr[u];
+  if (seen.size() < additions) seen.resize(additions);  // an entry per addition, written without a branch
+  ItemIdx* listed = seen.data();
+  std::size_t count = 0;
   bool dense = false;
   for (std::size_t a = 0; a < users.size(); ++a) {
     if (const float* row = heavy.row(users[a])) {
@@ -85,11 +98,45 @@ bool accumulate_dots(std::span<const std::uint32_t> users, std::span<const float
     const auto items = x.row_indices(users[a]);
     const auto values = x.row_values(users[a]);
     for (std::size_t b = 0; b < items.size(); ++b) {
-      if (mark[items[b]] == 0) mark[items[b]] = 1, seen.push_back(items[b]);
-      dots[items[b]] += vals[a] * values[b];
+      float& d = dots[items[b]];
+      listed[count] = items[b];
+      count += d == 0.0f ? 1 : 0;
+      d += vals[a] * values[b];
     }
   }
-  return dense;
+  return {count, dense};
+}
+
+// Offers `top` every item j != i of [0, n) whose similarity dots[j] / (from * norm_to[j] + shrink)
+// is positive (dots[j] > 0, denominator > 0), in increasing j, then zeroes `dots`. Blocks of items
+// that cannot enter (below the current threshold; thresholds only rise) are passed over in one
+// vector test, so the result equals offering every item one by one.
+AISLE_HOT_LOOP
+void offer_all(std::size_t i, float from, std::span<const float> norm_to, float shrink, std::span<float> dots,
+               TopK& top) {
+  constexpr std::size_t kBlock = 64;
+  const std::size_t n = dots.size();
+  const auto offer = [&](std::size_t begin, std::size_t end) {
+    for (std::size_t j = begin; j < end; ++j) {
+      const float denom = from * norm_to[j] + shrink;
+      if (j != i && denom > 0.0f && dots[j] > 0.0f) top.push(static_cast<ItemIdx>(j), dots[j] / denom);
+    }
+  };
+  std::size_t b = 0;
+  for (; b + kBlock <= n; b += kBlock) {
+    const float threshold = top.threshold();
+    int any = 0;  // no short-circuit, so that the loop is vectorized
+    for (std::size_t j = b; j < b + kBlock; ++j) {
+      const float denom = from * norm_to[j] + shrink;
+      const float d = dots[j];
+      // Lowered a little: this vector test may round differently from offer()'s (contraction).
+      any |= static_cast<int>(denom > 0.0f) & static_cast<int>(d > 0.0f) &
+             static_cast<int>(d / denom >= threshold * 0.9999f);
+    }
+    if (any != 0) offer(b, b + kBlock);
+  }
+  offer(b, n);
+  std::fill(dots.begin(), dots.end(), 0.0f);
 }
 
 // squared_norm^e, exactly the norm (a correctly rounded sqrt) for the cosine's e = 0.5.
@@ -117,12 +164,10 @@ void ItemKnn::fit(const TrainSet& data, const FitContext& context) {
   std::vector<std::vector<Scored>> lists(n);
   const int threads = context.run.threads();
   std::vector<std::vector<float>> acc(static_cast<std::size_t>(threads), std::vector<float>(n, 0.0f));
-  std::vector<std::vector<std::uint8_t>> marks(static_cast<std::size_t>(threads), std::vector<std::uint8_t>(n, 0));
   std::vector<std::vector<ItemIdx>> touched(static_cast<std::size_t>(threads));
   parallel_for(context.run, n, 64, [&](std::size_t begin, std::size_t end, int worker) {
     std::vector<float>& dots = acc[static_cast<std::size_t>(worker)];
     std::vector<ItemIdx>& seen = touched[static_cast<std::size_t>(worker)];
-    std::vector<std::uint8_t>& mark = marks[static_cast<std::size_t>(worker)];
     TopK top(k);
     const auto consider = [&](std::size_t i, ItemIdx j) {
       const float denom = norm_from[i] * norm_to[j] + params_.shrink;
@@ -132,13 +177,14 @@ void ItemKnn::fit(const TrainSet& data, const FitContext& context) {
     for (std::size_t i = begin; i < end; ++i) {
       const auto users = xt.col_indices(static_cast<std::uint32_t>(i));
       const auto vals = xt.col_values(static_cast<std::uint32_t>(i));
-      if (accumulate_dots(users, vals, x, heavy, dots, mark, seen)) {  // every item may be nonzero
-        for (ItemIdx j = 0; j < n; ++j) consider(i, j);
+      // Every item may be nonzero after a heavy user's row; a scan in order also beats random
+      // access once many items are reached.
+      const Reached reached = accumulate_dots(users, vals, x, heavy, dots, seen);
+      if (reached.dense || reached.listed * 8 > n) {
+        offer_all(i, norm_from[i], norm_to, params_.shrink, dots, top);
       } else {
-        for (ItemIdx j : seen) consider(i, j);
+        for (std::size_t s = 0; s < reached.listed; ++s) consider(i, seen[s]);
       }
-      for (ItemIdx j : seen) mark[j] = 0;
-      seen.clear();
       lists[i] = top.take_sorted();
     }
   });
