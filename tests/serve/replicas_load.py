@@ -64,7 +64,8 @@ def propagation(balancer, replicas, tries, item):
 def load(balancer, total, threads, users, items, acked_file, kill_pid, kill_at):
     lock = threading.Lock()
     next_request = [0]
-    results = []  # (time, ok, kind)
+    results = []  # (time, ok, feedback)
+    failures = {}  # "GET 502", "POST connection error", ... -> count
     acked = []
     kill_time = [None]
 
@@ -94,12 +95,16 @@ def load(balancer, total, threads, users, items, acked_file, kill_pid, kill_at):
                 else:
                     status, _ = request(conn, "GET", "/api/recommendations?user_id=%s&k=10" % users[n % len(users)])
                 ok = 200 <= status < 300
-            except (OSError, http.client.HTTPException):
+                failure = "%s %d" % ("POST" if feedback else "GET", status)
+            except (OSError, http.client.HTTPException) as e:
                 ok = False
+                failure = "%s %s" % ("POST" if feedback else "GET", type(e).__name__)
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", balancer, timeout=10)
             with lock:
                 results.append((time.monotonic(), ok, feedback))
+                if not ok:
+                    failures[failure] = failures.get(failure, 0) + 1
                 if ok and feedback:
                     acked.append(user)
 
@@ -115,7 +120,7 @@ def load(balancer, total, threads, users, items, acked_file, kill_pid, kill_at):
     failed = sum(1 for _, ok, _ in results if not ok)
     summary = {"requests": len(results), "failed": failed, "error_rate": round(failed / len(results), 5),
                "feedback_acknowledged": len(acked), "seconds": round(elapsed, 2),
-               "requests_per_s": round(len(results) / elapsed, 1)}
+               "requests_per_s": round(len(results) / elapsed, 1), "failures": failures}
     if kill_time[0] is not None:
         window = [ok for t, ok, _ in results if kill_time[0] <= t <= kill_time[0] + 2.0]
         summary["requests_in_2s_after_kill"] = len(window)
