@@ -7,7 +7,8 @@
 #      checks on /healthz every 200 ms, retries with redispatch on connection failures);
 #   3. feedback POSTed through HAProxy reaches every replica (p50/max seconds over 20 tries; over
 #      1 s fails);
-#   4. a bounded load (3 recommendation GETs per feedback POST) runs through HAProxy twice: once
+#   4. wrk reads through HAProxy and straight to one replica (requests/s, 5 s each);
+#   5. a bounded load (3 recommendation GETs per feedback POST) runs through HAProxy twice: once
 #      as it is (requests/s), once with one replica killed by SIGKILL mid-load (the error rate
 #      during the kill is printed); every feedback event acknowledged with a 2xx is then in the
 #      store, queried with psql.
@@ -29,6 +30,7 @@ if [[ -z "${AISLE_TEST_POSTGRES_URL:-}" ]]; then
 fi
 command -v haproxy >/dev/null || { echo "replicas: haproxy is not installed (scripts/deps.sh)" >&2; exit 1; }
 command -v psql >/dev/null || { echo "replicas: psql is not installed (scripts/deps.sh)" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "replicas: wrk is not installed (scripts/deps.sh)" >&2; exit 1; }
 
 rm -rf "$WORK"
 mkdir -p "$WORK"
@@ -108,6 +110,14 @@ item=$(head -1 "$WORK/items.txt")
 ports_csv=$(IFS=,; echo "${ports[*]}")
 echo "replicas: feedback through haproxy until every replica has it (20 tries):"
 python3 "$HERE/replicas_load.py" propagation "$HAPORT" "$ports_csv" 20 "$item"
+
+# Read throughput with a client that is not the bottleneck: wrk (bench/wrk/recommend.lua), 5 s
+# through haproxy to the replicas, then 5 s straight to one of them.
+for target in "haproxy:$HAPORT" "replica 0:${ports[0]}"; do
+  echo "replicas: wrk -t2 -c16 -d5s, recommendations of random known users, through ${target%:*}:"
+  USERS_FILE="$WORK/users.txt" wrk -t2 -c16 -d5s -s "$HERE/../../bench/wrk/recommend.lua" \
+    "http://127.0.0.1:${target##*:}" | tail -1
+done
 
 echo "replicas: $REQUESTS requests through haproxy, $THREADS clients:"
 python3 "$HERE/replicas_load.py" load "$HAPORT" "$REQUESTS" "$THREADS" "$WORK/users.txt" "$WORK/items.txt" \
