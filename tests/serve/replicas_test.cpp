@@ -158,6 +158,14 @@ TEST_P(Replicas, APublishedModelReachesEveryServerWithoutARestart) {
   }
 }
 
+TEST_P(Replicas, ServingPublishedModelsExcludesAModelFileAndRetraining) {
+  Config config;
+  config.serve.model_source = "store";
+  EXPECT_THROW({ Replica r(url_, model_, config); }, ConfigError);
+  config.serve.retrain_every_seconds = 3600;
+  EXPECT_THROW({ Replica r(url_, "", config); }, ConfigError);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, Replicas, ::testing::Values("sqlite", "postgres"));
 
 }  // namespace

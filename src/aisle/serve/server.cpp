@@ -259,6 +259,14 @@ int Server::start() {
                       "and admin routes need a token");
   }
   const bool from_store = m.state.config.serve.model_source == "store";
+  if (from_store && !m.options.model_path.empty()) {
+    throw ConfigError("serve.model_source = \"store\" serves the models published to the store: give no model file");
+  }
+  if (from_store && m.state.config.serve.retrain_every_seconds > 0) {
+    throw ConfigError(
+        "serve.model_source = \"store\" and serve.retrain_every exclude each other: a server that serves published "
+        "models does not train its own (aisle train --publish)");
+  }
   std::string model_path = m.options.model_path;
   if (model_path.empty() && !from_store && std::filesystem::exists(m.state.config.model_path)) {
     model_path = m.state.config.model_path;
