@@ -9,6 +9,7 @@ packages=(
   libsqlite3-dev libpq-dev postgresql libssl-dev
   libzstd-dev zlib1g-dev libtomlplusplus-dev nlohmann-json3-dev libsimdjson-dev libcli11-dev libopenblas-dev
   libcpp-httplib-dev libhnswlib-dev libboost-dev wrk curl
+  haproxy  # tests/serve/replicas.sh: serving replicas behind a load balancer
   libopenmpi-dev openmpi-bin  # distributed fits (dist/), optional at build time; the mpirun tests
   libtorch-dev  # the torch plugin (sasrec); CPU build
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -37,6 +37,25 @@ TEST(Cli, IngestStatsAndExportOnTheOnlineRetailSlice) {
   EXPECT_FALSE(contains(csv, "15311,35004C"));                         // only a cancellation: weight < 0
 }
 
+// aisle train --publish and aisle publish store model files as versions 1, 2, ...; a file that is
+// not a sound model is refused (exit 3) and publishes nothing.
+TEST(Cli, TrainPublishAndPublishGiveTheNextVersions) {
+  test::TempDir dir;
+  const std::string store = "--store sqlite:" + dir.file("s.db");
+  ASSERT_EQ(run("ingest online-retail " + test::fixture("online-retail-slice.csv") + " " + store).code, 0);
+  const Result train = run("train --model popularity --out " + dir.file("m.bin") + " --publish " + store);
+  ASSERT_EQ(train.code, 0) << train.output;
+  EXPECT_TRUE(contains(train.output, "published as version 1")) << train.output;
+  const Result again = run("publish " + dir.file("m.bin") + " " + store);
+  ASSERT_EQ(again.code, 0) << again.output;
+  EXPECT_TRUE(contains(again.output, "2\n")) << again.output;
+  std::ofstream(dir.file("junk.bin")) << "not a model";
+  const Result junk = run("publish " + dir.file("junk.bin") + " " + store);
+  EXPECT_EQ(junk.code, 3) << junk.output;
+  const Result third = run("publish " + dir.file("m.bin") + " " + store);
+  EXPECT_TRUE(contains(third.output, "as version 3")) << third.output;
+}
+
 TEST(Cli, StrictRejectionFailsAndStoresNothing) {
   test::TempDir dir;
   const std::string db = dir.file("s.db");

@@ -1,7 +1,7 @@
-// aisle serve [--store URL] [--model FILE] [--listen HOST:PORT] [--retrain-every 1h] [--reports DIR]
-// Answers recommendation requests over HTTP (serve/server.h; the routes in serve/routes.cpp,
-// docs/SERVING.md). Runs until SIGTERM or SIGINT, then stops accepting, finishes the requests in
-// flight and commits queued feedback before it exits.
+// aisle serve [--store URL] [--model FILE | --model-source store] [--listen HOST:PORT] [--retrain-every 1h] [--reports
+// DIR] Answers recommendation requests over HTTP (serve/server.h; the routes in serve/routes.cpp, docs/SERVING.md).
+// Runs until SIGTERM or SIGINT, then stops accepting, finishes the requests in flight and commits queued feedback
+// before it exits.
 #include <unistd.h>
 
 #include <cerrno>
@@ -26,7 +26,7 @@ void on_signal(int sig) {
 }
 
 struct ServeFlags {
-  std::string store, model, listen, retrain_every, reports;
+  std::string store, model, model_source, listen, retrain_every, reports;
   int threads = -1;
   bool log_requests = false;
 };
@@ -38,6 +38,15 @@ void run_serve(const ServeFlags& flags, const GlobalOptions& global) {
   options.model_path = flags.model;
   ServeSettings& s = options.config.serve;
   if (!flags.listen.empty()) s.listen = flags.listen;
+  if (!flags.model_source.empty()) {
+    if (flags.model_source != "file" && flags.model_source != "store") {
+      throw ConfigError("--model-source: expected file or store, found '" + flags.model_source + "'");
+    }
+    if (flags.model_source == "store" && !flags.model.empty()) {
+      throw ConfigError("--model-source store serves the models published to the store: leave out --model");
+    }
+    s.model_source = flags.model_source;
+  }
   if (!flags.retrain_every.empty()) {
     const auto secs = parse_duration_seconds(flags.retrain_every);
     if (!secs)
@@ -99,6 +108,9 @@ void add_serve_command(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("--model", flags->model,
                  "model file to serve (default: model.path of the config when it exists, else a model trained from "
                  "the store)");
+  sub.add_option("--model-source", flags->model_source,
+                 "file (default: serve.model_source) or store: the newest model published to the store (aisle "
+                 "publish), and each newer one as it is published");
   sub.add_option("--listen", flags->listen, "host:port (default: serve.listen, 127.0.0.1:8080; port 0 picks one)");
   sub.add_option("--retrain-every", flags->retrain_every, "retrain from the store this often (30m, 1h, 1d)");
   sub.add_option("--reports", flags->reports,

@@ -16,6 +16,7 @@
 #include "aisle/app/training_data.h"
 #include "aisle/cli/command.h"
 #include "aisle/cli/progress_bar.h"
+#include "aisle/cli/publishing.h"
 #include "aisle/core/error.h"
 #include "aisle/dist/communicator.h"
 #include "aisle/eval/early_stop.h"
@@ -33,6 +34,7 @@ struct TrainFlags {
   int patience = 3;
   bool loss = false;
   bool distributed = false;
+  bool publish = false;
   std::vector<std::string> events;
   int threads = -1;
   long long seed = -1;
@@ -148,6 +150,10 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   if (comm != nullptr) {
     std::printf("communication: %.1f MB sent and received by rank 0\n", static_cast<double>(comm->bytes_moved()) / 1e6);
   }
+  if (flags.publish) {
+    std::printf("published as version %lld\n",
+                static_cast<long long>(publish_model_file(out, store_url(flags.store, config))));
+  }
 }
 
 }  // namespace
@@ -160,6 +166,9 @@ void add_train_command(CLI::App& sub, const GlobalOptions& global) {
   sub.add_option("--store", flags->store, "store URL to train on (default: store.url of the config)");
   sub.add_option("--events", flags->events, "train on these files instead of the store");
   sub.add_option("--format", flags->format, "format of --events files (default csv: user,item,weight,timestamp)");
+  sub.add_flag("--publish", flags->publish,
+               "also store the model file in the store (--store) as its next version, for servers with "
+               "serve.model_source = \"store\"");
   sub.add_option("--out", flags->out, "model file to write (default: model.path of the config)");
   sub.add_option("--weights", flags->weights, "event type weights (default: interactions.weights of the config)");
   sub.add_option("--threads", flags->threads, "threads (default: run.threads of the config; 0 = one per core)");

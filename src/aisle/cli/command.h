@@ -36,6 +36,7 @@ void add_export_command(CLI::App& sub, const GlobalOptions& global);
 void add_synth_command(CLI::App& sub, const GlobalOptions& global);
 void add_config_command(CLI::App& sub, const GlobalOptions& global);
 void add_train_command(CLI::App& sub, const GlobalOptions& global);
+void add_publish_command(CLI::App& sub, const GlobalOptions& global);
 void add_recommend_command(CLI::App& sub, const GlobalOptions& global);
 void add_similar_command(CLI::App& sub, const GlobalOptions& global);
 void add_models_command(CLI::App& sub, const GlobalOptions& global);

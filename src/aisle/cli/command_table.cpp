@@ -12,7 +12,7 @@ Config GlobalOptions::load() const {
 }
 
 std::span<const Command> command_table() {
-  static const std::array<Command, 15> kCommands = {{
+  static const std::array<Command, 16> kCommands = {{
       {"ingest", "read interaction logs of a known format into the store", add_ingest_command},
       {"stats", "describe what the store holds", add_stats_command},
       {"categories", "list the catalog's categories with their item and event counts", add_categories_command},
@@ -21,6 +21,8 @@ std::span<const Command> command_table() {
       {"synth", "write a synthetic RetailRocket-format log (power-law users and items)", add_synth_command},
       {"config", "print the reference of every aisle.toml key", add_config_command},
       {"train", "fit a model on the store or on files and write a model file", add_train_command},
+      {"publish", "store a model file in the store as its next version, for servers that load models from the store",
+       add_publish_command},
       {"recommend", "recommend items for a user or an anonymous history from a model file", add_recommend_command},
       {"similar", "items similar to an item, from a model file", add_similar_command},
       {"models", "list every model with its parameters", add_models_command},

@@ -228,6 +228,17 @@ const std::vector<Key>& keys() {
        }},
       {"serve", "log_requests", "boolean", "false", "One line per request on stderr (method, path, status, time).",
        [](const toml::node& n, Config& c) { c.serve.log_requests = need_bool(n, "serve.log_requests"); }},
+      {"serve", "model_source", "string", "\"file\"",
+       "Where the serving model comes from. \"file\": the model file (--model, model.path), else one trained from "
+       "the store. \"store\": the newest model published to the store (aisle publish, aisle train --publish) at "
+       "start, and every newer one as it is published, without a restart: how several servers behind a load "
+       "balancer serve one model (docs/SCALE.md).",
+       [](const toml::node& n, Config& c) {
+         c.serve.model_source = need_string(n, "serve.model_source");
+         if (c.serve.model_source != "file" && c.serve.model_source != "store") {
+           throw ConfigError("serve.model_source must be \"file\" or \"store\", found '" + c.serve.model_source + "'");
+         }
+       }},
       {"serve", "ann", "string", "\"off\"",
        "\"hnsw\": answer factor models (als, bpr, mf) through an approximate HNSW index built in the background "
        "after each load (exact until it is ready; other models ignore it). Only for catalogs where the exact path is "

@@ -31,6 +31,9 @@ struct ServeSettings {
   std::size_t feedback_max_batch = 5000;   // events per store commit at most
   float trending_half_life_days = 7;
   bool log_requests = false;  // one line per request on stderr
+  // "file": the model file (or one trained from the store); "store": the newest model published
+  // to the store, followed while serving (serve/store_follower.h).
+  std::string model_source = "file";
   // The approximate index (models/hnsw_index.h): "off" or "hnsw"; factor models only.
   std::string ann = "off";
   std::uint32_t ann_m = 16;

@@ -105,6 +105,10 @@ void LiveHistory::replace_replayed(std::span<const Replayed> events) {
   }
 }
 
+void LiveHistory::add_replayed(std::span<const Replayed> events) {
+  for (const Replayed& e : events) add(e.user, e.item, e.weight, e.time, 0);
+}
+
 std::size_t LiveHistory::users() const {
   std::size_t n = 0;
   for (const Shard& s : shards_) {

@@ -7,8 +7,11 @@
 // the store records the last sequence its data holds, and forget_through() drops what the model
 // has learnt. Events with sequence 0 are replayed from the store when a model is put into
 // service (feedback stored before this process, or by another one, that the model has not
-// learnt: see ModelManager); they are seen by every snapshot until replace_replayed() swaps them
-// for the next model's. Thread safety: every method may be called from any thread (sharded locks).
+// learnt: see ModelManager), or followed while serving (what other servers on the same store
+// committed since: see StoreFollower); they are seen by every snapshot until replace_replayed()
+// swaps them for the next model's. The caller keeps replace_replayed() and add_replayed() from
+// adding one stored event twice (ServeState::replay). Thread safety: every method may be called from any thread
+// (sharded locks).
 #pragma once
 
 #include <array>
@@ -51,6 +54,8 @@ class LiveHistory {
   // Drops every replayed event and adds `events` (in their order, each after the user's older
   // replayed ones and before the user's live events).
   void replace_replayed(std::span<const Replayed> events);
+  // Adds replayed events after each user's events (other processes committed them just now).
+  void add_replayed(std::span<const Replayed> events);
 
   std::size_t users() const;
 

@@ -1,11 +1,16 @@
 #include "aisle/serve/model_manager.h"
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 
 #include "aisle/models/model_file.h"
 #include "aisle/serve/ann_index.h"
 #include "aisle/serve/feedback.h"
 #include "aisle/serve/http_error.h"
+#include "aisle/serve/store_follower.h"
 #include "aisle/store/event_store.h"
 
 namespace aisle::serve {
@@ -19,17 +24,16 @@ ModelManager::~ModelManager() {
   stop();
 }
 
-std::vector<LiveHistory::Replayed> ModelManager::stored_feedback(const TrainedModel& model) const {
+std::vector<LiveHistory::Replayed> ModelManager::stored_feedback(const TrainedModel& model,
+                                                                 std::int64_t& through) const {
   std::vector<LiveHistory::Replayed> out;
   try {
     const Timestamp since = model.provenance().data_as_of - kClockSkewMargin;
+    std::int64_t log_end = 0;
     const std::vector<LiveEvent> events =
-        open_store(store_url_, OpenMode::kExisting)->feedback_since(since, state_.feedback_run.load());
-    for (const LiveEvent& e : events) {
-      const TypeWeight* rule = state_.config.weighting.find(e.type);
-      if (rule == nullptr) continue;  // a type the weighting no longer has: the model would ignore it too
-      out.push_back({e.user, e.item, event_weight(e.weight, e.value, *rule), e.time});
-    }
+        open_store(store_url_, OpenMode::kExisting)->feedback_since(since, state_.feedback_run.load(), &log_end);
+    out = replayed_of(state_.config.weighting, events);
+    through = log_end;
     if (!out.empty()) {
       std::fprintf(stderr, "aisle serve: %zu feedback events stored since the model's data was read are replayed\n",
                    out.size());
@@ -41,16 +45,22 @@ std::vector<LiveHistory::Replayed> ModelManager::stored_feedback(const TrainedMo
 }
 
 void ModelManager::publish(std::shared_ptr<const TrainedModel> model, std::string source,
-                           std::uint64_t feedback_through) {
-  const std::vector<LiveHistory::Replayed> replayed = stored_feedback(*model);
+                           std::uint64_t feedback_through, std::int64_t store_version) {
+  // Held until the replayed events are in place: the store follower continues from `through`.
+  std::unique_lock replay_lock(state_.replay.mutex);
+  std::int64_t through = state_.replay.through;  // kept when the store cannot be read
+  const std::vector<LiveHistory::Replayed> replayed = stored_feedback(*model, through);
   auto next = std::make_shared<Snapshot>();
   next->spec = model->spec();
   next->model = std::move(model);
   next->source = std::move(source);
   next->feedback_through = feedback_through;
+  next->store_version = store_version;
   state_.snapshots.publish(next);
   state_.live.forget_through(feedback_through);
   state_.live.replace_replayed(replayed);
+  state_.replay.through = through;
+  replay_lock.unlock();
   state_.telemetry.model_swaps++;
   state_.telemetry.model_version = next->version;
   state_.telemetry.model_loaded_at = next->loaded_at;
@@ -107,6 +117,39 @@ void ModelManager::load_file(const std::string& path) {
   }
   // A model file's data is not the live feedback's: keep all of it in the live history.
   publish(std::move(model), path, 0);
+}
+
+void ModelManager::load_published(std::int64_t version) {
+  std::unique_lock lock(swap_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) throw RequestError(409, "busy", "a reload or retrain is already running");
+  StoredModel stored = open_store(store_url_, OpenMode::kExisting)->read_model(version);
+  // The model file reader takes a path: the bytes go through a temporary file of this load's own.
+  static std::atomic<std::uint64_t> loads{0};
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("aisle-published-" + std::to_string(::getpid()) + "-" +
+                                                std::to_string(loads.fetch_add(1)) + "-v" + std::to_string(version));
+  std::shared_ptr<const TrainedModel> model;
+  try {
+    {
+      std::ofstream out(path, std::ios::binary | std::ios::trunc);
+      out.write(stored.bytes.data(), static_cast<std::streamsize>(stored.bytes.size()));
+      if (!out.good()) throw InputError(path.string() + ": cannot write the published model to a temporary file");
+    }
+    stored.bytes = std::string();  // the file holds them now
+    model = std::make_shared<const TrainedModel>(load_model(path.string()));
+  } catch (const Error&) {
+    std::filesystem::remove(path);
+    state_.telemetry.model_refusals++;
+    throw;
+  }
+  std::filesystem::remove(path);
+  // Like a model file: its data is not the live feedback's.
+  publish(std::move(model), "published version " + std::to_string(version) + " in " + store_url_, 0, version);
+}
+
+std::int64_t ModelManager::serving_store_version() const {
+  const auto snapshot = state_.snapshots.current();
+  return snapshot ? snapshot->store_version : 0;
 }
 
 Retrained ModelManager::retrain(const std::string& spec) {

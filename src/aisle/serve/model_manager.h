@@ -38,6 +38,11 @@ class ModelManager {
   // incompatible file (the serving model is then unchanged), RequestError 409 while another
   // reload or retrain runs.
   void load_file(const std::string& path);
+  // Loads and publishes the model the store holds as `version` (EventStore::publish_model).
+  // Throws as load_file does, and StoreError when the store cannot give it.
+  void load_published(std::int64_t version);
+  // The published version in service (0: none, or a model that did not come from the store).
+  std::int64_t serving_store_version() const;
   // Trains `spec` (empty: the serving model's, or the default recommender) from the store and
   // publishes it unless the comparison refuses it.
   Retrained retrain(const std::string& spec);
@@ -56,10 +61,13 @@ class ModelManager {
   // event the model has learnt costs nothing (the live history skips the user's training items).
   static constexpr Timestamp kClockSkewMargin = 60;
 
-  void publish(std::shared_ptr<const TrainedModel> model, std::string source, std::uint64_t feedback_through);
+  void publish(std::shared_ptr<const TrainedModel> model, std::string source, std::uint64_t feedback_through,
+               std::int64_t store_version = 0);
   // The stored feedback `model` has not learnt, from other processes' ingestion runs (this one's
   // is in the live history already); empty, with a log line, when the store cannot be read.
-  std::vector<LiveHistory::Replayed> stored_feedback(const TrainedModel& model) const;
+  // `through` gets the feedback log's position of what was read (unchanged on an error).
+  // Called with state_.replay.mutex held.
+  std::vector<LiveHistory::Replayed> stored_feedback(const TrainedModel& model, std::int64_t& through) const;
   void build_cache(const Snapshot& snapshot, const RunContext& run);
   void cancel_cache_build();
 

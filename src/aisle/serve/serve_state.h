@@ -4,7 +4,9 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
+#include <mutex>
 
 #include "aisle/config/config.h"
 #include "aisle/core/run_context.h"
@@ -23,6 +25,17 @@ class ModelManager;
 class Experiments;
 class Companions;
 
+// Where the replayed events of the live history (LiveHistory) stand in the store's feedback log
+// (EventStore::feedback_after): every event other processes logged up to `through` is in it,
+// none after. `mutex` is held across reading the store and changing the replayed events (the
+// model manager's replay at a swap, the store follower's catch-up) and across this process's
+// first append (until then its run id, which both skip, is unknown), so that no event is added
+// twice or missed.
+struct ReplayCursor {
+  std::mutex mutex;
+  std::int64_t through = 0;  // guarded by mutex
+};
+
 struct ServeState {
   Config config;          // config.serve holds the server's settings
   std::string api_token;  // resolved: AISLE_API_TOKEN or serve.api_token
@@ -33,6 +46,7 @@ struct ServeState {
   StatsCache stats;                           // GET /api/stats per model version
   FeedbackWriter* feedback = nullptr;         // set by the Server before it serves (it always opens a store)
   std::atomic<std::int64_t> feedback_run{0};  // the store's ingestion run of this process's feedback (0: none yet)
+  ReplayCursor replay;
   ModelManager* models = nullptr;
   Experiments* experiments = nullptr;  // set by the Server before it serves
   Companions* companions = nullptr;    // serve.companions; set by the Server before it serves

@@ -18,6 +18,7 @@
 #include "aisle/serve/http_error.h"
 #include "aisle/serve/model_manager.h"
 #include "aisle/serve/routes.h"
+#include "aisle/serve/store_follower.h"
 #include "aisle/store/event_store.h"
 
 namespace aisle::serve {
@@ -97,6 +98,7 @@ struct Server::Impl {
   std::unique_ptr<ModelManager> models;
   std::unique_ptr<Experiments> experiments;
   std::unique_ptr<Companions> companions;
+  std::unique_ptr<StoreFollower> follower;
   httplib::Server http;
   std::thread startup;
   std::mutex stop_mutex;
@@ -202,7 +204,8 @@ Server::Server(ServeOptions options) : impl_(std::make_unique<Impl>()) {
   const std::string url = store_url(m.options.store_url, m.state.config);
   m.store = open_store(url, OpenMode::kCreate);
   m.feedback = std::make_unique<FeedbackWriter>(
-      [store = m.store.get(), &run = m.state.feedback_run](std::span<const FeedbackEvent> events) {
+      [store = m.store.get(), &run = m.state.feedback_run,
+       &replay = m.state.replay](std::span<const FeedbackEvent> events) {
         std::vector<LiveEvent> rows;
         rows.reserve(events.size());
         for (const FeedbackEvent& e : events) {
@@ -215,6 +218,13 @@ Server::Server(ServeOptions options) : impl_(std::make_unique<Impl>()) {
           row.value = e.value;
           rows.push_back(std::move(row));
         }
+        if (run.load() != 0) {
+          store->append(rows);
+          return;
+        }
+        // The first append creates this process's run: readers of the replay must learn its id
+        // before they can see its events (ServeState::replay).
+        std::lock_guard lock(replay.mutex);
         run = store->append(rows).run_id;
       },
       [this](std::span<const FeedbackEvent> events, std::uint64_t first_seq) {
@@ -231,6 +241,7 @@ Server::Server(ServeOptions options) : impl_(std::make_unique<Impl>()) {
   m.state.experiments = m.experiments.get();
   m.companions = std::make_unique<Companions>(m.state, url);
   m.state.companions = m.companions.get();
+  m.follower = std::make_unique<StoreFollower>(m.state, url);
   m.configure_http();
 }
 
@@ -247,11 +258,33 @@ int Server::start() {
                       " is reachable from other machines: set AISLE_API_TOKEN (or serve.api_token) so that feedback "
                       "and admin routes need a token");
   }
+  const bool from_store = m.state.config.serve.model_source == "store";
+  if (from_store && !m.options.model_path.empty()) {
+    throw ConfigError("serve.model_source = \"store\" serves the models published to the store: give no model file");
+  }
+  if (from_store && m.state.config.serve.retrain_every_seconds > 0) {
+    throw ConfigError(
+        "serve.model_source = \"store\" and serve.retrain_every exclude each other: a server that serves published "
+        "models does not train its own (aisle train --publish)");
+  }
   std::string model_path = m.options.model_path;
-  if (model_path.empty() && std::filesystem::exists(m.state.config.model_path)) model_path = m.state.config.model_path;
-  if (!model_path.empty()) m.models->load_file(model_path);  // a bad file fails the start
-  m.experiments->start();                                    // so does a bad set of experiments
-  m.companions->start();  // a companion that cannot be had says so in GET /api/models; the start goes on
+  if (model_path.empty() && !from_store && std::filesystem::exists(m.state.config.model_path)) {
+    model_path = m.state.config.model_path;
+  }
+  if (from_store) {
+    // The newest published model now (a bad one fails the start); newer ones as they come.
+    const std::int64_t latest = open_store(m.models->store_url(), OpenMode::kExisting)->latest_model_version();
+    if (latest > 0) {
+      m.models->load_published(latest);
+    } else {
+      std::fprintf(stderr, "aisle serve: no model published in %s yet; serving none until one is (aisle publish)\n",
+                   m.models->store_url().c_str());
+    }
+  } else if (!model_path.empty()) {
+    m.models->load_file(model_path);  // a bad file fails the start
+  }
+  m.experiments->start();  // so does a bad set of experiments
+  m.companions->start();   // a companion that cannot be had says so in GET /api/models; the start goes on
   int port = listen.port;
   if (port == 0) {
     port = m.http.bind_to_any_port(listen.host);
@@ -259,7 +292,7 @@ int Server::start() {
   } else if (!m.http.bind_to_port(listen.host, port)) {
     throw ConfigError("serve.listen: cannot bind " + m.state.config.serve.listen + " (in use, or not an address here)");
   }
-  if (model_path.empty()) {
+  if (model_path.empty() && !from_store) {
     m.startup = std::thread([&m] {
       try {
         m.models->retrain("");
@@ -271,6 +304,7 @@ int Server::start() {
   }
   if (m.state.config.serve.retrain_every_seconds > 0)
     m.models->start_schedule(m.state.config.serve.retrain_every_seconds);
+  m.follower->start();  // a PostgreSQL store that cannot be listened to fails the start
   return port;
 }
 
@@ -301,6 +335,7 @@ void Server::stop() {
   }
   // Only now: feedback requests in flight have had their commits. Then the models: a fit that
   // cannot stop at once (one long LAPACK call) holds nothing that needs saving.
+  m.follower->stop();
   m.experiments->stop();
   m.companions->stop();
   m.feedback->close();

@@ -21,9 +21,11 @@ namespace aisle::serve {
 
 struct ServeOptions {
   Config config;
-  std::string store_url;   // empty: config.store_url
-  std::string model_path;  // empty: config.model_path when that file exists, else train from the store
-  std::string api_token;   // empty: AISLE_API_TOKEN, else config.serve.api_token
+  std::string store_url;  // empty: config.store_url
+  // empty: config.model_path when that file exists, else train from the store; must be empty with
+  // serve.model_source = "store" (the newest published model is served)
+  std::string model_path;
+  std::string api_token;  // empty: AISLE_API_TOKEN, else config.serve.api_token
 };
 
 class Server {

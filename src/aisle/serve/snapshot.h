@@ -30,7 +30,8 @@ struct TopListCache {
 struct Snapshot {
   std::shared_ptr<const TrainedModel> model;
   std::string spec;                    // kind:params
-  std::string source;                  // the model file, or "trained from <store>"
+  std::string source;                  // the model file, "trained from <store>" or "published version N in <store>"
+  std::int64_t store_version = 0;      // the published version it is (EventStore::publish_model); 0: none
   std::uint64_t version = 0;           // 1, 2, ... per publish in this process
   std::int64_t loaded_at = 0;          // unix seconds
   std::uint64_t feedback_through = 0;  // live feedback with a sequence number up to this is in the model's data

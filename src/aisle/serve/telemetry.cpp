@@ -72,6 +72,9 @@ std::string Telemetry::prometheus_text(std::int64_t now) const {
           feedback_rejected.load());
   counter("aisle_feedback_commits_total", "Store transactions that committed feedback (group commits).",
           feedback_commits.load());
+  counter("aisle_feedback_followed_total",
+          "Feedback events other servers on the store committed, added to this one's live history.",
+          feedback_followed.load());
   counter("aisle_experiment_impressions_total", "Lists served in online experiments, each logged as an impression.",
           impressions.load());
   counter("aisle_cache_hits_total", "Recommendations answered from the top-list cache.", cache_hits.load());

@@ -27,7 +27,8 @@ class Telemetry {
 
   std::atomic<std::uint64_t> feedback_accepted{0}, feedback_rejected{0};
   std::atomic<std::uint64_t> feedback_commits{0};
-  std::atomic<std::uint64_t> impressions{0};  // lists served in online experiments (logged)
+  std::atomic<std::uint64_t> feedback_followed{0};  // events other servers committed, added to the live history
+  std::atomic<std::uint64_t> impressions{0};        // lists served in online experiments (logged)
   std::atomic<std::uint64_t> cache_hits{0}, cache_misses{0};
   std::atomic<std::uint64_t> model_swaps{0}, model_refusals{0};
   std::atomic<double> last_retrain_seconds{0};

@@ -87,4 +87,15 @@ std::string feedback_events_sql(Timestamp since, std::int64_t skip_run) {
          feedback_runs_sql(since, skip_run) + ") ORDER BY e.ts, e.run_id, e.occurrence";
 }
 
+std::string feedback_after_sql(std::int64_t after, std::int64_t through, std::int64_t skip_run) {
+  return "SELECT u.external_id, i.external_id, t.external_id, s.external_id, e.ts, e.quantity, e.value, e.weight "
+         "FROM feedback_log f JOIN events e ON e.user_idx = f.user_idx AND e.item_idx = f.item_idx AND "
+         "e.type_idx = f.type_idx AND e.ts = f.ts AND e.occurrence = f.occurrence "
+         "JOIN users u ON u.idx = e.user_idx JOIN items i ON i.idx = e.item_idx "
+         "JOIN event_types t ON t.idx = e.type_idx LEFT JOIN sessions s ON s.idx = e.session_idx "
+         "WHERE f.seq > " +
+         std::to_string(after) + " AND f.seq <= " + std::to_string(through) + " AND f.run_id <> " +
+         std::to_string(skip_run) + " ORDER BY f.seq";
+}
+
 }  // namespace aisle

@@ -57,6 +57,10 @@ void check_live_events(std::span<const LiveEvent> events);
 // weight, in the contract's order.
 std::string feedback_runs_sql(Timestamp since, std::int64_t skip_run);
 std::string feedback_events_sql(Timestamp since, std::int64_t skip_run);
+// EventStore::feedback_after's events: the feedback log's rows in (after, through] except
+// skip_run's, with the columns of feedback_events_sql, in log order.
+std::string feedback_after_sql(std::int64_t after, std::int64_t through, std::int64_t skip_run);
+inline constexpr const char* kFeedbackLogEndSql = "SELECT COALESCE(MAX(seq), 0) FROM feedback_log";
 
 // `ids` is extended in place with the events' new external ids (checked events only).
 AppendPlan plan_append(std::span<const LiveEvent> events, IdCache& ids);

@@ -2,7 +2,9 @@
 //   sqlite:PATH               embedded, WAL journal (default: sqlite:aisle.db)
 //   postgresql://... (or postgres://...)   libpq, bulk load with COPY
 // Both use the same schema (docs/STORE.md): users, items, sessions, event_types, categories,
-// item_categories, events and ingestion_runs; impressions and experiments for online experiments.
+// item_categories, events and ingestion_runs; impressions and experiments for online experiments;
+// feedback_log, the order in which appended events were committed (feedback_after); models,
+// model files published for servers.
 //
 // Contracts:
 // - load() is one transaction: on any error the store is left exactly as it was.
@@ -89,6 +91,21 @@ struct StoredRun {
   std::uint64_t events_added = 0;
 };
 
+// What feedback_after() read: events in log order and the log position they end at.
+struct FollowedFeedback {
+  std::vector<LiveEvent> events;
+  std::int64_t through = 0;
+};
+
+// A model file published to the store (EventStore::publish_model): its bytes exactly as
+// save_model wrote them (the file checks itself: magic, format version, checksum).
+struct StoredModel {
+  std::int64_t version = 0;
+  std::string spec;
+  Timestamp created_at = 0;  // UTC seconds
+  std::string bytes;
+};
+
 class EventStore {
  public:
   virtual ~EventStore() = default;
@@ -129,7 +146,19 @@ class EventStore {
   // is taken whole: it may hold events older than `since` too. What a server replays into its
   // live history from the feedback its model has not learnt. Costs one scan of the events when
   // such a run exists, nothing more otherwise.
-  virtual std::vector<LiveEvent> feedback_since(Timestamp since, std::int64_t skip_run = 0) = 0;
+  //
+  // `through`, when given, gets the feedback log's position (feedback_after) of the same
+  // snapshot: a follower that continues from it sees each later event exactly once.
+  virtual std::vector<LiveEvent> feedback_since(Timestamp since, std::int64_t skip_run = 0,
+                                                std::int64_t* through = nullptr) = 0;
+  // Following the feedback of other processes (several servers on one store). Every appended
+  // event also gets a row in the feedback log with a sequence number; sequence numbers rise in
+  // commit order (appends hold the store's write lock until they commit), so once a number is
+  // visible every smaller one is committed or never will be. Returns the events logged after
+  // `after` (up to the log's end when read) except run `skip_run`'s, in log order (appends in
+  // commit order; the events of one append in its order on SQLite, by time on PostgreSQL), and that end
+  // (`after` when nothing was logged since). Costs an index probe when nothing is new.
+  virtual FollowedFeedback feedback_after(std::int64_t after, std::int64_t skip_run) = 0;
   virtual EventLog read() = 0;
   virtual std::vector<StoredRun> runs() = 0;
 
@@ -141,6 +170,16 @@ class EventStore {
   // Inserts or replaces the experiment of that name; experiments() lists them by name.
   virtual void save_experiment(const StoredExperiment& experiment) = 0;
   virtual std::vector<StoredExperiment> experiments() = 0;
+
+  // Published models, for servers that load theirs from the store (serve.model_source =
+  // "store"). publish_model stores a model file's bytes as the next version (1, 2, ...; under
+  // the store's write lock, so versions rise in commit order without gaps), notifies
+  // kModelsChannel on PostgreSQL and returns the version. latest_model_version() is 0 when none
+  // was published; read_model throws StoreError for a version that is not there.
+  virtual std::int64_t publish_model(std::string_view spec, std::string_view bytes) = 0;
+  virtual std::int64_t latest_model_version() = 0;
+  virtual StoredModel read_model(std::int64_t version) = 0;
+
   const std::string& url() const { return url_; }
 
  protected:
@@ -158,7 +197,13 @@ enum class OpenMode { kCreate, kExisting };
 // the store cannot be opened, is missing (kExisting) or has another schema version.
 std::unique_ptr<EventStore> open_store(const std::string& url, OpenMode mode = OpenMode::kCreate);
 
-// Version 2 added the experiment tables; a version 1 store is upgraded in place when opened.
-inline constexpr int kStoreSchemaVersion = 2;
+// Version 2 added the experiment tables, version 3 the feedback log and published models; older stores are upgraded in
+// place when opened.
+inline constexpr int kStoreSchemaVersion = 3;
+
+// The PostgreSQL NOTIFY channel of appends (payload: the run id). SQLite has none: followers poll.
+inline constexpr const char* kFeedbackChannel = "aisle_feedback";
+// The PostgreSQL NOTIFY channel of publish_model (payload: the version).
+inline constexpr const char* kModelsChannel = "aisle_models";
 
 }  // namespace aisle

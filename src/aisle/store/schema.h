@@ -31,7 +31,12 @@ CREATE TABLE IF NOT EXISTS impressions(request_id TEXT PRIMARY KEY, experiment T
   items TEXT NOT NULL, credits TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS impressions_by_experiment ON impressions(experiment, ts);
 CREATE TABLE IF NOT EXISTS experiments(name TEXT PRIMARY KEY, definition TEXT NOT NULL,
-  started_at INTEGER, stopped_at INTEGER)
+  started_at INTEGER, stopped_at INTEGER);
+CREATE TABLE IF NOT EXISTS feedback_log(seq INTEGER PRIMARY KEY, run_id INTEGER NOT NULL,
+  user_idx INTEGER NOT NULL, item_idx INTEGER NOT NULL, type_idx INTEGER NOT NULL, ts INTEGER NOT NULL,
+  occurrence INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS models(version INTEGER PRIMARY KEY, spec TEXT NOT NULL, created_at INTEGER NOT NULL,
+  size INTEGER NOT NULL, bytes BLOB NOT NULL)
 )sql";
 
 inline constexpr std::string_view kPostgres = R"sql(
@@ -61,7 +66,12 @@ CREATE TABLE IF NOT EXISTS impressions(request_id TEXT COLLATE "C" PRIMARY KEY, 
   items TEXT NOT NULL, credits TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS impressions_by_experiment ON impressions(experiment, ts);
 CREATE TABLE IF NOT EXISTS experiments(name TEXT COLLATE "C" PRIMARY KEY, definition TEXT NOT NULL,
-  started_at BIGINT, stopped_at BIGINT)
+  started_at BIGINT, stopped_at BIGINT);
+CREATE TABLE IF NOT EXISTS feedback_log(seq BIGSERIAL PRIMARY KEY, run_id BIGINT NOT NULL,
+  user_idx BIGINT NOT NULL, item_idx BIGINT NOT NULL, type_idx BIGINT NOT NULL, ts BIGINT NOT NULL,
+  occurrence INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS models(version BIGINT PRIMARY KEY, spec TEXT NOT NULL, created_at BIGINT NOT NULL,
+  size BIGINT NOT NULL, bytes BYTEA NOT NULL)
 )sql";
 
 // The versions a store may have and still be opened: older ones are upgraded in place (the

@@ -94,7 +94,8 @@ Reply get_models(ServeState& state, const httplib::Request&) {
                {"spec", snapshot->spec},
                {"parameters", parameters_json(m.model().params())},
                {"version", snapshot->version},
-               {"source", snapshot->source}};
+               {"source", snapshot->source},
+               {"store_version", snapshot->store_version == 0 ? Json(nullptr) : Json(snapshot->store_version)}};
   } else {
     serving = {{"name", "serving"}, {"status", "loading"}};
   }

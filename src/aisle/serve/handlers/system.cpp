@@ -22,6 +22,7 @@ Reply get_model(ServeState& state, const httplib::Request&) {
   j["spec"] = snapshot->spec;
   j["version"] = snapshot->version;
   j["source"] = snapshot->source;
+  j["store_version"] = snapshot->store_version == 0 ? Json(nullptr) : Json(snapshot->store_version);
   j["loaded_at"] = format_timestamp(snapshot->loaded_at);
   j["trained_at"] = p.trained_at == 0 ? Json(nullptr) : Json(format_timestamp(p.trained_at));
   j["data_as_of"] = p.data_as_of == 0 ? Json(nullptr) : Json(format_timestamp(p.data_as_of));

@@ -128,6 +128,9 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
+  // The libpq handle, for what this class does not wrap (LISTEN's socket and notifications).
+  PGconn* raw() const { return conn_; }
+
   // Runs sql; returns the affected-rows count, or the first column of the first row as text.
   std::string exec(const std::string& sql) {
     PGresult* r = PQexec(conn_, sql.c_str());
@@ -146,6 +149,26 @@ class Connection {
   Result query(const std::string& sql) {
     Result r(PQexec(conn_, sql.c_str()));
     if (PQresultStatus(r.raw()) != PGRES_TUPLES_OK) {
+      throw StoreError(url_ + ": " + std::string(trim(PQresultErrorMessage(r.raw()))));
+    }
+    return r;
+  }
+
+  // Runs sql with parameters $1.. sent as binary (text is its bytes, BYTEA its bytes); every
+  // result column comes back in binary too (text and BYTEA as their bytes: select other types
+  // as text). The rows, or none for a command.
+  Result query_binary(const std::string& sql, const std::vector<std::string_view>& params) {
+    std::vector<const char*> values;
+    std::vector<int> lengths, formats;
+    for (std::string_view p : params) {
+      values.push_back(p.data());
+      lengths.push_back(static_cast<int>(p.size()));
+      formats.push_back(1);
+    }
+    Result r(PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(), lengths.data(),
+                          formats.data(), /*resultFormat=*/1));
+    const ExecStatusType st = PQresultStatus(r.raw());
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
       throw StoreError(url_ + ": " + std::string(trim(PQresultErrorMessage(r.raw()))));
     }
     return r;

@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <ctime>
 #include <functional>
 #include <optional>
@@ -80,11 +81,15 @@ class PostgresStore final : public EventStore {
   AppendResult append(std::span<const LiveEvent> events) override;
   EventLog read() override;
   std::vector<StoredRun> runs() override;
-  std::vector<LiveEvent> feedback_since(Timestamp since, std::int64_t skip_run) override;
+  std::vector<LiveEvent> feedback_since(Timestamp since, std::int64_t skip_run, std::int64_t* through) override;
+  FollowedFeedback feedback_after(std::int64_t after, std::int64_t skip_run) override;
   void log_impressions(std::span<const Impression> impressions) override;
   std::vector<Impression> impressions(std::string_view experiment) override;
   void save_experiment(const StoredExperiment& experiment) override;
   std::vector<StoredExperiment> experiments() override;
+  std::int64_t publish_model(std::string_view spec, std::string_view bytes) override;
+  std::int64_t latest_model_version() override;
+  StoredModel read_model(std::int64_t version) override;
 
  private:
   StoreIds read_all_ids() {
@@ -107,6 +112,8 @@ class PostgresStore final : public EventStore {
   AppendResult append_in_transaction(std::span<const LiveEvent> events);
   void begin_and_catch_up_ids();
   std::string insert_events_sql(const std::vector<Event>& events, std::int64_t run_id);
+  // Appends the rows of a query with feedback_events_sql's columns.
+  void read_feedback(const std::string& sql, std::vector<LiveEvent>& out);
 
   Connection c_;
   std::optional<IdCache> ids_;      // append()'s cache of the id tables
@@ -256,11 +263,15 @@ std::string PostgresStore::insert_events_sql(const std::vector<Event>& events, s
               real(e.value) + ", " + real(e.weight) + ", " +
               (e.session == kNoIndex ? std::string("NULL") : std::to_string(e.session)) + "::bigint)";
   }
-  return "INSERT INTO events(user_idx, item_idx, type_idx, ts, occurrence, quantity, value, weight, session_idx, "
-         "run_id) SELECT n.u, n.i, n.t, n.ts, COALESCE((SELECT max(e.occurrence) + 1 FROM events e WHERE "
+  // The feedback log gets a row per event, in the same statement (feedback_after).
+  return "WITH ins AS (INSERT INTO events(user_idx, item_idx, type_idx, ts, occurrence, quantity, value, weight, "
+         "session_idx, run_id) SELECT n.u, n.i, n.t, n.ts, COALESCE((SELECT max(e.occurrence) + 1 FROM events e WHERE "
          "e.user_idx = n.u AND e.item_idx = n.i AND e.type_idx = n.t AND e.ts = n.ts), 0) + "
          "row_number() OVER (PARTITION BY n.u, n.i, n.t, n.ts ORDER BY n.k) - 1, n.q, n.v, n.w, n.s, " +
-         std::to_string(run_id) + " FROM (VALUES " + values + ") AS n(k, u, i, t, ts, q, v, w, s)";
+         std::to_string(run_id) + " FROM (VALUES " + values +
+         ") AS n(k, u, i, t, ts, q, v, w, s) RETURNING run_id, user_idx, item_idx, type_idx, ts, occurrence) "
+         "INSERT INTO feedback_log(run_id, user_idx, item_idx, type_idx, ts, occurrence) "
+         "SELECT * FROM ins ORDER BY ts, user_idx, item_idx, type_idx, occurrence";
 }
 
 // Two round trips (more on a store object's first append, or when another writer added ids):
@@ -291,7 +302,9 @@ AppendResult PostgresStore::append_in_transaction(std::span<const LiveEvent> eve
   const std::string added = std::to_string(plan.events.size());
   sql += "UPDATE ingestion_runs SET finished_at = " + now + ", rows_read = rows_read + " + added +
          ", rows_kept = rows_kept + " + added + ", events_added = events_added + " + added +
-         " WHERE id = " + std::to_string(run_id);
+         " WHERE id = " + std::to_string(run_id) + ";\n";
+  // Delivered to listeners when the transaction commits (and only then).
+  sql += "NOTIFY " + std::string(kFeedbackChannel) + ", '" + std::to_string(run_id) + "'";
   tx.commit_after(sql);
   append_run_id_ = run_id;
   return {run_id,
@@ -366,11 +379,28 @@ EventLog PostgresStore::read() {
   return log;
 }
 
-std::vector<LiveEvent> PostgresStore::feedback_since(Timestamp since, std::int64_t skip_run) {
+std::vector<LiveEvent> PostgresStore::feedback_since(Timestamp since, std::int64_t skip_run, std::int64_t* through) {
   std::vector<LiveEvent> out;
-  if (c_.query(feedback_runs_sql(since, skip_run) + " LIMIT 1").rows() == 0) return out;
+  Transaction tx(c_);
+  c_.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");  // the log's end and the events: one snapshot
+  if (through != nullptr) *through = std::stoll(c_.exec(kFeedbackLogEndSql));
+  if (c_.query(feedback_runs_sql(since, skip_run) + " LIMIT 1").rows() > 0)
+    read_feedback(feedback_events_sql(since, skip_run), out);
+  tx.commit();
+  return out;
+}
+
+FollowedFeedback PostgresStore::feedback_after(std::int64_t after, std::int64_t skip_run) {
+  FollowedFeedback out;
+  // Read committed is enough: every number up to the end read is committed (see event_store.h).
+  out.through = std::max<std::int64_t>(after, std::stoll(c_.exec(kFeedbackLogEndSql)));
+  if (out.through > after) read_feedback(feedback_after_sql(after, out.through, skip_run), out.events);
+  return out;
+}
+
+void PostgresStore::read_feedback(const std::string& sql, std::vector<LiveEvent>& out) {
   std::vector<std::optional<std::string>> f;
-  c_.copy_out(feedback_events_sql(since, skip_run), [&](std::string_view line) {
+  c_.copy_out(sql, [&](std::string_view line) {
     parse_copy_row(line, f);
     LiveEvent e;
     e.user = *f[0];
@@ -383,7 +413,6 @@ std::vector<LiveEvent> PostgresStore::feedback_since(Timestamp since, std::int64
     e.weight = parse_real(f[7]);
     out.push_back(std::move(e));
   });
-  return out;
 }
 
 std::vector<StoredRun> PostgresStore::runs() {
@@ -472,6 +501,29 @@ std::vector<StoredExperiment> PostgresStore::experiments() {
                 out.push_back(std::move(e));
               });
   return out;
+}
+
+std::int64_t PostgresStore::publish_model(std::string_view spec, std::string_view bytes) {
+  Transaction tx(c_);
+  c_.exec(kLockWriters);
+  const std::string version = c_.exec("SELECT COALESCE(MAX(version), 0) + 1 FROM models");
+  c_.query_binary("INSERT INTO models(version, spec, created_at, size, bytes) VALUES(" + version + ", $1, " +
+                      std::to_string(std::time(nullptr)) + ", " + std::to_string(bytes.size()) + ", $2)",
+                  {spec, bytes});
+  c_.exec("NOTIFY " + std::string(kModelsChannel) + ", '" + version + "'");
+  tx.commit();
+  return std::stoll(version);
+}
+
+std::int64_t PostgresStore::latest_model_version() {
+  return std::stoll(c_.exec("SELECT COALESCE(MAX(version), 0) FROM models"));
+}
+
+StoredModel PostgresStore::read_model(std::int64_t version) {
+  const Result r = c_.query_binary(
+      "SELECT spec, created_at::text, bytes FROM models WHERE version = " + std::to_string(version), {});
+  if (r.rows() == 0) throw StoreError(url() + ": no published model of version " + std::to_string(version));
+  return {version, std::string(r.at(0, 0)), std::stoll(std::string(r.at(0, 1))), std::string(r.at(0, 2))};
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <ctime>
 #include <optional>
 
@@ -31,6 +32,9 @@ class Statement {
     return check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
   }
   Statement& bind_null(int i) { return check(sqlite3_bind_null(stmt_, i)); }
+  Statement& bind_blob(int i, std::string_view v) {
+    return check(sqlite3_bind_blob64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT));
+  }
   Statement& bind_float(int i, float v) {
     return is_present(v) ? check(sqlite3_bind_double(stmt_, i, v)) : bind_null(i);
   }
@@ -51,6 +55,10 @@ class Statement {
     return null_at(col) ? kAbsent : static_cast<float>(sqlite3_column_double(stmt_, col));
   }
   std::uint32_t index_at(int col) const { return null_at(col) ? kNoIndex : static_cast<std::uint32_t>(int_at(col)); }
+  std::string_view blob_at(int col) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+    return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string_view();
+  }
   std::string_view text_at(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
     return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string_view();
@@ -132,6 +140,18 @@ class Transaction {
   bool done_ = false;
 };
 
+// A read snapshot (WAL: other connections' later commits are not seen) until it goes out of scope.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Db& db) : db_(db) { db_.exec("BEGIN"); }
+  ~ReadTransaction() { sqlite3_exec(db_.handle(), "COMMIT", nullptr, nullptr, nullptr); }
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  Db& db_;
+};
+
 std::string join_lines(const std::vector<std::string>& v) {
   std::string out;
   for (const std::string& s : v) {
@@ -163,11 +183,15 @@ class SqliteStore final : public EventStore {
   AppendResult append(std::span<const LiveEvent> events) override;
   EventLog read() override;
   std::vector<StoredRun> runs() override;
-  std::vector<LiveEvent> feedback_since(Timestamp since, std::int64_t skip_run) override;
+  std::vector<LiveEvent> feedback_since(Timestamp since, std::int64_t skip_run, std::int64_t* through) override;
+  FollowedFeedback feedback_after(std::int64_t after, std::int64_t skip_run) override;
   void log_impressions(std::span<const Impression> impressions) override;
   std::vector<Impression> impressions(std::string_view experiment) override;
   void save_experiment(const StoredExperiment& experiment) override;
   std::vector<StoredExperiment> experiments() override;
+  std::int64_t publish_model(std::string_view spec, std::string_view bytes) override;
+  std::int64_t latest_model_version() override;
+  StoredModel read_model(std::int64_t version) override;
 
  private:
   StoreIds read_all_ids() {
@@ -182,6 +206,9 @@ class SqliteStore final : public EventStore {
   }
   void write_catalog(const LoadPlan& plan);
   AppendResult append_in_transaction(std::span<const LiveEvent> events);
+  std::int64_t feedback_log_end();
+  // Appends the rows of a query with feedback_events_sql's columns.
+  void read_feedback(const std::string& sql, std::vector<LiveEvent>& out);
 
   // What append() keeps between calls: the id cache and its prepared statements.
   struct Appender {
@@ -189,7 +216,7 @@ class SqliteStore final : public EventStore {
     IdCache ids;
     // Per table of kCachedTables: rows with idx >= ?, and an insert.
     std::vector<std::unique_ptr<Statement>> catch_up, insert_id;
-    Statement insert_run, insert_event, update_run;
+    Statement insert_run, insert_event, log_event, update_run;
   };
 
   Db db_;
@@ -206,6 +233,10 @@ SqliteStore::Appender::Appender(Db& db)
                    "INSERT INTO events(user_idx, item_idx, type_idx, ts, occurrence, quantity, value, weight, "
                    "session_idx, run_id) VALUES(?1, ?2, ?3, ?4, (SELECT COALESCE(MAX(occurrence) + 1, 0) FROM events "
                    "WHERE user_idx = ?1 AND item_idx = ?2 AND type_idx = ?3 AND ts = ?4), ?5, ?6, ?7, ?8, ?9)"),
+      // The event just inserted holds its key's largest occurrence.
+      log_event(db,
+                "INSERT INTO feedback_log(run_id, user_idx, item_idx, type_idx, ts, occurrence) SELECT ?5, ?1, ?2, ?3, "
+                "?4, MAX(occurrence) FROM events WHERE user_idx = ?1 AND item_idx = ?2 AND type_idx = ?3 AND ts = ?4"),
       update_run(db,
                  "UPDATE ingestion_runs SET finished_at = ?1, rows_read = rows_read + ?2, rows_kept = rows_kept + ?2, "
                  "events_added = events_added + ?2 WHERE id = ?3") {
@@ -339,6 +370,8 @@ AppendResult SqliteStore::append_in_transaction(std::span<const LiveEvent> event
     a.insert_event.bind(1, std::int64_t{e.user}).bind(2, std::int64_t{e.item}).bind(3, std::int64_t{e.type});
     a.insert_event.bind(4, e.time).bind_float(5, e.quantity).bind_float(6, e.value).bind_float(7, e.weight);
     a.insert_event.bind_index(8, e.session).bind(9, run_id).run();
+    a.log_event.bind(1, std::int64_t{e.user}).bind(2, std::int64_t{e.item}).bind(3, std::int64_t{e.type});
+    a.log_event.bind(4, e.time).bind(5, run_id).run();
   }
   const auto added = static_cast<std::int64_t>(plan.events.size());
   a.update_run.bind(1, now).bind(2, added).bind(3, run_id).run();
@@ -406,10 +439,34 @@ EventLog SqliteStore::read() {
   return log;
 }
 
-std::vector<LiveEvent> SqliteStore::feedback_since(Timestamp since, std::int64_t skip_run) {
+std::vector<LiveEvent> SqliteStore::feedback_since(Timestamp since, std::int64_t skip_run, std::int64_t* through) {
   std::vector<LiveEvent> out;
-  if (Statement runs(db_, feedback_runs_sql(since, skip_run)); !runs.step()) return out;
-  Statement q(db_, feedback_events_sql(since, skip_run));
+  ReadTransaction snapshot(db_);  // the log's end and the events: one snapshot
+  if (through != nullptr) *through = feedback_log_end();
+  if (Statement runs(db_, feedback_runs_sql(since, skip_run)); runs.step()) {
+    read_feedback(feedback_events_sql(since, skip_run), out);
+  }
+  return out;
+}
+
+std::int64_t SqliteStore::feedback_log_end() {
+  Statement end(db_, kFeedbackLogEndSql);
+  end.step();
+  const std::int64_t value = end.int_at(0);
+  end.reset();
+  return value;
+}
+
+FollowedFeedback SqliteStore::feedback_after(std::int64_t after, std::int64_t skip_run) {
+  FollowedFeedback out;
+  ReadTransaction snapshot(db_);
+  out.through = std::max(after, feedback_log_end());
+  if (out.through > after) read_feedback(feedback_after_sql(after, out.through, skip_run), out.events);
+  return out;
+}
+
+void SqliteStore::read_feedback(const std::string& sql, std::vector<LiveEvent>& out) {
+  Statement q(db_, sql);
   while (q.step()) {
     LiveEvent e;
     e.user = q.text_at(0);
@@ -422,7 +479,6 @@ std::vector<LiveEvent> SqliteStore::feedback_since(Timestamp since, std::int64_t
     e.weight = q.float_at(7);
     out.push_back(std::move(e));
   }
-  return out;
 }
 
 void SqliteStore::log_impressions(std::span<const Impression> impressions) {
@@ -504,6 +560,29 @@ std::vector<StoredRun> SqliteStore::runs() {
     out.push_back(std::move(r));
   }
   return out;
+}
+
+std::int64_t SqliteStore::publish_model(std::string_view spec, std::string_view bytes) {
+  Transaction tx(db_);
+  const std::int64_t version = latest_model_version() + 1;
+  Statement put(db_, "INSERT INTO models(version, spec, created_at, size, bytes) VALUES(?, ?, ?, ?, ?)");
+  put.bind(1, version).bind(2, spec).bind(3, static_cast<std::int64_t>(std::time(nullptr)));
+  put.bind(4, static_cast<std::int64_t>(bytes.size())).bind_blob(5, bytes).run();
+  tx.commit();
+  return version;
+}
+
+std::int64_t SqliteStore::latest_model_version() {
+  Statement q(db_, "SELECT COALESCE(MAX(version), 0) FROM models");
+  q.step();
+  return q.int_at(0);
+}
+
+StoredModel SqliteStore::read_model(std::int64_t version) {
+  Statement q(db_, "SELECT spec, created_at, bytes FROM models WHERE version = ?");
+  q.bind(1, version);
+  if (!q.step()) throw StoreError(url() + ": no published model of version " + std::to_string(version));
+  return {version, std::string(q.text_at(0)), q.int_at(1), std::string(q.blob_at(2))};
 }
 
 }  // namespace
