@@ -187,7 +187,7 @@ TEST_P(StoreTest, AVersionOneStoreIsUpgradedInPlace) {
   EXPECT_EQ(store->read().events.size(), log.events.size());
   store->log_impressions(std::vector<Impression>{{"r1", "home", "a", "u", false, 1, {"x"}, {}}});
   EXPECT_EQ(store->impressions("home").size(), 1u);
-  raw_sql(url_, "UPDATE meta SET value = '999' WHERE key = 'schema_version' AND value = '2'");  // 2 was written
+  raw_sql(url_, "UPDATE meta SET value = '999' WHERE key = 'schema_version' AND value = '3'");  // 3 was written
   EXPECT_THROW(open_store(url_), StoreError);
 }
 

@@ -12,7 +12,7 @@ Config GlobalOptions::load() const {
 }
 
 std::span<const Command> command_table() {
-  static const std::array<Command, 15> kCommands = {{
+  static const std::array<Command, 16> kCommands = {{
       {"ingest", "read interaction logs of a known format into the store", add_ingest_command},
       {"stats", "describe what the store holds", add_stats_command},
       {"categories", "list the catalog's categories with their item and event counts", add_categories_command},
@@ -23,6 +23,8 @@ std::span<const Command> command_table() {
       {"train", "fit a model on the store or on files and write a model file", add_train_command},
       {"recommend", "recommend items for a user or an anonymous history from a model file", add_recommend_command},
       {"similar", "items similar to an item, from a model file", add_similar_command},
+      {"batch", "recommend for every user of a model and write the lists to the store (one batch; MPI ranks share it)",
+       add_batch_command},
       {"models", "list every model with its parameters", add_models_command},
       {"split", "split interactions into train.csv and test.csv (exchange format)", add_split_command},
       {"evaluate", "fit models on a split and report ranking metrics with intervals and significance",

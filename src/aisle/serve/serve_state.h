@@ -22,6 +22,7 @@ using FeedbackWriter = GroupCommitWriter<FeedbackEvent>;
 class ModelManager;
 class Experiments;
 class Companions;
+class BatchLists;
 
 struct ServeState {
   Config config;          // config.serve holds the server's settings
@@ -36,6 +37,7 @@ struct ServeState {
   ModelManager* models = nullptr;
   Experiments* experiments = nullptr;  // set by the Server before it serves
   Companions* companions = nullptr;    // serve.companions; set by the Server before it serves
+  BatchLists* batch_lists = nullptr;   // the store's recommendation batches; set by the Server before it serves
   std::atomic<bool> stopping{false};
 };
 

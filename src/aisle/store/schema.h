@@ -31,7 +31,13 @@ CREATE TABLE IF NOT EXISTS impressions(request_id TEXT PRIMARY KEY, experiment T
   items TEXT NOT NULL, credits TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS impressions_by_experiment ON impressions(experiment, ts);
 CREATE TABLE IF NOT EXISTS experiments(name TEXT PRIMARY KEY, definition TEXT NOT NULL,
-  started_at INTEGER, stopped_at INTEGER)
+  started_at INTEGER, stopped_at INTEGER);
+CREATE TABLE IF NOT EXISTS recommendation_batches(version TEXT PRIMARY KEY, model TEXT NOT NULL,
+  k INTEGER NOT NULL, created_at INTEGER NOT NULL, completed_at INTEGER, completion INTEGER,
+  users INTEGER NOT NULL, row_count INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS recommendations(version TEXT NOT NULL, user_id TEXT NOT NULL,
+  position INTEGER NOT NULL, item_id TEXT NOT NULL, score REAL NOT NULL,
+  PRIMARY KEY(version, user_id, position)) WITHOUT ROWID
 )sql";
 
 inline constexpr std::string_view kPostgres = R"sql(
@@ -61,7 +67,13 @@ CREATE TABLE IF NOT EXISTS impressions(request_id TEXT COLLATE "C" PRIMARY KEY, 
   items TEXT NOT NULL, credits TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS impressions_by_experiment ON impressions(experiment, ts);
 CREATE TABLE IF NOT EXISTS experiments(name TEXT COLLATE "C" PRIMARY KEY, definition TEXT NOT NULL,
-  started_at BIGINT, stopped_at BIGINT)
+  started_at BIGINT, stopped_at BIGINT);
+CREATE TABLE IF NOT EXISTS recommendation_batches(version TEXT COLLATE "C" PRIMARY KEY, model TEXT NOT NULL,
+  k INTEGER NOT NULL, created_at BIGINT NOT NULL, completed_at BIGINT, completion BIGINT,
+  users BIGINT NOT NULL, row_count BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS recommendations(version TEXT COLLATE "C" NOT NULL, user_id TEXT COLLATE "C" NOT NULL,
+  position INTEGER NOT NULL, item_id TEXT COLLATE "C" NOT NULL, score REAL NOT NULL,
+  PRIMARY KEY(version, user_id, position))
 )sql";
 
 // The versions a store may have and still be opened: older ones are upgraded in place (the
