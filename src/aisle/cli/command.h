@@ -45,6 +45,7 @@ void add_evaluate_command(CLI::App& sub, const GlobalOptions& global);
 void add_tune_command(CLI::App& sub, const GlobalOptions& global);
 void add_serve_command(CLI::App& sub, const GlobalOptions& global);
 void add_replay_command(CLI::App& sub, const GlobalOptions& global);
+void add_batch_command(CLI::App& sub, const GlobalOptions& global);
 
 // The Markdown reference of every model (docs/MODELS.md).
 std::string models_reference();

@@ -25,6 +25,8 @@ std::span<const Command> command_table() {
        add_publish_command},
       {"recommend", "recommend items for a user or an anonymous history from a model file", add_recommend_command},
       {"similar", "items similar to an item, from a model file", add_similar_command},
+      {"batch", "recommend for every user of a model and write the lists to the store (one batch; MPI ranks share it)",
+       add_batch_command},
       {"models", "list every model with its parameters", add_models_command},
       {"split", "split interactions into train.csv and test.csv (exchange format)", add_split_command},
       {"evaluate", "fit models on a split and report ranking metrics with intervals and significance",

@@ -1,6 +1,7 @@
 // aisle: the command-line entry point. The only place errors become exit codes:
-//   0 ok, 2 bad usage or configuration, 3 bad input data, 4 store failure, 5 a model could not be
-//   fitted (it diverged).
+//   0 ok, 1 any other error (an MPI failure, another rank's failure in a distributed job), 2 bad
+//   usage or configuration, 3 bad input data, 4 store failure, 5 a model could not be fitted (it
+//   diverged).
 #include <cstdio>
 
 #include "aisle/build_info.h"
@@ -39,6 +40,9 @@ int main(int argc, char** argv) {
   } catch (const aisle::FitError& e) {
     std::fprintf(stderr, "aisle: %s\n", e.what());
     return 5;
+  } catch (const aisle::Error& e) {
+    std::fprintf(stderr, "aisle: %s\n", e.what());
+    return 1;
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "aisle: out of memory\n");
     return 4;

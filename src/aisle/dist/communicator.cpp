@@ -42,6 +42,12 @@ void all_reduce_sum(Communicator& comm, std::span<double> values) {
   }
 }
 
+int count_failed(Communicator& comm, bool failed) {
+  double count = failed ? 1.0 : 0.0;
+  all_reduce_sum(comm, std::span(&count, 1));
+  return static_cast<int>(count);
+}
+
 std::unique_ptr<Communicator> single_process() {
   return std::make_unique<SingleProcess>();
 }

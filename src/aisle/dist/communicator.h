@@ -42,6 +42,11 @@ class Communicator {
 // replaces `values` on every rank.
 void all_reduce_sum(Communicator& comm, std::span<double> values);
 
+// Every rank says whether it failed; each gets back how many ranks did. No rank returns before all
+// have called it: a barrier that carries the ranks' outcomes, so that a job's ranks agree whether
+// to go on (a batch job completes its batch only when every rank wrote its share).
+int count_failed(Communicator& comm, bool failed);
+
 // The one-rank communicator: gathers copy, nothing moves.
 std::unique_ptr<Communicator> single_process();
 

@@ -7,7 +7,7 @@
 namespace aisle::serve {
 
 std::span<const Route> route_table() {
-  static const std::array<Route, 29> kRoutes = {{
+  static const std::array<Route, 30> kRoutes = {{
       {"GET", "/api/recommendations", "/api/recommendations", Access::kRead, handlers::get_recommendations},
       {"POST", "/recommend", "/recommend", Access::kRead, handlers::post_recommend_compat},
       {"POST", "/api/recommend", "/api/recommend", Access::kRead, handlers::post_recommend_batch},
@@ -18,6 +18,8 @@ std::span<const Route> route_table() {
       {"GET", R"(/api/items/([^/]+)/bought-with)", "/api/items/{id}/bought-with", Access::kRead,
        handlers::get_bought_with},
       {"GET", R"(/api/users/([^/]+)/history)", "/api/users/{id}/history", Access::kPrivate, handlers::get_user_history},
+      {"GET", R"(/api/users/([^/]+)/recommendations)", "/api/users/{id}/recommendations", Access::kRead,
+       handlers::get_user_recommendations},
       {"GET", "/api/popular", "/api/popular", Access::kRead, handlers::get_popular},
       {"GET", "/api/trending", "/api/trending", Access::kRead, handlers::get_trending},
       {"POST", "/api/feedback", "/api/feedback", Access::kWrite, handlers::post_feedback},

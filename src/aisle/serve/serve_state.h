@@ -24,6 +24,7 @@ using FeedbackWriter = GroupCommitWriter<FeedbackEvent>;
 class ModelManager;
 class Experiments;
 class Companions;
+class BatchLists;
 
 // Where the replayed events of the live history (LiveHistory) stand in the store's feedback log
 // (EventStore::feedback_after): every event other processes logged up to `through` is in it,
@@ -50,6 +51,7 @@ struct ServeState {
   ModelManager* models = nullptr;
   Experiments* experiments = nullptr;  // set by the Server before it serves
   Companions* companions = nullptr;    // serve.companions; set by the Server before it serves
+  BatchLists* batch_lists = nullptr;   // the store's recommendation batches; set by the Server before it serves
   std::atomic<bool> stopping{false};
 };
 

@@ -12,6 +12,7 @@
 #include "aisle/app/training_data.h"
 #include "aisle/core/parallel.h"
 #include "aisle/core/text.h"
+#include "aisle/serve/batch_lists.h"
 #include "aisle/serve/companions.h"
 #include "aisle/serve/experiments.h"
 #include "aisle/serve/feedback.h"
@@ -99,6 +100,7 @@ struct Server::Impl {
   std::unique_ptr<Experiments> experiments;
   std::unique_ptr<Companions> companions;
   std::unique_ptr<StoreFollower> follower;
+  std::unique_ptr<BatchLists> batch_lists;
   httplib::Server http;
   std::thread startup;
   std::mutex stop_mutex;
@@ -242,6 +244,8 @@ Server::Server(ServeOptions options) : impl_(std::make_unique<Impl>()) {
   m.companions = std::make_unique<Companions>(m.state, url);
   m.state.companions = m.companions.get();
   m.follower = std::make_unique<StoreFollower>(m.state, url);
+  m.batch_lists = std::make_unique<BatchLists>(url);
+  m.state.batch_lists = m.batch_lists.get();
   m.configure_http();
 }
 

@@ -4,7 +4,8 @@
 // Both use the same schema (docs/STORE.md): users, items, sessions, event_types, categories,
 // item_categories, events and ingestion_runs; impressions and experiments for online experiments;
 // feedback_log, the order in which appended events were committed (feedback_after); models,
-// model files published for servers.
+// model files published for servers; recommendation_batches and recommendations for lists
+// computed ahead of requests.
 //
 // Contracts:
 // - load() is one transaction: on any error the store is left exactly as it was.
@@ -28,6 +29,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "aisle/core/run_context.h"
@@ -82,6 +84,35 @@ struct Impression {
 struct StoredExperiment {
   std::string name, definition;
   std::optional<Timestamp> started_at, stopped_at;
+};
+
+// Batch recommendations: one user's list of a batch, best first (external ids, as the model's
+// recommend answered them).
+struct StoredRecommendation {
+  std::string item;
+  float score = 0;
+  friend bool operator==(const StoredRecommendation&, const StoredRecommendation&) = default;
+};
+struct UserRecommendations {
+  std::string user;
+  std::vector<StoredRecommendation> items;
+  friend bool operator==(const UserRecommendations&, const UserRecommendations&) = default;
+};
+
+// A batch of lists, named by its version (the model's identity; cli/cmd_batch.cpp).
+struct RecommendationBatch {
+  std::string version;
+  std::string model;  // the model's spec, for people
+  std::uint32_t k = 0;
+  Timestamp created_at = 0;                // when begin_recommendations ran (UTC seconds)
+  std::optional<Timestamp> completed_at;   // absent while the batch is being written
+  std::uint64_t users = 0, row_count = 0;  // users with a list and rows, counted at completion
+};
+
+// One user's list from a complete batch; `items` is empty when the batch holds none for the user.
+struct StoredList {
+  RecommendationBatch batch;
+  std::vector<StoredRecommendation> items;
 };
 
 struct StoredRun {
@@ -180,6 +211,30 @@ class EventStore {
   virtual std::int64_t latest_model_version() = 0;
   virtual StoredModel read_model(std::int64_t version) = 0;
 
+  // Batch recommendations (docs/STORE.md, "Recommendation batches"). A batch is written as:
+  // begin_recommendations once, then write_recommendations from any number of processes (each
+  // call one transaction; they may run at the same time), then complete_recommendations once all
+  // writers have returned. Readers see only complete batches, so a half-written batch is never
+  // answered from.
+  //
+  // Starts (or restarts) the batch `batch.version` with its model and k, in one transaction:
+  // any rows of an earlier batch of that version are deleted and it is no longer complete.
+  // Throws InputError for an empty version or a k of 0.
+  virtual void begin_recommendations(const RecommendationBatch& batch) = 0;
+  // Adds users' lists to the begun, incomplete batch `version`, in one transaction (all or none).
+  // StoreError when the batch was not begun or is complete, or a user already has a list in it;
+  // InputError (before touching the store) for an empty user or item id.
+  virtual void write_recommendations(std::string_view version, std::span<const UserRecommendations> lists) = 0;
+  // Marks the batch complete (one transaction; it counts its users and rows) and returns it. From
+  // then on it is the newest complete batch, until another completes. StoreError when it was
+  // not begun or is already complete.
+  virtual RecommendationBatch complete_recommendations(std::string_view version) = 0;
+  // `user`'s list in the newest complete batch (`version` empty) or in the complete batch
+  // `version`; nullopt when there is no such complete batch. One consistent read.
+  virtual std::optional<StoredList> stored_recommendations(std::string_view user, std::string_view version = {}) = 0;
+  // Every batch, complete or not, newest begun first.
+  virtual std::vector<RecommendationBatch> recommendation_batches() = 0;
+
   const std::string& url() const { return url_; }
 
  protected:
@@ -197,8 +252,8 @@ enum class OpenMode { kCreate, kExisting };
 // the store cannot be opened, is missing (kExisting) or has another schema version.
 std::unique_ptr<EventStore> open_store(const std::string& url, OpenMode mode = OpenMode::kCreate);
 
-// Version 2 added the experiment tables, version 3 the feedback log and published models; older stores are upgraded in
-// place when opened.
+// Version 2 added the experiment tables, version 3 the feedback log, published models and
+// recommendation batches; older stores are upgraded in place when opened.
 inline constexpr int kStoreSchemaVersion = 3;
 
 // The PostgreSQL NOTIFY channel of appends (payload: the run id). SQLite has none: followers poll.

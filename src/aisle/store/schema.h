@@ -36,7 +36,13 @@ CREATE TABLE IF NOT EXISTS feedback_log(seq INTEGER PRIMARY KEY, run_id INTEGER 
   user_idx INTEGER NOT NULL, item_idx INTEGER NOT NULL, type_idx INTEGER NOT NULL, ts INTEGER NOT NULL,
   occurrence INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS models(version INTEGER PRIMARY KEY, spec TEXT NOT NULL, created_at INTEGER NOT NULL,
-  size INTEGER NOT NULL, bytes BLOB NOT NULL)
+  size INTEGER NOT NULL, bytes BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS recommendation_batches(version TEXT PRIMARY KEY, model TEXT NOT NULL,
+  k INTEGER NOT NULL, created_at INTEGER NOT NULL, completed_at INTEGER, completion INTEGER,
+  users INTEGER NOT NULL, row_count INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS recommendations(version TEXT NOT NULL, user_id TEXT NOT NULL,
+  position INTEGER NOT NULL, item_id TEXT NOT NULL, score REAL NOT NULL,
+  PRIMARY KEY(version, user_id, position)) WITHOUT ROWID
 )sql";
 
 inline constexpr std::string_view kPostgres = R"sql(
@@ -71,7 +77,13 @@ CREATE TABLE IF NOT EXISTS feedback_log(seq BIGSERIAL PRIMARY KEY, run_id BIGINT
   user_idx BIGINT NOT NULL, item_idx BIGINT NOT NULL, type_idx BIGINT NOT NULL, ts BIGINT NOT NULL,
   occurrence INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS models(version BIGINT PRIMARY KEY, spec TEXT NOT NULL, created_at BIGINT NOT NULL,
-  size BIGINT NOT NULL, bytes BYTEA NOT NULL)
+  size BIGINT NOT NULL, bytes BYTEA NOT NULL);
+CREATE TABLE IF NOT EXISTS recommendation_batches(version TEXT COLLATE "C" PRIMARY KEY, model TEXT NOT NULL,
+  k INTEGER NOT NULL, created_at BIGINT NOT NULL, completed_at BIGINT, completion BIGINT,
+  users BIGINT NOT NULL, row_count BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS recommendations(version TEXT COLLATE "C" NOT NULL, user_id TEXT COLLATE "C" NOT NULL,
+  position INTEGER NOT NULL, item_id TEXT COLLATE "C" NOT NULL, score REAL NOT NULL,
+  PRIMARY KEY(version, user_id, position))
 )sql";
 
 // The versions a store may have and still be opened: older ones are upgraded in place (the

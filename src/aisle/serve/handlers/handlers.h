@@ -5,6 +5,7 @@
 //                        /api/popular, /api/trending
 //   models.cpp           GET /api/models (serving, companions, the registry), /api/reports
 //   users.cpp            GET /api/users/{id}/history
+//   batch.cpp            GET /api/users/{id}/recommendations?source=batch (the store's batches)
 //   feedback.cpp         POST /api/feedback
 //   system.cpp           GET /api/model, /healthz, /readyz, /metrics, /api, POST /api/admin/reload, /api/admin/retrain
 //   experiments.cpp      GET /api/experiments, /api/experiments/{name}, POST /api/admin/experiments,
@@ -32,6 +33,7 @@ Reply get_popular(ServeState& state, const httplib::Request& request);
 Reply get_trending(ServeState& state, const httplib::Request& request);
 
 Reply get_user_history(ServeState& state, const httplib::Request& request);
+Reply get_user_recommendations(ServeState& state, const httplib::Request& request);
 
 Reply post_feedback(ServeState& state, const httplib::Request& request);
 
