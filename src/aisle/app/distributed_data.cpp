@@ -1,12 +1,14 @@
 #include "aisle/app/distributed_data.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <ctime>
 #include <span>
 #include <tuple>
 
 #include "aisle/core/error.h"
+#include "aisle/core/huge_pages.h"
 #include "aisle/data/readers/file_part.h"
 #include "aisle/data/readers/reader.h"
 
@@ -71,18 +73,21 @@ std::vector<T> route(Communicator& comm, std::size_t n, Dest dest, Make make) {
     if (d >= 0) ++start[static_cast<std::size_t>(d) + 1];
   }
   for (std::size_t r = 0; r < ranks; ++r) start[r + 1] += start[r];
-  std::vector<T> send(start[ranks]);
+  // The record buffers are large and filled at once: huge pages spare most of their page faults.
+  std::vector<T> send;
+  resize_on_huge_pages(send, start[ranks]);
   std::vector<std::size_t> cursor(start.begin(), start.end() - 1), counts(ranks);
   for (std::size_t k = 0; k < n; ++k) {
     const int d = dest(k);
     if (d >= 0) send[cursor[static_cast<std::size_t>(d)]++] = make(k);
   }
   for (std::size_t r = 0; r < ranks; ++r) counts[r] = (start[r + 1] - start[r]) * sizeof(T);
-  std::vector<std::size_t> recv_counts;
-  std::vector<std::byte> recv = dist::exchange_bytes(comm, std::as_bytes(std::span(send)), counts, recv_counts);
-  std::vector<T>().swap(send);
-  std::vector<T> out(recv.size() / sizeof(T));
-  if (!recv.empty()) std::memcpy(out.data(), recv.data(), recv.size());
+  const std::vector<std::size_t> recv_counts = dist::exchange_counts(comm, counts);
+  std::size_t total = 0;
+  for (const std::size_t bytes : recv_counts) total += bytes;
+  std::vector<T> out;
+  resize_on_huge_pages(out, total / sizeof(T));
+  comm.all_to_all(std::as_bytes(std::span(send)), counts, recv_counts, std::as_writable_bytes(std::span(out)));
   return out;
 }
 
@@ -230,17 +235,16 @@ std::vector<std::uint32_t> balanced_bounds(const std::vector<double>& counts, in
   return bounds;
 }
 
-DistributedData load_distributed(Communicator& comm, const DataSource& source, const Config& config,
-                                 const ReadOptions& options) {
-  DistributedData out;
-  out.read_at = static_cast<Timestamp>(std::time(nullptr));
-  const int me = comm.rank(), ranks = comm.size();
-  const auto nranks = static_cast<std::size_t>(ranks);
+namespace {
+
+// Reads this rank's part of the source (see the header), then checks the input as a whole: a
+// file no rank kept a row of, no events at all. Sets out's description, notes, catalog, counts.
+LocalRead read_local(Communicator& comm, const DataSource& source, const Config& config, const ReadOptions& options,
+                     DistributedData& out) {
   if (!source.events.empty() && !source.store.empty()) throw ConfigError("give --store or --events, not both");
   const bool csv_parts = !source.events.empty() && source.format == "csv";
   for (const std::string& f : source.events) out.description += (out.description.empty() ? "" : " ") + f;
   if (source.events.empty()) out.description = store_url(source.store, config);
-
   LocalRead read;
   if (csv_parts) {
     read_csv_parts(comm, source, options, read, out.notes);
@@ -250,180 +254,219 @@ DistributedData load_distributed(Communicator& comm, const DataSource& source, c
                                                : "only the csv format is read in parts") +
                         ")");
     on_all_ranks(comm, [&] {
-      if (me != 0) return;
+      if (comm.rank() != 0) return;
       LoadedEvents loaded = load_events(source, config, options);
       read.log = std::move(loaded.log);
       read.rejected = loaded.rejected_rows;
     });
     read.end_block(read.log.events.size());
-    out.catalog = me == 0 ? std::move(read.log.catalog) : Catalog();
+    if (comm.rank() == 0) out.catalog = std::move(read.log.catalog);
   }
-
-  // Whole-input checks: a file no rank kept a row of, no events at all; the rejected rows.
-  {
-    std::vector<double> totals = read.kept;
-    totals.push_back(static_cast<double>(read.rejected));
-    totals.push_back(static_cast<double>(read.log.events.size()));
-    dist::all_reduce_sum(comm, totals);
-    out.rejected_rows = static_cast<std::uint64_t>(totals[totals.size() - 2]);
-    if (csv_parts && !options.allow_empty) {
-      for (std::size_t f = 0; f < source.events.size(); ++f) {
-        if (totals[f] == 0) {
-          throw InputError(source.events[f] + ": nothing to load: no row kept (aisle ingest shows why); pass " +
-                           "--allow-empty to accept it");
-        }
+  std::vector<double> totals = read.kept;
+  totals.push_back(static_cast<double>(read.rejected));
+  totals.push_back(static_cast<double>(read.log.events.size()));
+  dist::all_reduce_sum(comm, totals);
+  out.rejected_rows = static_cast<std::uint64_t>(totals[totals.size() - 2]);
+  if (csv_parts && !options.allow_empty) {
+    for (std::size_t f = 0; f < source.events.size(); ++f) {
+      if (totals[f] == 0) {
+        throw InputError(source.events[f] + ": nothing to load: no row kept (aisle ingest shows why); pass " +
+                         "--allow-empty to accept it");
       }
     }
-    if (totals.back() == 0) throw InputError("no interactions in " + out.description);
-    const std::vector<std::uint64_t> bytes = all_gather_values(comm, std::vector<std::uint64_t>{read.bytes});
-    out.rank_bytes = bytes;
   }
+  if (totals.back() == 0) throw InputError("no interactions in " + out.description);
+  out.rank_bytes = all_gather_values(comm, std::vector<std::uint64_t>{read.bytes});
+  return read;
+}
 
-  // Ids, in the order of a one-process read.
+// Where this rank's events stand in a one-process read (the blocks in order, each block's events
+// rank by rank): its event k of block b is event order_base[b] + k there.
+std::vector<std::uint64_t> order_bases(Communicator& comm, const std::vector<std::uint64_t>& events_after) {
+  const std::vector<std::uint64_t> after = all_gather_values(comm, events_after);
+  const std::size_t blocks = events_after.size(), ranks = static_cast<std::size_t>(comm.size());
+  std::vector<std::uint64_t> base(blocks);
+  std::uint64_t at = 0;
+  for (std::size_t b = 0; b < blocks; ++b) {
+    for (std::size_t r = 0; r < ranks; ++r) {
+      if (r == static_cast<std::size_t>(comm.rank())) base[b] = at - (b == 0 ? 0 : events_after[b - 1]);
+      at += after[r * blocks + b] - (b == 0 ? 0 : after[r * blocks + b - 1]);
+    }
+  }
+  return base;
+}
+
+// Records grouped by row (row(x) in [first, end)) by a counting sort, each row then sorted by
+// `less`: O(n) plus a sort per row (rows are short; one sort of everything was most of the time).
+// Returns the records and the row bounds (end - first + 1 entries).
+template <class T, class Row, class Less>
+std::vector<std::uint64_t> group_rows(std::vector<T>& records, std::uint32_t first, std::uint32_t end, Row row,
+                                      Less less) {
+  std::vector<std::uint64_t> start(static_cast<std::size_t>(end - first) + 1, 0);
+  for (const T& x : records) {
+    AISLE_CHECK(row(x) >= first && row(x) < end);
+    ++start[row(x) - first + 1];
+  }
+  for (std::size_t r = 1; r < start.size(); ++r) start[r] += start[r - 1];
+  std::vector<T> grouped;
+  resize_on_huge_pages(grouped, records.size());
+  std::vector<std::uint64_t> cursor(start.begin(), start.end() - 1);
+  for (const T& x : records) grouped[cursor[row(x) - first]++] = x;
+  records.swap(grouped);
+  for (std::size_t r = 0; r + 1 < start.size(); ++r) {
+    std::sort(records.begin() + static_cast<std::ptrdiff_t>(start[r]),
+              records.begin() + static_cast<std::ptrdiff_t>(start[r + 1]), less);
+  }
+  return start;
+}
+
+// Users [users.first, end) from the events routed here, as aggregate() makes them: per user by
+// item, each pair's weights summed from 0 in the events' one-process order. last_times and counts
+// get each pair's last time and number of events.
+void aggregate_users(std::vector<EventRecord>& events, std::uint32_t end, RowPart& users,
+                     std::vector<Timestamp>& last_times, std::vector<std::uint32_t>& counts) {
+  const std::vector<std::uint64_t> start = group_rows(
+      events, users.first, end, [](const EventRecord& e) { return e.user; },
+      [](const EventRecord& a, const EventRecord& b) { return std::tie(a.item, a.order) < std::tie(b.item, b.order); });
+  for (std::size_t r = 0; r + 1 < start.size(); ++r) {
+    for (std::uint64_t k = start[r]; k < start[r + 1];) {
+      const std::uint32_t item = events[k].item;
+      float w = 0.0f;
+      Timestamp last = events[k].time;
+      std::uint32_t n = 0;
+      for (; k < start[r + 1] && events[k].item == item; ++k, ++n) {
+        w += events[k].weight;
+        last = std::max(last, events[k].time);
+      }
+      users.col.push_back(item);
+      users.weight.push_back(w);
+      last_times.push_back(last);
+      counts.push_back(n);
+    }
+    users.row_ptr.push_back(users.col.size());
+  }
+}
+
+// Items [items.first, end) from the pairs routed here: users ascend in a row.
+void item_rows(std::vector<PairRecord>& pairs, std::uint32_t end, RowPart& items) {
+  const std::vector<std::uint64_t> start = group_rows(
+      pairs, items.first, end, [](const PairRecord& p) { return p.item; },
+      [](const PairRecord& a, const PairRecord& b) { return a.user < b.user; });
+  items.col.reserve(pairs.size());
+  items.weight.reserve(pairs.size());
+  for (const PairRecord& p : pairs) {
+    items.col.push_back(p.user);
+    items.weight.push_back(p.weight);
+  }
+  items.row_ptr.assign(start.begin(), start.end());
+}
+
+// The pairs gathered at rank 0, which arrive in user order (user ranges ascend with the ranks).
+Interactions interactions_of(const std::vector<FullPairRecord>& pairs, std::uint32_t num_users,
+                             std::uint32_t num_items) {
+  Interactions all;
+  all.num_users = num_users;
+  all.num_items = num_items;
+  all.row_ptr.assign(static_cast<std::size_t>(num_users) + 1, 0);
+  all.item.reserve(pairs.size());
+  all.weight.reserve(pairs.size());
+  all.last_time.reserve(pairs.size());
+  all.count.reserve(pairs.size());
+  for (const FullPairRecord& p : pairs) {
+    ++all.row_ptr[p.user + 1];
+    all.item.push_back(p.item);
+    all.weight.push_back(p.weight);
+    all.last_time.push_back(p.last_time);
+    all.count.push_back(p.count);
+  }
+  for (std::uint32_t u = 0; u < num_users; ++u) all.row_ptr[u + 1] += all.row_ptr[u];
+  return all;
+}
+
+}  // namespace
+
+DistributedData load_distributed(Communicator& comm, const DataSource& source, const Config& config,
+                                 const ReadOptions& options) {
+  DistributedData out;
+  out.read_at = static_cast<Timestamp>(std::time(nullptr));
+  const auto me = static_cast<std::size_t>(comm.rank());
+  const auto start = std::chrono::steady_clock::now();
+  const auto seconds_since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
+  LocalRead read = read_local(comm, source, config, options, out);
+  out.read_seconds = seconds_since(start);
+
+  // Ids, in the order of a one-process read; rank 0 alone keeps the maps.
   const std::vector<std::uint32_t> user_of = merge_ids(comm, read.log.users, read.users_after, out.users);
   const std::vector<std::uint32_t> item_of = merge_ids(comm, read.log.items, read.items_after, out.items);
-  const std::uint32_t num_users = out.users.size(), num_items = out.items.size();
-  if (me != 0) out.users = IdMap(), out.items = IdMap();
   PairParts& parts = out.parts;
-  parts.num_users = num_users;
-  parts.num_items = num_items;
+  parts.num_users = out.users.size();
+  parts.num_items = out.items.size();
+  if (me != 0) out.users = IdMap(), out.items = IdMap();
 
   // Owners, balanced by events.
   const std::vector<TypeWeight> rules = config.weighting.resolve(read.log.event_types);
   const std::vector<Event>& events = read.log.events;
   {
-    std::vector<double> counts(static_cast<std::size_t>(num_users) + num_items, 0.0);
+    std::vector<double> counts(static_cast<std::size_t>(parts.num_users) + parts.num_items, 0.0);
     for (const Event& e : events) {
       if (ignored_event(e, rules)) continue;
       counts[user_of[e.user]] += 1;
-      counts[num_users + item_of[e.item]] += 1;
+      counts[parts.num_users + item_of[e.item]] += 1;
     }
     dist::all_reduce_sum(comm, counts);
-    parts.user_bounds = balanced_bounds({counts.begin(), counts.begin() + num_users}, ranks);
-    parts.item_bounds = balanced_bounds({counts.begin() + num_users, counts.end()}, ranks);
+    parts.user_bounds = balanced_bounds({counts.begin(), counts.begin() + parts.num_users}, comm.size());
+    parts.item_bounds = balanced_bounds({counts.begin() + parts.num_users, counts.end()}, comm.size());
   }
 
-  // Each event to its user's owner, with its index in a one-process read: the blocks (files) in
-  // order, each block's events rank by rank.
-  std::vector<std::uint64_t> order_base(read.events_after.size());  // of this rank's part of each block
-  {
-    const std::vector<std::uint64_t> after = all_gather_values(comm, read.events_after);
-    const std::size_t blocks = read.events_after.size();
-    std::uint64_t at = 0;
-    for (std::size_t b = 0; b < blocks; ++b) {
-      for (std::size_t r = 0; r < nranks; ++r) {
-        const std::uint64_t n = after[r * blocks + b] - (b == 0 ? 0 : after[r * blocks + b - 1]);
-        if (r == static_cast<std::size_t>(me)) order_base[b] = at - (b == 0 ? 0 : read.events_after[b - 1]);
-        at += n;
-      }
-    }
-  }
-  std::vector<EventRecord> mine;
-  {
-    std::size_t block = 0;
-    mine = route<EventRecord>(
-        comm, events.size(),
-        [&](std::size_t k) {
-          const Event& e = events[k];
-          return ignored_event(e, rules) ? -1 : owner_of(parts.user_bounds, user_of[e.user]);
-        },
-        [&](std::size_t k) {
-          while (k >= read.events_after[block]) ++block;  // k ascends
-          const Event& e = events[k];
-          return EventRecord{order_base[block] + k,  e.time, user_of[e.user], item_of[e.item],
-                             event_weight(e, rules), 0};
-        });
-  }
-  read = LocalRead();  // the events are all handed on
-
-  // This rank's users, aggregated as aggregate() does: per user, by item, weights summed in order.
-  std::sort(mine.begin(), mine.end(), [](const EventRecord& a, const EventRecord& b) {
-    return std::tie(a.user, a.item, a.order) < std::tie(b.user, b.item, b.order);
-  });
+  // Each kept event to its user's owner, which aggregates its users' pairs.
+  const std::vector<std::uint64_t> order_base = order_bases(comm, read.events_after);
+  std::size_t block = 0;
+  std::vector<EventRecord> routed = route<EventRecord>(
+      comm, events.size(),
+      [&](std::size_t k) {
+        const Event& e = events[k];
+        return ignored_event(e, rules) ? -1 : owner_of(parts.user_bounds, user_of[e.user]);
+      },
+      [&](std::size_t k) {
+        while (k >= read.events_after[block]) ++block;  // k ascends
+        const Event& e = events[k];
+        return EventRecord{order_base[block] + k, e.time, user_of[e.user], item_of[e.item], event_weight(e, rules), 0};
+      });
+  read = LocalRead();  // every event is handed on
   RowPart& users = parts.users;
-  users.first = parts.user_bounds[static_cast<std::size_t>(me)];
+  users.first = parts.user_bounds[me];
   std::vector<Timestamp> last_times;
   std::vector<std::uint32_t> pair_counts;
-  {
-    const std::uint32_t end = parts.user_bounds[static_cast<std::size_t>(me) + 1];
-    std::size_t k = 0;
-    for (std::uint32_t u = users.first; u < end; ++u) {
-      for (; k < mine.size() && mine[k].user == u;) {
-        const std::uint32_t item = mine[k].item;
-        float w = 0.0f;
-        Timestamp last = mine[k].time;
-        std::uint32_t n = 0;
-        for (; k < mine.size() && mine[k].user == u && mine[k].item == item; ++k, ++n) {
-          w += mine[k].weight;
-          last = std::max(last, mine[k].time);
-        }
-        users.col.push_back(item);
-        users.weight.push_back(w);
-        last_times.push_back(last);
-        pair_counts.push_back(n);
-      }
-      users.row_ptr.push_back(users.col.size());
-    }
-    AISLE_CHECK(k == mine.size());
-  }
-  std::vector<EventRecord>().swap(mine);
+  aggregate_users(routed, parts.user_bounds[me + 1], users, last_times, pair_counts);
+  std::vector<EventRecord>().swap(routed);
   std::vector<std::uint32_t> pair_user(users.col.size());
   for (std::size_t r = 0; r < users.rows(); ++r) {
     std::fill(pair_user.begin() + static_cast<std::ptrdiff_t>(users.row_ptr[r]),
-              pair_user.begin() + static_cast<std::ptrdiff_t>(users.row_ptr[r + 1]), users.first + r);
+              pair_user.begin() + static_cast<std::ptrdiff_t>(users.row_ptr[r + 1]),
+              users.first + static_cast<std::uint32_t>(r));
   }
 
-  // Each pair to its item's owner; the item rows list users ascending.
+  // Each pair to its item's owner.
   {
-    std::vector<PairRecord> got = route<PairRecord>(
+    std::vector<PairRecord> pairs = route<PairRecord>(
         comm, users.col.size(), [&](std::size_t k) { return owner_of(parts.item_bounds, users.col[k]); },
         [&](std::size_t k) {
           return PairRecord{pair_user[k], users.col[k], users.weight[k]};
         });
-    std::sort(got.begin(), got.end(), [](const PairRecord& a, const PairRecord& b) {
-      return std::tie(a.item, a.user) < std::tie(b.item, b.user);
-    });
-    RowPart& items = parts.items;
-    items.first = parts.item_bounds[static_cast<std::size_t>(me)];
-    const std::uint32_t end = parts.item_bounds[static_cast<std::size_t>(me) + 1];
-    std::size_t k = 0;
-    for (std::uint32_t i = items.first; i < end; ++i) {
-      for (; k < got.size() && got[k].item == i; ++k) {
-        items.col.push_back(got[k].user);
-        items.weight.push_back(got[k].weight);
-      }
-      items.row_ptr.push_back(items.col.size());
-    }
-    AISLE_CHECK(k == got.size());
+    parts.items.first = parts.item_bounds[me];
+    item_rows(pairs, parts.item_bounds[me + 1], parts.items);
   }
 
-  // Every pair to rank 0, for the model file's history: user ranges ascend with the ranks, so
-  // rank order is user order.
-  {
-    std::vector<FullPairRecord> got = route<FullPairRecord>(
-        comm, users.col.size(), [](std::size_t) { return 0; },
-        [&](std::size_t k) {
-          return FullPairRecord{last_times[k], pair_user[k], users.col[k], users.weight[k], pair_counts[k]};
-        });
-    if (me == 0) {
-      Interactions& all = out.all_pairs;
-      all.num_users = num_users;
-      all.num_items = num_items;
-      all.row_ptr.assign(static_cast<std::size_t>(num_users) + 1, 0);
-      all.item.reserve(got.size());
-      all.weight.reserve(got.size());
-      all.last_time.reserve(got.size());
-      all.count.reserve(got.size());
-      for (const FullPairRecord& p : got) {
-        ++all.row_ptr[p.user + 1];
-        all.item.push_back(p.item);
-        all.weight.push_back(p.weight);
-        all.last_time.push_back(p.last_time);
-        all.count.push_back(p.count);
-      }
-      for (std::uint32_t u = 0; u < num_users; ++u) all.row_ptr[u + 1] += all.row_ptr[u];
-    }
-  }
+  // Every pair to rank 0, for the model file's history and fingerprint.
+  const std::vector<FullPairRecord> gathered = route<FullPairRecord>(
+      comm, users.col.size(), [](std::size_t) { return 0; },
+      [&](std::size_t k) {
+        return FullPairRecord{last_times[k], pair_user[k], users.col[k], users.weight[k], pair_counts[k]};
+      });
+  if (me == 0) out.all_pairs = interactions_of(gathered, parts.num_users, parts.num_items);
+  out.exchange_seconds = seconds_since(start) - out.read_seconds;
   return out;
 }
 

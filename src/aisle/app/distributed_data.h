@@ -39,9 +39,10 @@ struct DistributedData {
   Catalog catalog;  // empty: catalog columns are not read in parts
   std::string description;
   Timestamp read_at = 0;
-  std::uint64_t rejected_rows = 0;        // all ranks'
-  std::vector<std::uint64_t> rank_bytes;  // per rank: bytes of input it read
-  std::vector<std::string> notes;         // what was not read in parts, and why
+  std::uint64_t rejected_rows = 0;                // all ranks'
+  std::vector<std::uint64_t> rank_bytes;          // per rank: bytes of input it read
+  std::vector<std::string> notes;                 // what was not read in parts, and why
+  double read_seconds = 0, exchange_seconds = 0;  // this rank's: reading its part; ids and pairs to owners
 };
 
 // Collective: every rank of `comm` calls it with the same arguments. Throws like load_events

@@ -134,7 +134,10 @@ void train_distributed(const TrainFlags& flags, const Config& config, const Read
     std::fprintf(stderr, "warning: %llu rows rejected while reading (aisle ingest shows why)\n",
                  static_cast<unsigned long long>(data.rejected_rows));
   }
-  std::printf("input read in parts, MB per rank: %s\n", per_rank(data.rank_bytes, 1e6).c_str());
+  std::printf(
+      "input read in parts, MB per rank: %s; rank 0 read its part in %.2f s, sent ids and pairs to their "
+      "owners in %.2f s\n",
+      per_rank(data.rank_bytes, 1e6).c_str(), data.read_seconds, data.exchange_seconds);
   std::printf("training %s on %u users, %u items, %zu pairs (weights %s)\n", spec.c_str(), data.parts.num_users,
               data.parts.num_items, data.all_pairs.num_pairs(), config.weighting.to_string().c_str());
   ProgressBar progress;

@@ -52,15 +52,19 @@ void all_reduce_sum(Communicator& comm, std::span<double> values) {
   }
 }
 
-std::vector<std::byte> exchange_bytes(Communicator& comm, std::span<const std::byte> send,
-                                      std::span<const std::size_t> send_counts, std::vector<std::size_t>& recv_counts) {
+std::vector<std::size_t> exchange_counts(Communicator& comm, std::span<const std::size_t> send_counts) {
   const auto ranks = static_cast<std::size_t>(comm.size());
   AISLE_CHECK(send_counts.size() == ranks);
   std::vector<std::uint64_t> sizes(send_counts.begin(), send_counts.end()), got(ranks);
   const std::vector<std::size_t> eight(ranks, sizeof(std::uint64_t));
   comm.all_to_all(std::as_bytes(std::span<const std::uint64_t>(sizes)), eight, eight,
                   std::as_writable_bytes(std::span<std::uint64_t>(got)));
-  recv_counts.assign(got.begin(), got.end());
+  return {got.begin(), got.end()};
+}
+
+std::vector<std::byte> exchange_bytes(Communicator& comm, std::span<const std::byte> send,
+                                      std::span<const std::size_t> send_counts, std::vector<std::size_t>& recv_counts) {
+  recv_counts = exchange_counts(comm, send_counts);
   std::size_t total = 0;
   for (const std::size_t n : recv_counts) total += n;
   std::vector<std::byte> recv(total);

@@ -51,6 +51,10 @@ class Communicator {
 // replaces `values` on every rank.
 void all_reduce_sum(Communicator& comm, std::span<double> values);
 
+// The receive counts of an all_to_all: element r is what rank r sends here (one all_to_all of a
+// count per pair of ranks).
+std::vector<std::size_t> exchange_counts(Communicator& comm, std::span<const std::size_t> send_counts);
+
 // all_to_all with the receive counts found out first (one all_to_all of a count per rank pair):
 // returns the bytes every rank sent here, in rank order, and sets recv_counts[r] to rank r's part.
 std::vector<std::byte> exchange_bytes(Communicator& comm, std::span<const std::byte> send,
