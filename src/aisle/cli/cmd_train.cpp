@@ -8,11 +8,17 @@
 // --early-stop METRIC chooses an iterative model's step count on a validation split first.
 // --distributed fits als across the ranks of an MPI job (mpirun); rank 0 writes the model.
 // --loss computes and prints the training loss of every iteration or epoch (not done otherwise: it costs).
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <span>
+#include <string>
+#include <vector>
 
+#include "aisle/app/distributed_data.h"
 #include "aisle/app/training_data.h"
 #include "aisle/cli/command.h"
 #include "aisle/cli/progress_bar.h"
@@ -81,9 +87,9 @@ std::optional<Sequences> sequences_of(const std::string& spec, const EventLog& l
   return sequences;
 }
 
-// Under mpirun, --distributed: the communicator of the job's ranks. Every rank reads the input and
-// fits the same model (dist/communicator.h: its collectives); rank 0 alone prints and writes the
-// model file, the other ranks' standard output is discarded.
+// Under mpirun, --distributed: the communicator of the job's ranks. Each rank reads its part of the
+// input and solves its rows (app/distributed_data.h, dist/communicator.h); rank 0 alone prints
+// and writes the model file, the other ranks' standard output is discarded.
 std::unique_ptr<dist::Communicator> join_ranks(const TrainFlags& flags, const std::string& spec) {
   if (!flags.distributed) return nullptr;
   if (create_model(spec)->kind() != "als") {
@@ -98,6 +104,78 @@ std::unique_ptr<dist::Communicator> join_ranks(const TrainFlags& flags, const st
   return comm;
 }
 
+// Peak resident memory of this process so far, in bytes.
+std::uint64_t peak_rss() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // Linux: kilobytes
+}
+
+// "rank 0 12.3, rank 1 10.1" from one value per rank, scaled by 1 / unit.
+std::string per_rank(const std::vector<std::uint64_t>& values, double unit) {
+  std::string text;
+  for (std::size_t r = 0; r < values.size(); ++r) {
+    char part[64];
+    std::snprintf(part, sizeof part, "%srank %zu %.1f", r == 0 ? "" : ", ", r, static_cast<double>(values[r]) / unit);
+    text += part;
+  }
+  return text;
+}
+
+// --distributed: each rank reads its part of the input (app/distributed_data.h) and fits its rows;
+// rank 0 writes the model file, which equals a one-process fit's.
+void train_distributed(const TrainFlags& flags, const Config& config, const ReadOptions& options,
+                       const std::string& out) {
+  const std::string spec = flags.model.empty() ? config.model_spec : flags.model;
+  if (spec.empty()) throw ConfigError("--distributed: name the model (--model als:...); only als fits across ranks");
+  const std::unique_ptr<dist::Communicator> comm = join_ranks(flags, spec);
+  const bool root = comm->rank() == 0;
+  DistributedData data = load_distributed(*comm, DataSource{flags.store, flags.events, flags.format}, config, options);
+  for (const std::string& note : data.notes) std::printf("note: %s\n", note.c_str());
+  if (root && data.rejected_rows > 0) {
+    std::fprintf(stderr, "warning: %llu rows rejected while reading (aisle ingest shows why)\n",
+                 static_cast<unsigned long long>(data.rejected_rows));
+  }
+  std::printf(
+      "input read in parts, MB per rank: %s; rank 0 read its part in %.2f s, sent ids and pairs to their "
+      "owners in %.2f s\n",
+      per_rank(data.rank_bytes, 1e6).c_str(), data.read_seconds, data.exchange_seconds);
+  std::printf("training %s on %u users, %u items, %zu pairs (weights %s)\n", spec.c_str(), data.parts.num_users,
+              data.parts.num_items, data.all_pairs.num_pairs(), config.weighting.to_string().c_str());
+  ProgressBar progress;
+  FitContext context;
+  context.run = options.context;
+  if (root) context.run.progress = &progress;
+  context.communicator = comm.get();
+  std::vector<FitStep> fit_log;
+  if (flags.loss) context.log = &fit_log;
+  const auto start = std::chrono::steady_clock::now();
+  const std::optional<TrainedModel> model =
+      train_model_parts(spec, data.parts, root ? &data.all_pairs : nullptr, data.catalog, std::move(data.users),
+                        std::move(data.items), context, data.read_at);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  progress.finish();
+  for (const FitStep& s : fit_log) {
+    if (&s == fit_log.data()) std::printf("step  loss\n");
+    std::printf("%4d  %-12.6g\n", s.step, s.loss);
+  }
+  const std::uint64_t rss = peak_rss();
+  std::vector<std::uint64_t> all_rss(static_cast<std::size_t>(comm->size()));
+  const std::vector<std::size_t> eight(all_rss.size(), sizeof rss);
+  comm->all_gather(std::as_bytes(std::span(&rss, 1)), eight, std::as_writable_bytes(std::span(all_rss)));
+  if (!root) return;
+  save_model(*model, out);
+  std::printf("fitted %s:%s in %.2f s (%d threads per rank, %d ranks); wrote %s\n",
+              std::string(model->model().kind()).c_str(), model->model().params().c_str(), secs, context.run.threads(),
+              comm->size(), out.c_str());
+  std::printf("communication: %.1f MB sent and received by rank 0\n", static_cast<double>(comm->bytes_moved()) / 1e6);
+  std::printf("peak memory, MiB per rank: %s\n", per_rank(all_rss, 1 << 20).c_str());
+  if (flags.publish) {
+    std::printf("published as version %lld\n",
+                static_cast<long long>(publish_model_file(out, store_url(flags.store, config))));
+  }
+}
+
 void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   Config config = global.load();
   if (!flags.weights.empty()) config.weighting = Weighting::parse(flags.weights);
@@ -106,6 +184,7 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   if (flags.seed >= 0) options.context.seed = static_cast<std::uint64_t>(flags.seed);
   if (!flags.model.empty()) create_model(flags.model);  // a bad spec fails before any reading
   const std::string out = flags.out.empty() ? config.model_path : flags.out;
+  if (flags.distributed) return train_distributed(flags, config, options, out);
 
   const DataSource source{flags.store, flags.events, flags.format};
   LoadedEvents loaded = load_events(source, config, options);
@@ -116,7 +195,6 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   EventLog& log = loaded.log;
   const Interactions pairs = pairs_of(log, config);
   std::string spec = flags.model.empty() ? default_spec(config, pairs.num_items) : flags.model;
-  const std::unique_ptr<dist::Communicator> comm = join_ranks(flags, spec);
   if (!flags.early_stop.empty()) spec = choose_steps(spec, pairs, log.catalog, flags, options.context);
   std::printf("training %s on %u users, %u items, %zu pairs (weights %s)\n", spec.c_str(), pairs.num_users,
               pairs.num_items, pairs.num_pairs(), config.weighting.to_string().c_str());
@@ -124,8 +202,7 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
   ProgressBar progress;
   FitContext context;
   context.run = options.context;
-  if (comm == nullptr || comm->rank() == 0) context.run.progress = &progress;
-  context.communicator = comm.get();
+  context.run.progress = &progress;
   // The per-step loss costs time (about one CG step per ALS iteration): only when asked for.
   std::vector<FitStep> fit_log;
   if (flags.loss) context.log = &fit_log;
@@ -142,14 +219,9 @@ void run_train(const TrainFlags& flags, const GlobalOptions& global) {
       std::printf("%4d  %-12.6g %s\n", s.step, s.loss, held.c_str());
     }
   }
-  if (comm != nullptr && comm->rank() != 0) return;
   save_model(model, out);
-  std::printf("fitted %s:%s in %.2f s (%d threads%s); wrote %s\n", std::string(model.model().kind()).c_str(),
-              model.model().params().c_str(), secs, context.run.threads(),
-              comm == nullptr ? "" : (" per rank, " + std::to_string(comm->size()) + " ranks").c_str(), out.c_str());
-  if (comm != nullptr) {
-    std::printf("communication: %.1f MB sent and received by rank 0\n", static_cast<double>(comm->bytes_moved()) / 1e6);
-  }
+  std::printf("fitted %s:%s in %.2f s (%d threads); wrote %s\n", std::string(model.model().kind()).c_str(),
+              model.model().params().c_str(), secs, context.run.threads(), out.c_str());
   if (flags.publish) {
     std::printf("published as version %lld\n",
                 static_cast<long long>(publish_model_file(out, store_url(flags.store, config))));

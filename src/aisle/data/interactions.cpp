@@ -10,8 +10,7 @@ namespace aisle {
 
 namespace {
 bool ignored(const Event& e, const std::vector<TypeWeight>& rules) {
-  const TypeWeight& r = rules[e.type];
-  return !is_present(e.weight) && !r.from_value && r.weight == 0.0f;
+  return ignored_event(e, rules);
 }
 
 // Drops the tail left by merging. The capacity stays (at most one entry per event): shrinking

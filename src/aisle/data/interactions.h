@@ -34,6 +34,12 @@ struct Interactions {
 // time is known. O(n) time, a copy of the known times.
 Timestamp reference_time(std::span<const Timestamp> times);
 
+// Whether aggregation leaves the event out: no explicit weight and a type whose rule weight is 0.
+inline bool ignored_event(const Event& e, const std::vector<TypeWeight>& rules) {
+  const TypeWeight& r = rules[e.type];
+  return !is_present(e.weight) && !r.from_value && r.weight == 0.0f;
+}
+
 // O(events) time apart from sorting each user's row, O(events) memory: events are scattered
 // straight into the output arrays by user (counting sort), each row is sorted by item and merged
 // in place; the arrays keep their capacity of one entry per event. Events of a type whose rule weight is 0 are ignored.

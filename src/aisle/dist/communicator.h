@@ -30,6 +30,15 @@ class Communicator {
   // all.size() their sum (known to every rank beforehand).
   virtual void all_gather(std::span<const float> mine, std::span<const std::size_t> counts, std::span<float> all) = 0;
   virtual void all_gather(std::span<const double> mine, std::span<const std::size_t> counts, std::span<double> all) = 0;
+  virtual void all_gather(std::span<const std::byte> mine, std::span<const std::size_t> counts,
+                          std::span<std::byte> all) = 0;
+
+  // Personalized exchange: this rank sends send[offset(r), offset(r) + send_counts[r]) to rank r
+  // (offsets are the running sums of send_counts) and receives rank r's bytes for it at the
+  // running sums of recv_counts in `recv`, in rank order. recv_counts[r] must equal what rank r
+  // sends here (exchange_bytes finds it out first); recv.size() is their sum.
+  virtual void all_to_all(std::span<const std::byte> send, std::span<const std::size_t> send_counts,
+                          std::span<const std::size_t> recv_counts, std::span<std::byte> recv) = 0;
 
   // Bytes this rank has sent and received through collectives so far (communication volume).
   std::size_t bytes_moved() const { return bytes_moved_; }
@@ -46,6 +55,20 @@ void all_reduce_sum(Communicator& comm, std::span<double> values);
 // have called it: a barrier that carries the ranks' outcomes, so that a job's ranks agree whether
 // to go on (a batch job completes its batch only when every rank wrote its share).
 int count_failed(Communicator& comm, bool failed);
+
+// The receive counts of an all_to_all: element r is what rank r sends here (one all_to_all of a
+// count per pair of ranks).
+std::vector<std::size_t> exchange_counts(Communicator& comm, std::span<const std::size_t> send_counts);
+
+// all_to_all with the receive counts found out first (one all_to_all of a count per rank pair):
+// returns the bytes every rank sent here, in rank order, and sets recv_counts[r] to rank r's part.
+std::vector<std::byte> exchange_bytes(Communicator& comm, std::span<const std::byte> send,
+                                      std::span<const std::size_t> send_counts, std::vector<std::size_t>& recv_counts);
+
+// Every rank's `mine` (of any length) concatenated in rank order; counts[r] is set to rank r's
+// length. One all-gather of the lengths, one of the bytes.
+std::vector<std::byte> all_gather_bytes(Communicator& comm, std::span<const std::byte> mine,
+                                        std::vector<std::size_t>& counts);
 
 // The one-rank communicator: gathers copy, nothing moves.
 std::unique_ptr<Communicator> single_process();

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <climits>
+#include <vector>
 
 #include "aisle/core/error.h"
 #include "aisle/dist/communicator.h"
@@ -56,6 +57,21 @@ class OpenMpi final : public Communicator {
   void all_gather(std::span<const double> mine, std::span<const std::size_t> counts, std::span<double> all) override {
     gather(mine, counts, all, MPI_DOUBLE);
   }
+  void all_gather(std::span<const std::byte> mine, std::span<const std::size_t> counts,
+                  std::span<std::byte> all) override {
+    gather(mine, counts, all, MPI_BYTE);
+  }
+  void all_to_all(std::span<const std::byte> send, std::span<const std::size_t> send_counts,
+                  std::span<const std::size_t> recv_counts, std::span<std::byte> recv) override {
+    const std::vector<int> send_offsets = offsets_of(send_counts, send.size());
+    const std::vector<int> recv_offsets = offsets_of(recv_counts, recv.size());
+    const std::vector<int> send_sizes = ints(send_counts), recv_sizes = ints(recv_counts);
+    check(MPI_Alltoallv(send.data(), send_sizes.data(), send_offsets.data(), MPI_BYTE, recv.data(), recv_sizes.data(),
+                        recv_offsets.data(), MPI_BYTE, MPI_COMM_WORLD),
+          "MPI_Alltoallv");
+    const auto me = static_cast<std::size_t>(rank_);
+    bytes_moved_ += (send.size() - send_counts[me]) + (recv.size() - recv_counts[me]);
+  }
 
  private:
   template <typename T>
@@ -78,6 +94,31 @@ class OpenMpi final : public Communicator {
                          type, MPI_COMM_WORLD),
           "MPI_Allgatherv");
     bytes_moved_ += (mine.size() * static_cast<std::size_t>(size_ - 1) + (total - mine.size())) * sizeof(T);
+  }
+
+  // MPI counts and offsets are ints: a part of 2^31 bytes or more would need a derived type.
+  static int as_int(std::size_t n) {
+    if (n > static_cast<std::size_t>(INT_MAX)) {
+      throw Error("MPI: " + std::to_string(n) + " bytes in one exchange are beyond MPI's int counts");
+    }
+    return static_cast<int>(n);
+  }
+  std::vector<int> ints(std::span<const std::size_t> counts) const {
+    AISLE_CHECK(counts.size() == static_cast<std::size_t>(size_));
+    std::vector<int> out(counts.size());
+    for (std::size_t r = 0; r < counts.size(); ++r) out[r] = as_int(counts[r]);
+    return out;
+  }
+  std::vector<int> offsets_of(std::span<const std::size_t> counts, std::size_t total) const {
+    AISLE_CHECK(counts.size() == static_cast<std::size_t>(size_));
+    std::vector<int> out(counts.size());
+    std::size_t at = 0;
+    for (std::size_t r = 0; r < counts.size(); ++r) {
+      out[r] = as_int(at);
+      at += counts[r];
+    }
+    AISLE_CHECK(at == total);
+    return out;
   }
 
   int rank_ = 0;

@@ -22,6 +22,7 @@
 #include "aisle/core/top_k.h"
 #include "aisle/data/catalog.h"
 #include "aisle/data/interactions.h"
+#include "aisle/data/pair_parts.h"
 #include "aisle/data/sequences.h"
 #include "aisle/models/item_facts.h"
 
@@ -249,6 +250,15 @@ class Explainer {
 // Keeps the explain() contract on a list of (history item, contribution): merges repeats of an
 // item (a history item given twice), drops contributions <= 0, sorts largest first and keeps n.
 void keep_top_contributions(std::vector<Scored>& contributions, std::size_t n);
+
+// Capability: a fit across the ranks of context.communicator from each rank's share of the pairs
+// (data/pair_parts.h) rather than all of them; the result equals fit() on all the pairs, bit for
+// bit, on every rank (als).
+class PartsFit {
+ public:
+  virtual ~PartsFit() = default;
+  virtual void fit_parts(const PairParts& parts, const FitContext& context) = 0;
+};
 
 template <class Capability>
 const Capability* capability(const Recommender& model) {

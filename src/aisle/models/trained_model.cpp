@@ -128,6 +128,28 @@ TrainedModel train_model(std::string_view spec, const Interactions& pairs, const
                       std::move(provenance));
 }
 
+std::optional<TrainedModel> train_model_parts(std::string_view spec, const PairParts& parts,
+                                              const Interactions* all_pairs, const Catalog& catalog, IdMap users,
+                                              IdMap items, const FitContext& context, Timestamp data_as_of) {
+  if (data_as_of == 0) data_as_of = static_cast<Timestamp>(std::time(nullptr));
+  std::unique_ptr<Recommender> model = create_model(spec);
+  auto* fit = dynamic_cast<PartsFit*>(model.get());
+  if (fit == nullptr) {
+    throw ConfigError("model " + std::string(model->kind()) + " cannot fit from parts of the pairs across ranks");
+  }
+  fit->fit_parts(parts, context);
+  if (all_pairs == nullptr) return std::nullopt;
+  AISLE_CHECK(all_pairs->num_users == users.size() && all_pairs->num_items == items.size());
+  AISLE_CHECK(all_pairs->num_users == parts.num_users && all_pairs->num_items == parts.num_items);
+  ItemFacts facts = ItemFacts::from_catalog(catalog, all_pairs->num_items);
+  History history = History::from_pairs(*all_pairs);
+  check_scores_finite(*model, history, context.run);
+  Provenance provenance{static_cast<Timestamp>(std::time(nullptr)), data_as_of, fingerprint_pairs(*all_pairs),
+                        AISLE_VERSION_TEXT};
+  return TrainedModel(std::move(model), std::move(users), std::move(items), std::move(history), std::move(facts),
+                      std::move(provenance));
+}
+
 void FitContext::end_step(const StepEnd& s) const {
   run.check_cancelled();
   if (!s.finite || std::isinf(s.loss)) {

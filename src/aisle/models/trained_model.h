@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -77,5 +78,14 @@ std::string fingerprint_pairs(const Interactions& pairs);
 TrainedModel train_model(std::string_view spec, const Interactions& pairs, const Catalog& catalog, IdMap users,
                          IdMap items, const FitContext& context, Timestamp data_as_of = 0,
                          const Sequences* sequences = nullptr);
+
+// The same fit across the ranks of context.communicator from each rank's share of the pairs
+// (data/pair_parts.h); every rank calls it. The model must have the PartsFit capability (else
+// ConfigError). `all_pairs` (the aggregated pairs of every user, indexed by users/items) is given
+// on rank 0 alone, for what a model file holds besides the model (history, fingerprint): rank 0
+// gets the TrainedModel, equal to train_model's on all_pairs; the other ranks get nullopt.
+std::optional<TrainedModel> train_model_parts(std::string_view spec, const PairParts& parts,
+                                              const Interactions* all_pairs, const Catalog& catalog, IdMap users,
+                                              IdMap items, const FitContext& context, Timestamp data_as_of = 0);
 
 }  // namespace aisle

@@ -63,6 +63,8 @@ struct OnlineRetailRules {
   bool is_product(std::string_view upper_code) const;
 };
 
+struct FilePart;
+
 // Now (the system clock) plus `days` of tolerance for clocks that run ahead.
 Timestamp latest_time_from_now(int days);
 
@@ -82,6 +84,9 @@ struct ReadOptions {
   bool allow_empty = false;
   bool strict = false;
   std::size_t examples_per_reason = 5;
+  // Read only this part of the file part->path (a rank's share of it, file_part.h; csv only);
+  // other files are read whole. Not owned.
+  const FilePart* part = nullptr;
   RunContext context;
 };
 

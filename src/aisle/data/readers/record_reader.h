@@ -34,6 +34,8 @@ class RecordReader {
   // rather than refill the buffer under it. Lets callers look ahead (prefetch) over a batch.
   std::size_t next_batch(std::vector<Record>& batch, std::size_t max);
   const InputStream& input() const { return *input_; }
+  // Numbers the next record `line` (a part of a file that starts further in: file_part.h).
+  void set_next_line(std::uint64_t line) { line_ = line; }
   // Decompressed bytes handed out as records so far.
   std::uint64_t bytes_read() const { return bytes_done_; }
 

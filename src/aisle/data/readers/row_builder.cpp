@@ -6,13 +6,15 @@
 #include "aisle/core/huge_pages.h"
 #include "aisle/core/text.h"
 #include "aisle/core/timestamp.h"
+#include "aisle/data/readers/file_part.h"
 
 namespace aisle {
 
 namespace {
 // With a thread budget of two or more, the file is read and decompressed on a thread of its own.
+// A part of a file (options.part) is its header line and its rows' byte range.
 std::unique_ptr<InputStream> open_for_reading(const std::string& path, const ReadOptions& options) {
-  auto in = open_input(path);
+  auto in = options.part != nullptr && options.part->path == path ? open_part(*options.part) : open_input(path);
   return options.context.threads() >= 2 ? read_ahead(std::move(in)) : std::move(in);
 }
 }  // namespace
@@ -53,6 +55,7 @@ bool FileRows::read_header(Record& header) {
   if (!header.fields.empty() && header.fields[0].starts_with("\xEF\xBB\xBF")) {
     header.fields[0].remove_prefix(3);
   }
+  if (options_.part != nullptr && options_.part->path == path_) reader_.set_next_line(options_.part->first_line);
   return true;
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "aisle/core/error.h"
 #include "aisle/core/huge_pages.h"
 #include "aisle/core/text.h"
 #include "aisle/data/sparse_matrix.h"
@@ -54,13 +55,38 @@ als::SparseRows rows_of(const std::vector<std::uint64_t>& indptr, const std::vec
   return {indptr.data(), indices.data(), values.data(), rows};
 }
 
-// One side of the fit as this rank sees it: every row's nonzeros, and the rows it solves.
-struct Side {
-  als::SparseRows rows;
-  std::vector<std::size_t> bounds;  // rank r solves rows [bounds[r], bounds[r + 1])
+// The confidence rows of a part (data/pair_parts.h) as confidence_matrix makes them: pairs of
+// weight <= 0 left out, `transform` applied to the others.
+struct ConfidenceRows {
+  std::vector<std::uint64_t> indptr{0};
+  std::vector<std::uint32_t> indices;
+  std::vector<float> values;
+  ConfidenceRows(const RowPart& part, Transform transform) {
+    indptr.reserve(part.rows() + 1);
+    for (std::size_t r = 0; r < part.rows(); ++r) {
+      for (std::uint64_t k = part.row_ptr[r]; k < part.row_ptr[r + 1]; ++k) {
+        if (part.weight[k] <= 0.0f) continue;
+        indices.push_back(part.col[k]);
+        values.push_back(transform_weight(transform, part.weight[k]));
+      }
+      indptr.push_back(indices.size());
+    }
+  }
+  als::SparseRows rows() const { return rows_of(indptr, indices, values, indptr.size() - 1); }
 };
 
+}  // namespace
+
+// One side of the fit as this rank sees it: the rows it solves, and which rows every rank solves.
+struct Als::Side {
+  als::SparseRows mine;             // rows [bounds[rank], bounds[rank + 1])
+  std::vector<std::size_t> bounds;  // ranks + 1 entries
+};
+
+namespace {
+
 // Solves this rank's rows of `side` against `fixed`, then gathers every rank's rows into `solved`.
+template <class Side>
 void half_step(const Side& side, std::span<const float> fixed, const als::SolveSettings& settings, float regularization,
                dist::Communicator& comm, const RunContext& run, std::vector<float>& solved) {
   const std::size_t dim = settings.dim;
@@ -68,7 +94,7 @@ void half_step(const Side& side, std::span<const float> fixed, const als::SolveS
   const auto me = static_cast<std::size_t>(comm.rank());
   const std::size_t begin = side.bounds[me], end = side.bounds[me + 1];
   const std::span<float> mine = std::span<float>(solved).subspan(begin * dim, (end - begin) * dim);
-  als::solve_rows(als::slice(side.rows, begin, end), fixed, gram, settings, run, mine);
+  als::solve_rows(side.mine, fixed, gram, settings, run, mine);
   if (comm.size() == 1) return;
   const std::vector<float> part(mine.begin(), mine.end());  // a gather may not read what it writes
   std::vector<std::size_t> counts(side.bounds.size() - 1);
@@ -76,37 +102,74 @@ void half_step(const Side& side, std::span<const float> fixed, const als::SolveS
   comm.all_gather(part, counts, solved);
 }
 
+dist::Communicator& communicator_of(const FitContext& context, std::unique_ptr<dist::Communicator>& alone) {
+  if (context.communicator != nullptr) return *context.communicator;
+  alone = dist::single_process();
+  return *alone;
+}
+
 }  // namespace
 
 void Als::fit(const TrainSet& data, const FitContext& context) {
-  const std::unique_ptr<dist::Communicator> alone = context.communicator == nullptr ? dist::single_process() : nullptr;
-  dist::Communicator& comm = context.communicator != nullptr ? *context.communicator : *alone;
+  std::unique_ptr<dist::Communicator> alone;
+  dist::Communicator& comm = communicator_of(context, alone);
   const CsrMatrix c = confidence_matrix(data.pairs, parse_transform(params_.transform));
   const CscMatrix ct = to_csc(c);
+  const als::SparseRows user_rows = rows_of(c.indptr, c.indices, c.values, c.rows);
+  const als::SparseRows item_rows = rows_of(ct.indptr, ct.indices, ct.values, ct.cols);
+  const auto me = static_cast<std::size_t>(comm.rank());
+  const auto side = [&](const als::SparseRows& rows) {
+    Side s{{}, als::split_rows(rows, dim_, comm.size())};
+    s.mine = als::slice(rows, s.bounds[me], s.bounds[me + 1]);
+    return s;
+  };
+  fit_sides(side(user_rows), side(item_rows), c.rows, c.cols, comm, context);
+}
+
+void Als::fit_parts(const PairParts& parts, const FitContext& context) {
+  std::unique_ptr<dist::Communicator> alone;
+  dist::Communicator& comm = communicator_of(context, alone);
+  const auto ranks = static_cast<std::size_t>(comm.size()), me = static_cast<std::size_t>(comm.rank());
+  AISLE_CHECK(parts.user_bounds.size() == ranks + 1 && parts.item_bounds.size() == ranks + 1);
+  AISLE_CHECK(parts.users.first == parts.user_bounds[me] && parts.items.first == parts.item_bounds[me]);
+  AISLE_CHECK(parts.users.rows() == parts.user_bounds[me + 1] - parts.user_bounds[me]);
+  AISLE_CHECK(parts.items.rows() == parts.item_bounds[me + 1] - parts.item_bounds[me]);
+  const Transform transform = parse_transform(params_.transform);
+  const ConfidenceRows user_rows(parts.users, transform), item_rows(parts.items, transform);
+  const Side users{user_rows.rows(), {parts.user_bounds.begin(), parts.user_bounds.end()}};
+  const Side items{item_rows.rows(), {parts.item_bounds.begin(), parts.item_bounds.end()}};
+  fit_sides(users, items, parts.num_users, parts.num_items, comm, context);
+}
+
+void Als::fit_sides(const Side& users, const Side& items, std::size_t num_users, std::size_t num_items,
+                    dist::Communicator& comm, const FitContext& context) {
   const std::size_t dim = dim_;
   // Every half-step reads the other side's factors at random: huge pages keep those reads out of
   // the TLB's misses.
   user_factors_.clear();
   item_factors_.clear();
-  resize_on_huge_pages(user_factors_, static_cast<std::size_t>(c.rows) * dim);
-  resize_on_huge_pages(item_factors_, static_cast<std::size_t>(c.cols) * dim);
+  resize_on_huge_pages(user_factors_, num_users * dim);
+  resize_on_huge_pages(item_factors_, num_items * dim);
   // Every rank draws the same initial factors from the same seed.
   fill_uniform(user_factors_, context.run.seed, 0.01f);
   fill_uniform(item_factors_, context.run.seed + 1, 0.01f);
   const als::SolveSettings settings{dim, params_.alpha, params_.cg_steps};
-  Side users{rows_of(c.indptr, c.indices, c.values, c.rows), {}};
-  Side items{rows_of(ct.indptr, ct.indices, ct.values, ct.cols), {}};
-  users.bounds = als::split_rows(users.rows, dim, comm.size());
-  items.bounds = als::split_rows(items.rows, dim, comm.size());
   const float reg = params_.regularization;
+  const auto me = static_cast<std::size_t>(comm.rank());
   for (int it = 1; it <= params_.iterations; ++it) {
     half_step(items, user_factors_, settings, reg, comm, context.run, item_factors_);
     half_step(users, item_factors_, settings, reg, comm, context.run, user_factors_);
     // The objective costs about a CG step: it is computed only for a caller that keeps the
-    // per-step log (aisle train --loss), never for a progress bar alone.
-    const double loss = context.log != nullptr ? als::objective(users.rows, c.cols, user_factors_, item_factors_,
-                                                                settings, reg, context.run)
-                                               : std::nan("");
+    // per-step log (aisle train --loss), never for a progress bar alone. Each rank sums its
+    // users' terms; the sums are added in rank order.
+    double loss = std::nan("");
+    if (context.log != nullptr) {
+      const std::span<const float> mine =
+          std::span<const float>(user_factors_).subspan(users.bounds[me] * dim, users.mine.rows * dim);
+      double sum = als::objective_users(users.mine, mine, item_factors_, settings, reg, context.run);
+      if (comm.size() > 1) dist::all_reduce_sum(comm, std::span<double>(&sum, 1));
+      loss = als::objective_from(sum, num_users, num_items, item_factors_, reg);
+    }
     const std::string remedy = "raise regularization (now " + format_float(params_.regularization) +
                                ") or lower alpha (now " + format_float(params_.alpha) +
                                "), or transform the weights (--weights ...,transform=log1p)";

@@ -21,16 +21,24 @@ struct AlsParams {
   static const ParamSchema<AlsParams>& schema();
 };
 
-class Als final : public FactorModel<AlsParams> {
+class Als final : public FactorModel<AlsParams>, public PartsFit {
  public:
   explicit Als(AlsParams p);
   std::string_view kind() const override { return "als"; }
   void fit(const TrainSet& data, const FitContext& context) override;
+  // Each rank solves the rows it owns from its share of the pairs alone; factors are all-gathered
+  // after each half-step, so every rank ends with every factor, equal to fit()'s.
+  void fit_parts(const PairParts& parts, const FitContext& context) override;
   // Exact solve of the user's least-squares problem against the fixed item factors.
   std::vector<float> fold_in(std::span<const ItemIdx> items, std::span<const float> weights) const override;
   void load(BinaryReader& in) override;
 
  private:
+  struct Side;
+  // The iterations, from this rank's rows of each side (als.cpp: Side).
+  void fit_sides(const Side& users, const Side& items, std::size_t num_users, std::size_t num_items,
+                 dist::Communicator& comm, const FitContext& context);
+
   std::vector<float> item_gram_;  // YtY + regularization * I of the final item factors
 };
 

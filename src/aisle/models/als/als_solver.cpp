@@ -271,9 +271,8 @@ void solve_rows(const SparseRows& rows, std::span<const float> fixed, std::span<
   });
 }
 
-double objective(const SparseRows& rows, std::size_t num_items, std::span<const float> users,
-                 std::span<const float> items, const SolveSettings& settings, float regularization,
-                 const RunContext& run) {
+double objective_users(const SparseRows& rows, std::span<const float> users, std::span<const float> items,
+                       const SolveSettings& settings, float regularization, const RunContext& run) {
   const std::size_t dim = settings.dim;
   const std::vector<float> yty = gram(items, dim, run);
   std::vector<double> per_user(rows.rows, 0.0);
@@ -295,8 +294,21 @@ double objective(const SparseRows& rows, std::size_t num_items, std::span<const 
   });
   double total = 0;
   for (double l : per_user) total += l;
+  return total;
+}
+
+double objective_from(double users_sum, std::size_t num_users, std::size_t num_items, std::span<const float> items,
+                      float regularization) {
+  double total = users_sum;
   for (float v : items) total += regularization * static_cast<double>(v) * v;
-  return total / (static_cast<double>(rows.rows) * static_cast<double>(std::max<std::size_t>(num_items, 1)));
+  return total / (static_cast<double>(num_users) * static_cast<double>(std::max<std::size_t>(num_items, 1)));
+}
+
+double objective(const SparseRows& rows, std::size_t num_items, std::span<const float> users,
+                 std::span<const float> items, const SolveSettings& settings, float regularization,
+                 const RunContext& run) {
+  return objective_from(objective_users(rows, users, items, settings, regularization, run), rows.rows, num_items, items,
+                        regularization);
 }
 
 }  // namespace aisle::als

@@ -68,5 +68,14 @@ void solve_rows(const SparseRows& rows, std::span<const float> fixed, std::span<
 double objective(const SparseRows& rows, std::size_t num_items, std::span<const float> users,
                  std::span<const float> items, const SolveSettings& settings, float regularization,
                  const RunContext& run);
+// Its parts, for a distributed fit whose ranks hold some users each: the users' terms summed in
+// row order (users: the factors of rows' users, row 0 first), without the items' penalty or the
+// normalisation...
+double objective_users(const SparseRows& rows, std::span<const float> users, std::span<const float> items,
+                       const SolveSettings& settings, float regularization, const RunContext& run);
+// ...and the objective from the sum of every user's terms: objective() is
+// objective_from(objective_users(...), rows.rows, ...).
+double objective_from(double users_sum, std::size_t num_users, std::size_t num_items, std::span<const float> items,
+                      float regularization);
 
 }  // namespace aisle::als
