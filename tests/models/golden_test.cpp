@@ -112,6 +112,29 @@ TEST(ItemKnn, AsymmetricCosineIsTheShareOfTheHistoryItemsUsers) {
   EXPECT_NEAR(fit<ItemKnn>("neighbors=2", pairs).neighbors_of(0)[1].score, 1.0 / std::sqrt(3.0), 1e-6);
 }
 
+// The cosine of two items' columns, computed in double from the pairs as a dense matrix.
+class DenseCosine {
+ public:
+  DenseCosine(const std::vector<testing::Pair>& list, std::uint32_t users, std::uint32_t items)
+      : users_(users), items_(items), dense_(static_cast<std::size_t>(users) * items, 0.0) {
+    for (const auto& p : list) dense_[static_cast<std::size_t>(p.user) * items + p.item] = p.weight;
+  }
+  double operator()(ItemIdx a, ItemIdx b) const {
+    double d = 0, na = 0, nb = 0;
+    for (std::size_t u = 0; u < users_; ++u) {
+      d += at(u, a) * at(u, b);
+      na += at(u, a) * at(u, a);
+      nb += at(u, b) * at(u, b);
+    }
+    return d / (std::sqrt(na) * std::sqrt(nb));
+  }
+
+ private:
+  double at(std::size_t u, ItemIdx i) const { return dense_[u * items_ + i]; }
+  std::size_t users_, items_;
+  std::vector<double> dense_;
+};
+
 TEST(ItemKnn, HeavyUsersDenseRowsGiveTheSameCosine) {
   // User 0 has all 100 items (a heavy user: its row is added as one dense vector); users 1..40
   // have a few items each. Every similarity must equal the cosine computed here.
@@ -122,17 +145,7 @@ TEST(ItemKnn, HeavyUsersDenseRowsGiveTheSameCosine) {
     for (ItemIdx i = u % 7; i < kItems; i += 13 + u % 5) list.push_back({u, i, static_cast<float>(u % 3 + 1), 0});
   }
   const auto pairs = make_pairs(kUsers, kItems, list);
-  std::vector<double> dense(kUsers * kItems, 0.0);
-  for (const auto& p : list) dense[p.user * kItems + p.item] = p.weight;
-  const auto cosine = [&](ItemIdx a, ItemIdx b) {
-    double d = 0, na = 0, nb = 0;
-    for (UserIdx u = 0; u < kUsers; ++u) {
-      d += dense[u * kItems + a] * dense[u * kItems + b];
-      na += dense[u * kItems + a] * dense[u * kItems + a];
-      nb += dense[u * kItems + b] * dense[u * kItems + b];
-    }
-    return d / (std::sqrt(na) * std::sqrt(nb));
-  };
+  const DenseCosine cosine(list, kUsers, kItems);
   const auto knn = fit<ItemKnn>("neighbors=200", pairs);
   for (ItemIdx i = 0; i < kItems; ++i) {
     const auto n = knn.neighbors_of(i);
@@ -157,17 +170,7 @@ TEST(ItemKnn, FewNeighboursAreTheBestCosinesWhetherItemsAreScannedOrListed) {
     }
   }
   const auto pairs = make_pairs(kUsers, kItems, list);
-  std::vector<double> dense(kUsers * kItems, 0.0);
-  for (const auto& p : list) dense[p.user * kItems + p.item] = p.weight;
-  const auto cosine = [&](ItemIdx a, ItemIdx b) {
-    double d = 0, na = 0, nb = 0;
-    for (UserIdx u = 0; u < kUsers; ++u) {
-      d += dense[u * kItems + a] * dense[u * kItems + b];
-      na += dense[u * kItems + a] * dense[u * kItems + a];
-      nb += dense[u * kItems + b] * dense[u * kItems + b];
-    }
-    return d / (std::sqrt(na) * std::sqrt(nb));
-  };
+  const DenseCosine cosine(list, kUsers, kItems);
   const auto knn = fit<ItemKnn>("neighbors=4", pairs, 2);
   for (ItemIdx i = 0; i < kItems; ++i) {
     std::vector<std::pair<double, ItemIdx>> expected;
