@@ -22,6 +22,13 @@ async function render(focus = false): Promise<void> {
   const main = document.getElementById('main') as HTMLElement;
   // data-hash: the route this view shows (tests wait for it after a navigation).
   const view = h('div', { class: 'view', 'aria-busy': 'true', 'data-hash': location.hash });
+  // What a page calls to redraw itself (after a define, a retrain): nothing once another render
+  // began, so that a page left behind (a retrain's delayed refresh) never redraws the page now
+  // shown and wipes what the user is typing there.
+  const stillShown = (): boolean => generation === mine;
+  const redraw = (): void => {
+    if (stillShown()) void render();
+  };
   for (const link of document.querySelectorAll<HTMLAnchorElement>('nav a[data-page]')) {
     const here = link.dataset.page === route.page;
     if (here) link.setAttribute('aria-current', 'page');
@@ -39,13 +46,13 @@ async function render(focus = false): Promise<void> {
         await renderSession(view, route.params);
         break;
       case 'model':
-        await renderModel(view, () => void render());
+        await renderModel(view, redraw);
         break;
       case 'experiments':
-        await renderExperiments(view, () => void render());
+        await renderExperiments(view, redraw);
         break;
       case 'monitoring':
-        await renderMonitoring(view, () => generation === mine);
+        await renderMonitoring(view, stillShown);
         break;
       case 'recommendations':
         await renderRecommendations(view, route.params);

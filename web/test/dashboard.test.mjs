@@ -30,6 +30,7 @@ if (!browserPath) {
 }
 
 let server = null;
+let serverLog = []; // what the running server has written to stderr
 let browser = null;
 const cleanUp = () => {
   if (server && server.exitCode === null) server.kill('SIGTERM');
@@ -118,6 +119,7 @@ function buildShop() {
 // `aisle serve` on a free loopback port (its log in OUT_DIR/logName); the base URL and the log.
 async function startServer(shop, env, logName) {
   const log = [];
+  serverLog = log;
   server = spawn(aisle, ['serve', '--config', shop.config, '--store', shop.store, '--model', shop.model, '--listen', '127.0.0.1:0', '--threads', '2'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...env },
@@ -415,6 +417,13 @@ async function main() {
   await tab.locator('#retrain-result p:not(.muted)').waitFor({ timeout: 60_000 });
   const answer = await tab.locator('#retrain-result').textContent();
   check(answer.startsWith('In service: version 2'), `token: retrain: ${answer}`);
+  // The Models page refreshes itself 1.5 s after an accepted retrain: by then another page is
+  // shown, and what is typed there stays (a redraw once wiped a half-filled form).
+  await tab.goto(`${secured.base}/#/experiments`);
+  await settledOn(tab);
+  await tab.locator('#define-name').fill('typed');
+  await tab.waitForTimeout(2_500);
+  equal(await tab.locator('#define-name').inputValue(), 'typed', 'a retrain\'s refresh leaves the page shown since alone');
   await tab.goto(`${secured.base}/#/recommendations?user=${kUser}`);
   await settledOn(tab);
   equal(await tab.locator('#history tbody tr').count(), securedHistory.training.length, 'token: the history with the token');
@@ -439,7 +448,8 @@ async function main() {
   await tab.locator('#define-arm-b').fill('popularity');
   await tab.locator('#define-model-b').fill('popularity:by=users');
   await tab.locator('#define-submit').click();
-  await tab.locator('[data-experiment="home"]').waitFor();
+  await tab.locator('[data-experiment="home"], #define-result .error').first().waitFor();
+  check(await tab.locator('#define-result .error').count() === 0, `experiments: define: ${await tab.locator('#define-result').textContent()}`);
   const defined = (await securedGet('/api/experiments')).experiments;
   equal(defined.map((e) => [e.name, e.mode, e.arms.map((a) => [a.name, a.model])]),
     [['home', 'ab', [['default', 'serving'], ['popularity', 'popularity:by=users']]]], 'experiments: defined from the page');
@@ -484,6 +494,7 @@ try {
   await main();
 } catch (e) {
   console.error(`dashboard test: FAILED: ${e.message}`);
+  console.error(`the server's log, its last lines:\n${serverLog.join('').split('\n').slice(-20).join('\n')}`);
   process.exitCode = 1;
 } finally {
   await browser?.close().catch(() => {});
