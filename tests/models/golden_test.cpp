@@ -155,36 +155,62 @@ TEST(ItemKnn, HeavyUsersDenseRowsGiveTheSameCosine) {
 }
 
 TEST(ItemKnn, FewNeighboursAreTheBestCosinesWhetherItemsAreScannedOrListed) {
-  // Items 0..9 are bought by many users, so their sums reach most of the 320 items (the fit scans
-  // every item in blocks of 64 against the running threshold); the others reach few (the fit visits the
-  // listed ones). With K = 4 most candidates are refused by the threshold. Each list must be the
-  // 4 best cosines computed here, best first.
-  constexpr std::uint32_t kItems = 320, kUsers = 150;
+  // Items 0..9 are bought by many users, so their sums take more additions than a quarter of the
+  // 2000 items (the fit scans every item, cut by the k-th largest block maximum); the others
+  // reach few (the fit visits the listed ones, and cuts them the same way when they are more than
+  // 8 K). With K = 2 most candidates are cut. Each list must be the 2 best cosines computed here,
+  // best first (checked for the popular items and every 7th other).
+  constexpr std::uint32_t kItems = 2000, kUsers = 150;
+  constexpr std::size_t kNeighbors = 2;
   std::vector<testing::Pair> list;
   for (UserIdx u = 0; u < kUsers; ++u) {
     for (ItemIdx i = 0; i < 10; ++i) {
       if ((u + i) % 3 != 0) list.push_back({u, i, 1.0f + static_cast<float>((u * 7 + i * 3) % 11) / 7.0f, 0});
     }
-    for (ItemIdx i = 10 + u % 17; i < kItems; i += 23 + u % 7) {
+    for (ItemIdx i = 10 + u % 17; i < kItems; i += 97 + u % 31) {
       list.push_back({u, i, 1.0f + static_cast<float>((u * 5 + i) % 13) / 5.0f, 0});
     }
   }
   const auto pairs = make_pairs(kUsers, kItems, list);
   const DenseCosine cosine(list, kUsers, kItems);
-  const auto knn = fit<ItemKnn>("neighbors=4", pairs, 2);
+  const auto knn = fit<ItemKnn>("neighbors=2", pairs, 2);
   for (ItemIdx i = 0; i < kItems; ++i) {
+    if (i >= 10 && i % 7 != 0) continue;
     std::vector<std::pair<double, ItemIdx>> expected;
     for (ItemIdx j = 0; j < kItems; ++j) {
       if (j != i && cosine(i, j) > 0) expected.push_back({-cosine(i, j), j});
     }
     std::sort(expected.begin(), expected.end());
-    expected.resize(std::min<std::size_t>(expected.size(), 4));
+    expected.resize(std::min(expected.size(), kNeighbors));
     const auto got = knn.neighbors_of(i);
     ASSERT_EQ(got.size(), expected.size()) << "item " << i;
     for (std::size_t r = 0; r < got.size(); ++r) {  // items of equal cosines may trade places
       EXPECT_NEAR(got[r].score, -expected[r].first, 1e-5) << "item " << i << " rank " << r;
       EXPECT_NEAR(got[r].score, cosine(i, got[r].item), 1e-5) << "item " << i << " rank " << r;
-      if (r > 0) EXPECT_NE(got[r].item, got[r - 1].item);
+      if (r > 0) {
+        EXPECT_NE(got[r].item, got[r - 1].item);
+      }
+    }
+  }
+}
+
+TEST(ItemKnn, EqualSimilaritiesKeepTheLowestItemsScannedOrListed) {
+  // User u has item 0 and item u + 1: item 0's cosine with each of the others is the same, so
+  // its 5 neighbours are items 1..5 (ties by the lower index). In a catalog of 301 items item 0's
+  // sums are scanned; with 4700 more items nobody has, its 300 reached items are listed.
+  constexpr std::uint32_t kUsers = 300;
+  for (const std::uint32_t items : {kUsers + 1, kUsers + 4701}) {
+    std::vector<testing::Pair> list;
+    for (UserIdx u = 0; u < kUsers; ++u) {
+      list.push_back({u, 0, 1.0f, 0});
+      list.push_back({u, u + 1, 1.0f, 0});
+    }
+    const auto knn = fit<ItemKnn>("neighbors=5", make_pairs(kUsers, items, list), 2);
+    const auto got = knn.neighbors_of(0);
+    ASSERT_EQ(got.size(), 5u) << items << " items";
+    for (std::size_t r = 0; r < got.size(); ++r) {
+      EXPECT_EQ(got[r].item, r + 1) << items << " items";
+      EXPECT_NEAR(got[r].score, 1.0 / std::sqrt(static_cast<double>(kUsers)), 1e-6) << items << " items";
     }
   }
 }

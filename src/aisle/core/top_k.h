@@ -29,6 +29,12 @@ inline bool ranks_before(const Scored& a, const Scored& b) {
   return a.score > b.score || (a.score == b.score && a.item < b.item);
 }
 
+// ranks_before as a function object: the standard algorithms inline it (they call a function
+// pointer through the pointer).
+struct RanksBefore {
+  bool operator()(const Scored& a, const Scored& b) const { return ranks_before(a, b); }
+};
+
 // Keeps the k best of the candidates pushed to it in a binary heap whose top is the worst kept.
 // push() is O(1) for a candidate that cannot enter (the common case) and O(log k) otherwise.
 class TopK {
@@ -47,17 +53,15 @@ class TopK {
     if (k_ == 0) return;
     if (!full()) {
       heap_.push_back(s);
-      std::push_heap(heap_.begin(), heap_.end(), ranks_before);
+      std::push_heap(heap_.begin(), heap_.end(), RanksBefore{});
     } else if (ranks_before(s, heap_.front())) {
-      std::pop_heap(heap_.begin(), heap_.end(), ranks_before);
-      heap_.back() = s;
-      std::push_heap(heap_.begin(), heap_.end(), ranks_before);
+      replace_worst(s);
     }
   }
 
   // The kept candidates, best first. Leaves this empty (ready for reuse with the same k).
   std::vector<Scored> take_sorted() {
-    std::sort_heap(heap_.begin(), heap_.end(), ranks_before);
+    std::sort_heap(heap_.begin(), heap_.end(), RanksBefore{});
     std::vector<Scored> out;
     out.swap(heap_);
     heap_.reserve(std::min(k_, kMaxK));
@@ -65,6 +69,22 @@ class TopK {
   }
 
  private:
+  // The worst kept gives way to s, which sinks to its place: one pass down the heap, where
+  // pop_heap then push_heap would make two.
+  void replace_worst(const Scored& s) {
+    const std::size_t n = heap_.size();
+    std::size_t at = 0;
+    for (;;) {
+      std::size_t child = 2 * at + 1;
+      if (child >= n) break;
+      if (child + 1 < n && ranks_before(heap_[child], heap_[child + 1])) ++child;
+      if (!ranks_before(s, heap_[child])) break;
+      heap_[at] = heap_[child];
+      at = child;
+    }
+    heap_[at] = s;
+  }
+
   std::size_t k_;
   std::vector<Scored> heap_;
 };

@@ -1,10 +1,14 @@
 #include "aisle/models/item_knn/item_knn.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <functional>
+#include <limits>
 #include <span>
 
 #include "aisle/core/parallel.h"
+#include "aisle/core/top_k.h"
 #include "aisle/data/sparse_matrix.h"
 #include "aisle/linalg/kernels.h"
 #include "aisle/models/item_score_model.h"
@@ -70,72 +74,119 @@ class DenseRows {
   std::vector<float> rows_;
 };
 
-// dots[j] += value(u, i) * value(u, j) over the users u of item i (`users`, `vals`). Items
-// reached through sparse rows are listed in `seen` when their sum is 0 before an addition: every
-// item whose sum ends nonzero is listed, some maybe twice (a sum that returned to 0; the caller
-// zeroes a sum when it first visits it). Testing the sum it loads anyway, instead of a mark per
-// item, saves a load and a store per addition. `seen` only grows (its first `listed` entries are
-// the list).
+// dots[j] += value(u, i) * value(u, j) over the users u of item i (`users`, `vals`). When the
+// additions are few next to the catalog, the items reached through sparse rows are listed in
+// `seen` when their sum is 0 before an addition: every item whose sum ends nonzero is listed,
+// some maybe twice (a sum that returned to 0; the caller zeroes a sum when it first visits it).
+// Testing the sum it loads anyway, instead of a mark per item, saves a load and a store per
+// addition. `seen` only grows (its first `listed` entries are the list). With more additions
+// than a quarter of the catalog nothing is listed (`dense`): the caller scans the catalog, which
+// costs less than the listing would.
 struct Reached {
   std::size_t listed = 0;
-  bool dense = false;  // a heavy user's dense row was added: every item may be nonzero
+  bool dense = false;  // nothing listed: every item may be nonzero
 };
 AISLE_HOT_LOOP
 Reached accumulate_dots(std::span<const std::uint32_t> users, std::span<const float> vals, const CsrMatrix& x,
                         const DenseRows& heavy, std::vector<float>& dots, std::vector<ItemIdx>& seen) {
   std::size_t additions = 0;
   for (const std::uint32_t u : users) additions += x.indptr[u + 1] - x.indptr[u];
-  if (seen.size() < additions) seen.resize(additions);  // an entry per addition, written without a branch
+  const bool dense = additions * 4 > dots.size();
+  if (!dense && seen.size() < additions) seen.resize(additions);  // an entry per addition, written without a branch
   ItemIdx* listed = seen.data();
   std::size_t count = 0;
-  bool dense = false;
   for (std::size_t a = 0; a < users.size(); ++a) {
-    if (const float* row = heavy.row(users[a])) {
-      linalg::axpy(vals[a], row, dots.data(), dots.size());
-      dense = true;
-      continue;
-    }
     const auto items = x.row_indices(users[a]);
     const auto values = x.row_values(users[a]);
+    const float va = vals[a];
+    if (dense) {
+      if (const float* row = heavy.row(users[a])) {
+        linalg::axpy(va, row, dots.data(), dots.size());
+      } else {
+        for (std::size_t b = 0; b < items.size(); ++b) dots[items[b]] += va * values[b];
+      }
+      continue;
+    }
     for (std::size_t b = 0; b < items.size(); ++b) {
       float& d = dots[items[b]];
       listed[count] = items[b];
       count += d == 0.0f ? 1 : 0;
-      d += vals[a] * values[b];
+      d += va * values[b];
     }
   }
   return {count, dense};
 }
 
-// Offers `top` every item j != i of [0, n) whose similarity dots[j] / (from * norm_to[j] + shrink)
-// is positive (dots[j] > 0, denominator > 0), in increasing j, then zeroes `dots`. Blocks of items
-// that cannot enter (below the current threshold; thresholds only rise) are passed over in one
-// vector test, so the result equals offering every item one by one.
-AISLE_HOT_LOOP
-void offer_all(std::size_t i, float from, std::span<const float> norm_to, float shrink, std::span<float> dots,
-               TopK& top) {
-  constexpr std::size_t kBlock = 64;
-  const std::size_t n = dots.size();
-  const auto offer = [&](std::size_t begin, std::size_t end) {
-    for (std::size_t j = begin; j < end; ++j) {
-      const float denom = from * norm_to[j] + shrink;
-      if (j != i && denom > 0.0f && dots[j] > 0.0f) top.push(static_cast<ItemIdx>(j), dots[j] / denom);
-    }
-  };
-  std::size_t b = 0;
-  for (; b + kBlock <= n; b += kBlock) {
-    const float threshold = top.threshold();
-    int any = 0;  // no short-circuit, so that the loop is vectorized
-    for (std::size_t j = b; j < b + kBlock; ++j) {
-      const float denom = from * norm_to[j] + shrink;
-      const float d = dots[j];
-      // Lowered a little: this vector test may round differently from offer()'s (contraction).
-      any |= static_cast<int>(denom > 0.0f) & static_cast<int>(d > 0.0f) &
-             static_cast<int>(d / denom >= threshold * 0.9999f);
-    }
-    if (any != 0) offer(b, b + kBlock);
+// The k-th largest of the maxima of the blocks of kBlock scores score_at(0 .. n-1), which are 0
+// or more (0 when fewer than k blocks hold a positive one): a lower bound of the k-th largest
+// score, as k blocks each hold one at least as large. Leaves each block's maximum in `maxima`;
+// `order` is scratch.
+constexpr std::size_t kBlock = 32;
+// Inlined, so that it is vectorized for the caller's target (a clone of AISLE_HOT_LOOP).
+template <typename ScoreAt>
+[[gnu::always_inline]] inline float kth_block_maximum(std::size_t n, ScoreAt score_at, std::size_t k,
+                                                      std::vector<float>& maxima, std::vector<float>& order) {
+  const std::size_t blocks = (n + kBlock - 1) / kBlock;
+  maxima.assign(blocks, 0.0f);
+  std::size_t positive = 0;
+  for (std::size_t b = 0; b < blocks; ++b) {
+    // Floats of 0 or more order as their bits do: an integer maximum, which vectorizes (a float
+    // one does not without -ffast-math).
+    std::uint32_t top = 0;
+    const std::size_t end = std::min(n, (b + 1) * kBlock);
+    for (std::size_t j = b * kBlock; j < end; ++j) top = std::max(top, std::bit_cast<std::uint32_t>(score_at(j)));
+    maxima[b] = std::bit_cast<float>(top);
+    positive += top != 0 ? 1 : 0;
   }
-  offer(b, n);
+  if (positive < k) return 0.0f;
+  order = maxima;
+  std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k) - 1, order.end(), std::greater<>());
+  return order[k - 1];
+}
+
+// The k best of `candidates` (positive scores) by ranks_before, best first (k may exceed their
+// number). Many candidates are first cut to those reaching kth_block_maximum.
+AISLE_HOT_LOOP
+void keep_best(std::vector<Scored>& candidates, std::size_t k, std::vector<float>& maxima, std::vector<float>& order) {
+  if (candidates.size() > 8 * k) {
+    const float floor = kth_block_maximum(
+        candidates.size(), [&](std::size_t j) { return candidates[j].score; }, k, maxima, order);
+    std::erase_if(candidates, [floor](const Scored& s) { return s.score < floor; });
+  }
+  if (candidates.size() > k) {
+    std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(k) - 1, candidates.end(),
+                     RanksBefore{});
+    candidates.resize(k);
+  }
+  std::sort(candidates.begin(), candidates.end(), RanksBefore{});
+}
+
+// Appends to `candidates` every item j of [0, n) that may be among the k most similar to the
+// item whose dot products are `dots` (dots[i] of the item itself already 0), with its similarity
+// dots[j] / (from * norm_to[j] + shrink) (positive dots and denominators only), then zeroes
+// `dots`. Three vectorized passes instead of a heap offer per item: the similarities in place,
+// with each block's maximum; the k-th largest block maximum t, a lower bound of the k-th largest
+// similarity (k blocks each hold one at least as large); the items of at least t.
+AISLE_HOT_LOOP
+void dense_candidates(float from, std::span<const float> norm_to, float shrink, std::span<float> dots, std::size_t k,
+                      std::vector<float>& block_max, std::vector<float>& order, std::vector<Scored>& candidates) {
+  const std::size_t n = dots.size();
+  for (std::size_t j = 0; j < n; ++j) {
+    const float denom = from * norm_to[j] + shrink;
+    const float d = dots[j];
+    const float q = d / denom;  // kept only where both are positive (no short-circuit: vectorized)
+    dots[j] = static_cast<bool>(static_cast<int>(denom > 0.0f) & static_cast<int>(d > 0.0f)) ? q : 0.0f;
+  }
+  float floor = kth_block_maximum(
+      n, [&](std::size_t j) { return dots[j]; }, k, block_max, order);
+  floor = std::max(floor, std::numeric_limits<float>::min());  // the smallest positive
+  for (std::size_t b = 0; b < block_max.size(); ++b) {
+    if (block_max[b] < floor) continue;
+    const std::size_t end = std::min(n, (b + 1) * kBlock);
+    for (std::size_t j = b * kBlock; j < end; ++j) {
+      if (dots[j] >= floor) candidates.push_back({static_cast<ItemIdx>(j), dots[j]});
+    }
+  }
   std::fill(dots.begin(), dots.end(), 0.0f);
 }
 
@@ -168,24 +219,27 @@ void ItemKnn::fit(const TrainSet& data, const FitContext& context) {
   parallel_for(context.run, n, 64, [&](std::size_t begin, std::size_t end, int worker) {
     std::vector<float>& dots = acc[static_cast<std::size_t>(worker)];
     std::vector<ItemIdx>& seen = touched[static_cast<std::size_t>(worker)];
-    TopK top(k);
-    const auto consider = [&](std::size_t i, ItemIdx j) {
-      const float denom = norm_from[i] * norm_to[j] + params_.shrink;
-      if (j != i && denom > 0.0f && dots[j] > 0.0f) top.push(j, dots[j] / denom);
-      dots[j] = 0.0f;
-    };
+    std::vector<float> block_max, order;
+    std::vector<Scored> candidates;
     for (std::size_t i = begin; i < end; ++i) {
       const auto users = xt.col_indices(static_cast<std::uint32_t>(i));
       const auto vals = xt.col_values(static_cast<std::uint32_t>(i));
-      // Every item may be nonzero after a heavy user's row; a scan in order also beats random
-      // access once many items are reached.
       const Reached reached = accumulate_dots(users, vals, x, heavy, dots, seen);
+      dots[i] = 0.0f;
+      candidates.clear();
+      // A scan in order also beats random access once many items are reached.
       if (reached.dense || reached.listed * 8 > n) {
-        offer_all(i, norm_from[i], norm_to, params_.shrink, dots, top);
+        dense_candidates(norm_from[i], norm_to, params_.shrink, dots, k, block_max, order, candidates);
       } else {
-        for (std::size_t s = 0; s < reached.listed; ++s) consider(i, seen[s]);
+        for (std::size_t s = 0; s < reached.listed; ++s) {
+          const ItemIdx j = seen[s];
+          const float denom = norm_from[i] * norm_to[j] + params_.shrink;
+          if (denom > 0.0f && dots[j] > 0.0f) candidates.push_back({j, dots[j] / denom});
+          dots[j] = 0.0f;  // a second listing of j finds 0
+        }
       }
-      lists[i] = top.take_sorted();
+      keep_best(candidates, k, block_max, order);
+      lists[i] = candidates;
     }
   });
   ptr_.assign(1, 0);
