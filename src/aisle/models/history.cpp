@@ -1,10 +1,17 @@
 #include "aisle/models/history.h"
 
+#include <algorithm>
+
 namespace aisle {
 
 History History::from_pairs(const Interactions& pairs) {
   History h;
   h.row_ptr.reserve(pairs.num_users + 1);
+  const auto kept = static_cast<std::size_t>(
+      std::count_if(pairs.weight.begin(), pairs.weight.end(), [](float w) { return w > 0.0f; }));
+  h.item.reserve(kept);
+  h.weight.reserve(kept);
+  h.last_time.reserve(kept);
   for (UserIdx u = 0; u < pairs.num_users; ++u) {
     for (std::uint64_t p = pairs.row_ptr[u]; p < pairs.row_ptr[u + 1]; ++p) {
       if (pairs.weight[p] <= 0.0f) continue;

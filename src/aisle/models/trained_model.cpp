@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <limits>
 
@@ -97,11 +98,18 @@ void check_scores_finite(const Recommender& model, const History& history, const
 }  // namespace
 
 std::string fingerprint_pairs(const Interactions& pairs) {
-  // FNV-1a over the CSR arrays: cheap, stable across runs and builds (not a security digest).
+  // FNV-1a over the CSR arrays taken 8 bytes at a time (the tail bytewise): cheap, stable across
+  // runs and builds (not a security digest). Bytewise it took 0.2 s for 5M pairs.
   std::uint64_t h = 0xcbf29ce484222325ULL;
   const auto mix = [&h](const void* data, std::size_t bytes) {
     const auto* p = static_cast<const unsigned char*>(data);
-    for (std::size_t i = 0; i < bytes; ++i) h = (h ^ p[i]) * 0x100000001b3ULL;
+    std::size_t i = 0;
+    for (; i + 8 <= bytes; i += 8) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, p + i, 8);
+      h = (h ^ word) * 0x100000001b3ULL;
+    }
+    for (; i < bytes; ++i) h = (h ^ p[i]) * 0x100000001b3ULL;
   };
   mix(&pairs.num_users, sizeof pairs.num_users);
   mix(&pairs.num_items, sizeof pairs.num_items);

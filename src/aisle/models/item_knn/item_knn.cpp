@@ -243,7 +243,11 @@ void ItemKnn::fit(const TrainSet& data, const FitContext& context) {
     }
   });
   ptr_.assign(1, 0);
+  ptr_.reserve(n + 1);
   neighbors_.clear();
+  std::size_t total = 0;
+  for (const auto& l : lists) total += l.size();
+  neighbors_.reserve(total);
   for (const auto& l : lists) {
     neighbors_.insert(neighbors_.end(), l.begin(), l.end());
     ptr_.push_back(neighbors_.size());
