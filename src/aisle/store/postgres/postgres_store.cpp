@@ -126,21 +126,42 @@ EventLog PostgresStore::read() {
   EventLog log;
   StoreIds ids = read_all_ids();
   move_ids_into(ids, log);
+  read_catalog(log.catalog);
+  read_events(0, 1, log.events);
+  tx.commit();
+  return log;
+}
+
+StorePart PostgresStore::read_part(std::uint32_t part, std::uint32_t parts, bool with_catalog) {
+  AISLE_CHECK(part < parts);
+  Transaction tx(c_);
+  c_.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+  StorePart out;
+  StoreIds ids = read_all_ids();
+  move_ids_into(ids, out.log);
+  if (with_catalog) read_catalog(out.log.catalog);
+  read_events(part, parts, out.log.events);
+  out.events_stored = std::stoull(c_.exec(kEventsStoredSql));
+  tx.commit();
+  return out;
+}
+
+void PostgresStore::read_catalog(Catalog& catalog) {
   std::vector<std::optional<std::string>> f;
   std::vector<CategoryIdx> parents;
   c_.copy_out("SELECT external_id, parent_idx, name FROM categories ORDER BY idx", [&](std::string_view line) {
     parse_copy_row(line, f);
-    log.catalog.add_category(*f[0], *f[2]);
+    catalog.add_category(*f[0], *f[2]);
     parents.push_back(parse_index(f[1]));
   });
-  for (CategoryIdx c = 0; c < parents.size(); ++c) log.catalog.set_parent(c, parents[c]);
+  for (CategoryIdx c = 0; c < parents.size(); ++c) catalog.set_parent(c, parents[c]);
   c_.copy_out(
       "SELECT idx, name, brand, price, available, image_url, attributes FROM items "
       "WHERE name IS NOT NULL OR brand IS NOT NULL OR price IS NOT NULL OR available IS NOT NULL "
       "OR image_url IS NOT NULL OR attributes IS NOT NULL ORDER BY idx",
       [&](std::string_view line) {
         parse_copy_row(line, f);
-        ItemInfo& info = log.catalog.item(parse_index(f[0]));
+        ItemInfo& info = catalog.item(parse_index(f[0]));
         info.name = f[1].value_or("");
         info.brand = f[2].value_or("");
         info.price = parse_real(f[3]);
@@ -151,26 +172,29 @@ EventLog PostgresStore::read() {
   c_.copy_out("SELECT item_idx, category_idx FROM item_categories ORDER BY item_idx, position",
               [&](std::string_view line) {
                 parse_copy_row(line, f);
-                log.catalog.item(parse_index(f[0])).categories.push_back(parse_index(f[1]));
+                catalog.item(parse_index(f[0])).categories.push_back(parse_index(f[1]));
               });
-  c_.copy_out(
-      "SELECT user_idx, item_idx, type_idx, ts, quantity, value, weight, session_idx FROM events "
-      "ORDER BY ts, user_idx, item_idx, type_idx, occurrence",
-      [&](std::string_view line) {
-        parse_copy_row(line, f);
-        Event e;
-        e.user = parse_index(f[0]);
-        e.item = parse_index(f[1]);
-        e.type = parse_index(f[2]);
-        e.time = std::stoll(*f[3]);
-        e.quantity = parse_real(f[4]);
-        e.value = parse_real(f[5]);
-        e.weight = parse_real(f[6]);
-        e.session = parse_index(f[7]);
-        log.events.push_back(e);
-      });
-  tx.commit();
-  return log;
+}
+
+void PostgresStore::read_events(std::uint32_t part, std::uint32_t parts, std::vector<Event>& out) {
+  std::vector<std::optional<std::string>> f;
+  const std::string where =
+      parts > 1 ? "WHERE user_idx % " + std::to_string(parts) + " = " + std::to_string(part) + " " : "";
+  c_.copy_out("SELECT user_idx, item_idx, type_idx, ts, quantity, value, weight, session_idx FROM events " + where +
+                  "ORDER BY ts, user_idx, item_idx, type_idx, occurrence",
+              [&](std::string_view line) {
+                parse_copy_row(line, f);
+                Event e;
+                e.user = parse_index(f[0]);
+                e.item = parse_index(f[1]);
+                e.type = parse_index(f[2]);
+                e.time = std::stoll(*f[3]);
+                e.quantity = parse_real(f[4]);
+                e.value = parse_real(f[5]);
+                e.weight = parse_real(f[6]);
+                e.session = parse_index(f[7]);
+                out.push_back(e);
+              });
 }
 
 std::vector<StoredRun> PostgresStore::runs() {

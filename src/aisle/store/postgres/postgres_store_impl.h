@@ -72,6 +72,7 @@ class PostgresStore final : public EventStore {
   LoadResult load(const EventLog& log, const IngestionRun& run, const RunContext& context) override;
   AppendResult append(std::span<const LiveEvent> events) override;
   EventLog read() override;
+  StorePart read_part(std::uint32_t part, std::uint32_t parts, bool with_catalog) override;
   std::vector<StoredRun> runs() override;
   std::vector<LiveEvent> feedback_since(Timestamp since, std::int64_t skip_run, std::int64_t* through) override;
   FollowedFeedback feedback_after(std::int64_t after, std::int64_t skip_run) override;
@@ -107,6 +108,9 @@ class PostgresStore final : public EventStore {
     bulk.rebuild();
   }
   void write_catalog(const LoadPlan& plan);
+  // read() and read_part(), inside their transaction.
+  void read_catalog(Catalog& catalog);
+  void read_events(std::uint32_t part, std::uint32_t parts, std::vector<Event>& out);
   AppendResult append_in_transaction(std::span<const LiveEvent> events);
   void begin_and_catch_up_ids();
   std::string insert_events_sql(const std::vector<Event>& events, std::int64_t run_id);

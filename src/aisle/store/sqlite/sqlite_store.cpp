@@ -107,29 +107,45 @@ LoadResult SqliteStore::load(const EventLog& log, const IngestionRun& run, const
 }
 
 EventLog SqliteStore::read() {
-  db_.exec("BEGIN");  // one consistent snapshot
-  struct End {
-    Db& db;
-    ~End() { sqlite3_exec(db.handle(), "COMMIT", nullptr, nullptr, nullptr); }
-  } end{db_};
+  ReadTransaction snapshot(db_);
   EventLog log;
   StoreIds ids = read_all_ids();
   move_ids_into(ids, log);
+  read_catalog(log.catalog);
+  read_events(0, 1, log.events);
+  return log;
+}
 
+StorePart SqliteStore::read_part(std::uint32_t part, std::uint32_t parts, bool with_catalog) {
+  AISLE_CHECK(part < parts);
+  ReadTransaction snapshot(db_);
+  StorePart out;
+  StoreIds ids = read_all_ids();
+  move_ids_into(ids, out.log);
+  if (with_catalog) read_catalog(out.log.catalog);
+  read_events(part, parts, out.log.events);
+  Statement stored(db_, kEventsStoredSql);
+  stored.step();
+  out.events_stored = static_cast<std::uint64_t>(stored.int_at(0));
+  stored.reset();
+  return out;
+}
+
+void SqliteStore::read_catalog(Catalog& catalog) {
   Statement cats(db_, "SELECT external_id, parent_idx, name FROM categories ORDER BY idx");
   std::vector<CategoryIdx> parents;
   while (cats.step()) {
-    log.catalog.add_category(cats.text_at(0), cats.text_at(2));
+    catalog.add_category(cats.text_at(0), cats.text_at(2));
     parents.push_back(cats.index_at(1));
   }
-  for (CategoryIdx c = 0; c < parents.size(); ++c) log.catalog.set_parent(c, parents[c]);
+  for (CategoryIdx c = 0; c < parents.size(); ++c) catalog.set_parent(c, parents[c]);
 
   Statement items(db_,
                   "SELECT idx, name, brand, price, available, image_url, attributes FROM items "
                   "WHERE name IS NOT NULL OR brand IS NOT NULL OR price IS NOT NULL OR available IS NOT NULL "
                   "OR image_url IS NOT NULL OR attributes IS NOT NULL ORDER BY idx");
   while (items.step()) {
-    ItemInfo& info = log.catalog.item(static_cast<ItemIdx>(items.int_at(0)));
+    ItemInfo& info = catalog.item(static_cast<ItemIdx>(items.int_at(0)));
     info.name = items.text_at(1);
     info.brand = items.text_at(2);
     info.price = items.float_at(3);
@@ -139,12 +155,15 @@ EventLog SqliteStore::read() {
   }
   Statement item_cats(db_, "SELECT item_idx, category_idx FROM item_categories ORDER BY item_idx, position");
   while (item_cats.step()) {
-    log.catalog.item(static_cast<ItemIdx>(item_cats.int_at(0))).categories.push_back(item_cats.index_at(1));
+    catalog.item(static_cast<ItemIdx>(item_cats.int_at(0))).categories.push_back(item_cats.index_at(1));
   }
+}
 
-  Statement events(db_,
-                   "SELECT user_idx, item_idx, type_idx, ts, quantity, value, weight, session_idx FROM events "
-                   "ORDER BY ts, user_idx, item_idx, type_idx, occurrence");
+void SqliteStore::read_events(std::uint32_t part, std::uint32_t parts, std::vector<Event>& out) {
+  Statement events(db_, "SELECT user_idx, item_idx, type_idx, ts, quantity, value, weight, session_idx FROM events " +
+                            std::string(parts > 1 ? "WHERE user_idx % ?1 = ?2 " : "") +
+                            "ORDER BY ts, user_idx, item_idx, type_idx, occurrence");
+  if (parts > 1) events.bind(1, std::int64_t{parts}).bind(2, std::int64_t{part});
   while (events.step()) {
     Event e;
     e.user = events.index_at(0);
@@ -155,9 +174,8 @@ EventLog SqliteStore::read() {
     e.value = events.float_at(5);
     e.weight = events.float_at(6);
     e.session = events.index_at(7);
-    log.events.push_back(e);
+    out.push_back(e);
   }
-  return log;
 }
 
 std::vector<StoredRun> SqliteStore::runs() {

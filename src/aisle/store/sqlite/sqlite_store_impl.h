@@ -41,6 +41,7 @@ class SqliteStore final : public EventStore {
   LoadResult load(const EventLog& log, const IngestionRun& run, const RunContext& context) override;
   AppendResult append(std::span<const LiveEvent> events) override;
   EventLog read() override;
+  StorePart read_part(std::uint32_t part, std::uint32_t parts, bool with_catalog) override;
   std::vector<StoredRun> runs() override;
   std::vector<LiveEvent> feedback_since(Timestamp since, std::int64_t skip_run, std::int64_t* through) override;
   FollowedFeedback feedback_after(std::int64_t after, std::int64_t skip_run) override;
@@ -70,6 +71,9 @@ class SqliteStore final : public EventStore {
     for (const NewId& n : ids) ins.bind(1, std::int64_t{n.idx}).bind(2, n.external_id).run();
   }
   void write_catalog(const LoadPlan& plan);
+  // read() and read_part(), inside their snapshot.
+  void read_catalog(Catalog& catalog);
+  void read_events(std::uint32_t part, std::uint32_t parts, std::vector<Event>& out);
   AppendResult append_in_transaction(std::span<const LiveEvent> events);
   std::int64_t feedback_log_end();
   // Appends the rows of a query with feedback_events_sql's columns.
