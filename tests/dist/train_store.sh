@@ -27,29 +27,8 @@ awk -F, -v OFS=, 'NR == 1 {print; next} NR % 3 == 0 {
 # A repeated event of a known pair and a new user.
 printf 'user,item,weight,timestamp\n12346,23166,2,1295344860\nnew-user,16008,1,1302172980\n' > "$dir/more.csv"
 
-ranks_train() {  # ranks_train OUT ARGS...: the distributed fit, its log in OUT.log
-  local out=$1
-  shift
-  "$mpirun" --allow-run-as-root --oversubscribe -np "$ranks" --mca btl self,tcp --mca btl_tcp_if_include lo \
-    --mca oob_tcp_if_include lo "$aisle" train --distributed --model "$spec" --threads 1 --seed 5 --out "$out" \
-    "$@" > "$out.log" 2> "$out.err"
-}
-one_train() {  # one_train OUT ARGS...
-  local out=$1
-  shift
-  "$aisle" train --model "$spec" --threads 1 --seed 5 --out "$out" "$@" > "$out.log" 2> "$out.err"
-}
-# The bytes of a model file with its provenance times zeroed and without the checksum (as in
-# train_parts.sh).
-normalized() {
-  local file=$1 kind_len params_len at
-  kind_len=$(od -An -t u8 -j 12 -N 8 "$file" | tr -d ' ')
-  params_len=$(od -An -t u8 -j $((20 + kind_len)) -N 8 "$file" | tr -d ' ')
-  at=$((28 + kind_len + params_len))
-  head -c "$at" "$file"
-  head -c 16 /dev/zero
-  tail -c +$((at + 17)) "$file" | head -c -4
-}
+# shellcheck source=tests/dist/fit_compare.sh
+source "$(dirname "$0")/fit_compare.sh"
 
 # Fills store $1, fits it both ways and compares; $2 names the backend in messages.
 check_store() {
@@ -65,9 +44,7 @@ check_store() {
   if grep -q "^note:" "$dir/$name-ranks.model.log"; then
     echo "$name: the store was not queried in parts"; cat "$dir/$name-ranks.model.log"; exit 1
   fi
-  if ! cmp <(normalized "$dir/$name-ranks.model") <(normalized "$dir/$name-one.model"); then
-    echo "$name: the model files differ ($ranks ranks)"; exit 1
-  fi
+  same_model "$dir/$name-ranks.model" "$dir/$name-one.model" "$name, $ranks ranks"
   echo "ok: $name, the store read in $ranks parts gives the one-process model"
 }
 
