@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <numeric>
 #include <span>
 #include <tuple>
 
@@ -11,6 +12,7 @@
 #include "aisle/core/huge_pages.h"
 #include "aisle/data/readers/file_part.h"
 #include "aisle/data/readers/reader.h"
+#include "aisle/store/event_store.h"
 
 namespace aisle {
 
@@ -102,6 +104,9 @@ struct LocalRead {
   std::vector<std::uint64_t> events_after, users_after, items_after;
   std::vector<double> kept;  // rows kept per block
   std::uint64_t rejected = 0, bytes = 0;
+  // A part of the store: every rank's log holds the store's id maps whole, so its indices are
+  // already the global ones (no merge_ids).
+  bool global_ids = false;
   void end_block(std::uint64_t rows_kept) {
     events_after.push_back(log.events.size());
     users_after.push_back(log.users.size());
@@ -155,6 +160,36 @@ void read_csv_parts(Communicator& comm, const DataSource& source, const ReadOpti
           "price, ...) are not merged across ranks: train on the events' columns alone");
     }
   });
+}
+
+// The store in parts (EventStore::read_part): rank r of N reads the events of the users whose
+// index % N == r, with the store's id maps; rank 0 also its catalog. Each rank reads in its own
+// snapshot, so the ranks check that they read one state of the store (the same number of
+// events and of ids: the store only grows) and read again, up to 3 times, when a load or append
+// committed between their reads.
+void read_store_parts(Communicator& comm, const std::string& url, LocalRead& read, Catalog& catalog) {
+  const auto me = static_cast<std::uint32_t>(comm.rank()), ranks = static_cast<std::uint32_t>(comm.size());
+  constexpr int kTries = 3;
+  for (int attempt = 1;; ++attempt) {
+    std::vector<std::uint64_t> state(3, 0);
+    on_all_ranks(comm, [&] {
+      StorePart part = open_store(url, OpenMode::kExisting)->read_part(me, ranks, me == 0);
+      read.log = std::move(part.log);
+      state = {part.events_stored, read.log.users.size(), read.log.items.size()};
+    });
+    const std::vector<std::uint64_t> all = all_gather_values(comm, state);
+    bool same = true;  // every rank's state is rank 0's
+    for (std::size_t k = state.size(); k < all.size(); ++k) same = same && all[k] == all[k % state.size()];
+    if (same) break;
+    if (attempt == kTries) {
+      throw StoreError(url + ": the store changed while the ranks read their parts (a load or append committed " +
+                       "between their reads), " + std::to_string(kTries) + " times; train again when it is quiet");
+    }
+  }
+  read.bytes = read.log.events.size() * sizeof(Event);  // no file: its events as held here
+  read.end_block(read.log.events.size());
+  read.global_ids = true;
+  if (me == 0) catalog = std::move(read.log.catalog);
 }
 
 // The ids of every rank in one map, in the order of a one-process read: block by block, each
@@ -248,11 +283,10 @@ LocalRead read_local(Communicator& comm, const DataSource& source, const Config&
   LocalRead read;
   if (csv_parts) {
     read_csv_parts(comm, source, options, read, out.notes);
+  } else if (source.events.empty()) {
+    read_store_parts(comm, out.description, read, out.catalog);
   } else {
-    out.notes.push_back(out.description + ": rank 0 reads it whole (" +
-                        (source.events.empty() ? std::string("the store is not queried in parts yet")
-                                               : "only the csv format is read in parts") +
-                        ")");
+    out.notes.push_back(out.description + ": rank 0 reads it whole (only the csv format is read in parts)");
     on_all_ranks(comm, [&] {
       if (comm.rank() != 0) return;
       LoadedEvents loaded = load_events(source, config, options);
@@ -398,8 +432,18 @@ DistributedData load_distributed(Communicator& comm, const DataSource& source, c
   out.read_seconds = seconds_since(start);
 
   // Ids, in the order of a one-process read; rank 0 alone keeps the maps.
-  const std::vector<std::uint32_t> user_of = merge_ids(comm, read.log.users, read.users_after, out.users);
-  const std::vector<std::uint32_t> item_of = merge_ids(comm, read.log.items, read.items_after, out.items);
+  std::vector<std::uint32_t> user_of, item_of;
+  if (read.global_ids) {
+    user_of.resize(read.log.users.size());
+    item_of.resize(read.log.items.size());
+    std::iota(user_of.begin(), user_of.end(), 0u);
+    std::iota(item_of.begin(), item_of.end(), 0u);
+    out.users = std::move(read.log.users);
+    out.items = std::move(read.log.items);
+  } else {
+    user_of = merge_ids(comm, read.log.users, read.users_after, out.users);
+    item_of = merge_ids(comm, read.log.items, read.items_after, out.items);
+  }
   PairParts& parts = out.parts;
   parts.num_users = out.users.size();
   parts.num_items = out.items.size();

@@ -5,14 +5,23 @@
 //   and messages as a whole read; line numbers are the file's own (the ranks' line counts are
 //   exchanged first). Compressed files (gzip, zstd) cannot be entered at an offset, and the other
 //   formats join several files into one log: rank 0 reads those whole (a note says so), and its
-//   events are handed out like everyone's. So is the store (--store): rank 0 reads it.
+//   events are handed out like everyone's.
+// - The store (--store) is queried in parts (EventStore::read_part): rank r of N reads the events
+//   of the users whose store index % N == r, in read()'s order, with the store's id maps whole
+//   (rank 0 also the catalog). The store's indices are a one-process read's (read() gives the
+//   same maps), so no ids are merged. Each rank reads in its own snapshot: the ranks compare the
+//   store's event count and id-map sizes (the store only grows, so equal means the same state)
+//   and all read again, up to 3 times, when a load or append committed in between (then
+//   StoreError). Every rank holds the id maps, not only rank 0.
 // - Ids get the indices of a one-process read: each rank's new ids, in the order they appeared,
 //   are all-gathered and interned in file order, then rank order (a row belongs to the part
 //   where it starts, so that is the order of the whole file).
 // - Ranks own contiguous ranges of users and of items, balanced by their events (counts are
 //   all-reduced first). Each kept event goes to the owner of its user (one all-to-all), which
 //   aggregates the user's pairs exactly as aggregate() does: same pairs, weights summed in the
-//   events' file order, so the same bits. Each pair then goes to the owner of its item.
+//   events' file order, so the same bits. Each pair then goes to the owner of its item. (From
+//   the store, a user's events are all in one rank's part, in read()'s order: their order keys,
+//   the rank's base plus the event's place in its part, rise as in a one-process read.)
 // - Rank 0 gathers every aggregated pair (the model file holds each user's history) and keeps
 //   the merged id maps; the other ranks keep only their rows.
 // A reading error on any rank is raised on every rank (the lowest failing rank's message and
@@ -40,7 +49,7 @@ struct DistributedData {
   std::string description;
   Timestamp read_at = 0;
   std::uint64_t rejected_rows = 0;                // all ranks'
-  std::vector<std::uint64_t> rank_bytes;          // per rank: bytes of input it read
+  std::vector<std::uint64_t> rank_bytes;          // per rank: bytes of input it read (store: its events' in memory)
   std::vector<std::string> notes;                 // what was not read in parts, and why
   double read_seconds = 0, exchange_seconds = 0;  // this rank's: reading its part; ids and pairs to owners
 };

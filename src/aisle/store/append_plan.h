@@ -60,6 +60,9 @@ std::string feedback_events_sql(Timestamp since, std::int64_t skip_run);
 // EventStore::feedback_after's events: the feedback log's rows in (after, through] except
 // skip_run's, with the columns of feedback_events_sql, in log order.
 std::string feedback_after_sql(std::int64_t after, std::int64_t through, std::int64_t skip_run);
+// The number of events stored (StorePart::events_stored): loads and appends add theirs to their
+// run's events_added in the transaction that inserts them.
+inline constexpr const char* kEventsStoredSql = "SELECT COALESCE(SUM(events_added), 0) FROM ingestion_runs";
 inline constexpr const char* kFeedbackLogEndSql = "SELECT COALESCE(MAX(seq), 0) FROM feedback_log";
 
 // `ids` is extended in place with the events' new external ids (checked events only).

@@ -115,6 +115,16 @@ struct StoredList {
   std::vector<StoredRecommendation> items;
 };
 
+// One part of the store's events (EventStore::read_part).
+struct StorePart {
+  EventLog log;  // the part's events; every id (the store's indices); the catalog when asked
+  // The number of events in the whole store (all parts) in the same snapshot. The store only
+  // grows (events and ids are never deleted or changed), so two reads that give the same count
+  // and the same id-map sizes read the same state: parts read on several connections are parts
+  // of one snapshot exactly when these agree.
+  std::uint64_t events_stored = 0;
+};
+
 struct StoredRun {
   std::int64_t id = 0;
   Timestamp finished_at = 0;
@@ -191,6 +201,13 @@ class EventStore {
   // (`after` when nothing was logged since). Costs an index probe when nothing is new.
   virtual FollowedFeedback feedback_after(std::int64_t after, std::int64_t skip_run) = 0;
   virtual EventLog read() = 0;
+  // The events of the users whose index % parts == part, for a distributed fit whose ranks each
+  // query their part (app/distributed_data.h): in read()'s order (so every user's events in the
+  // same order as there), with read()'s id maps whole (so indices are the store's, on every
+  // part) and, when `with_catalog`, its catalog (else an empty one). One snapshot. The parts
+  // 0..parts-1 of one state of the store are disjoint and together are read()'s events.
+  // Requires part < parts.
+  virtual StorePart read_part(std::uint32_t part, std::uint32_t parts, bool with_catalog) = 0;
   virtual std::vector<StoredRun> runs() = 0;
 
   // Online experiments. log_impressions writes them in one transaction (all or none; durable on
