@@ -99,14 +99,15 @@ class SeenItems {
   std::vector<std::uint64_t> bits_;
 };
 
-// `samples` updates drawn with `rng`. Returns the sum of log sigmoid(x) for the loss.
+// `samples` updates drawn with `rng`. Returns the sum of log sigmoid(x) for the loss when
+// `loss` (a log1p per sample: only for a caller that keeps the per-step log).
 // Draws are pipelined: a pair is drawn 2 * kAhead samples before its update and its rows are
 // requested kAhead samples before, so the memory reads of several samples overlap. The order of
 // draws from `rng` is fixed, so one thread gives the same result every run.
 AISLE_HOT_LOOP
 SgdStats run_samples(std::uint64_t samples, std::mt19937_64& rng, const CsrMatrix& m, const SeenItems& seen,
                      const std::vector<UserIdx>& user_of, float* users, float* items, std::size_t dim, float lr,
-                     float reg) {
+                     float reg, bool loss) {
   constexpr std::uint64_t kAhead = 8, kRing = 2 * kAhead;
   struct Draw {
     std::uint64_t pair;
@@ -146,7 +147,7 @@ SgdStats run_samples(std::uint64_t samples, std::mt19937_64& rng, const CsrMatri
     const float z =
         bpr_update(users + static_cast<std::size_t>(d.user) * dim, items + static_cast<std::size_t>(d.positive) * dim,
                    items + static_cast<std::size_t>(j) * dim, latent, lr, reg);
-    st.log_likelihood += std::log1p(-z);  // log sigmoid(x) = log(1 - sigmoid(-x))
+    if (loss) st.log_likelihood += std::log1p(-z);  // log sigmoid(x) = log(1 - sigmoid(-x))
     ++st.samples;
   }
   return st;
@@ -180,22 +181,29 @@ void Bpr::fit(const TrainSet& data, const FitContext& context) {
   const std::uint64_t per_thread =
       (m.nnz() + static_cast<std::uint64_t>(threads) - 1) / static_cast<std::uint64_t>(threads);
   std::vector<SgdStats> stats(static_cast<std::size_t>(threads));
+  // The loss costs a log1p per sample: computed only for a caller that keeps the per-step log
+  // (aisle train --loss); otherwise a diverged fit shows in the factors.
+  const bool with_loss = context.log != nullptr;
   for (int epoch = 1; epoch <= params_.epochs; ++epoch) {
     parallel_for(context.run, static_cast<std::size_t>(threads), 1, [&](std::size_t begin, std::size_t end, int) {
       for (std::size_t t = begin; t < end; ++t) {
         stats[t] = run_samples(per_thread, rngs[t], m, seen, user_of, user_factors_.data(), item_factors_.data(), dim,
-                               params_.learning_rate, params_.regularization);
+                               params_.learning_rate, params_.regularization, with_loss);
       }
     });
-    double ll = 0;
-    std::uint64_t n = 0;
-    for (const SgdStats& s : stats) ll += s.log_likelihood, n += s.samples;
-    const double loss = n > 0 ? -ll / static_cast<double>(n) : 0.0;
+    double loss = std::nan("");
+    if (with_loss) {
+      double ll = 0;
+      std::uint64_t n = 0;
+      for (const SgdStats& s : stats) ll += s.log_likelihood, n += s.samples;
+      loss = n > 0 ? -ll / static_cast<double>(n) : 0.0;
+    }
     context.end_step({.label = "bpr epoch",
                       .step = epoch,
                       .last = params_.epochs,
                       .loss = loss,
-                      .finite = std::isfinite(loss),
+                      .finite = with_loss ? std::isfinite(loss)
+                                          : linalg::all_finite(user_factors_) && linalg::all_finite(item_factors_),
                       .remedy = "lower learning_rate (now " + format_float(params_.learning_rate) + ")"});
     if (context.at_checkpoint(epoch, params_.epochs)) {
       index_items_by_norm();
