@@ -102,11 +102,11 @@ void run_batch(const BatchFlags& flags, const GlobalOptions& global) {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf(
       "batch %s: %llu users' lists, %llu rows (k = %zu, %s) in %.2f s: %.0f users/s, %.0f rows/s (%d "
-      "rank%s, %d threads each); complete in %s\n",
+      "rank%s, %d thread%s each); complete in %s\n",
       version.c_str(), static_cast<unsigned long long>(done.users), static_cast<unsigned long long>(done.row_count),
       shared.k, done.model.c_str(), secs, static_cast<double>(model.users().size()) / secs,
       static_cast<double>(done.row_count) / secs, comm->size(), comm->size() == 1 ? "" : "s", run.threads(),
-      url.c_str());
+      run.threads() == 1 ? "" : "s", url.c_str());
 }
 
 }  // namespace
