@@ -6,6 +6,9 @@ DEMO_STORE := out/demo.db
 DEMO_PORT ?= 8080
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
+# What `build` compiles and which tests `test` runs (ctest arguments); test-tsan narrows both.
+BUILD_TARGET ?= all
+TEST_SELECT ?=
 
 .PHONY: all deps build demo test test-asan test-tsan fuzz bench package format format-check tidy clean
 
@@ -16,7 +19,7 @@ deps:
 
 build: deps
 	@cmake --preset $(PRESET) >/dev/null
-	@cmake --build $(BUILD) -j $(JOBS)
+	@cmake --build $(BUILD) -j $(JOBS) --target $(BUILD_TARGET)
 
 # Ingest the bundled UCI Online Retail sample into a fresh store, describe it, fit the default
 # recommender, ask it, evaluate four models on a leave-last-out split (out/demo-report), then
@@ -38,13 +41,16 @@ test: build
 	@if [ "$(PRESET)" = release ]; then cmake --build $(BUILD) --target package >/dev/null; fi
 	@OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 TSAN_OPTIONS="suppressions=$(CURDIR)/scripts/tsan.supp" \
 	  scripts/with-postgres.sh \
-	  ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	  ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) $(TEST_SELECT)
 
 test-asan:
 	@$(MAKE) --no-print-directory test PRESET=asan-ubsan
 
+# Only the test binaries that exercise aisle's threads, and the replicas test (label `threads`,
+# tests/CMakeLists.txt): the rest is single-threaded, and a ThreadSanitizer build of it cost CI
+# minutes for nothing.
 test-tsan:
-	@$(MAKE) --no-print-directory test PRESET=tsan
+	@$(MAKE) --no-print-directory test PRESET=tsan BUILD_TARGET=threaded_tests TEST_SELECT="-L threads"
 
 # The Debian packages, from the release build (cmake/packaging.cmake): build/release/aisle_*.deb
 # and, when libtorch is there, aisle-torch_*.deb. Install with `sudo apt install ./build/release/aisle_*.deb`.
