@@ -32,12 +32,14 @@ struct Walks {
   static constexpr std::uint32_t kUsers = 300, kItems = 40, kSteps = 8;
   Interactions train;
   std::vector<ItemIdx> next;  // per user: the held-out step
-  Walks() {
+  // tied_pairs: steps 0 and 1, 2 and 3, ... share a timestamp (their order is the seed's).
+  explicit Walks(bool tied_pairs = false) {
     std::mt19937_64 rng(3);
     std::vector<testing::Pair> list;
     for (UserIdx u = 0; u < kUsers; ++u) {
       const auto start = static_cast<ItemIdx>(rng() % kItems);
-      for (std::uint32_t s = 0; s + 1 < kSteps; ++s) list.push_back({u, (start + s) % kItems, 1.0f, 1000 + s});
+      for (std::uint32_t s = 0; s + 1 < kSteps; ++s)
+        list.push_back({u, (start + s) % kItems, 1.0f, 1000 + (tied_pairs ? s / 2 : s)});
       next.push_back((start + kSteps - 1) % kItems);
     }
     train = testing::make_pairs(kUsers, kItems, list);
@@ -181,6 +183,28 @@ TEST(Sasrec, SampledSoftmaxAndSeparateOutputAndEventTypesAlsoLearnTheWalks) {
   const Walks walks;
   EXPECT_GE(walks.next_item_first(std::string(kSmall) + ",loss=sampled,negatives=8"), 0.8);
   EXPECT_GE(walks.next_item_first(std::string(kSmall) + ",output=separate,event_types=on"), 0.8);
+}
+
+// Walks whose steps share timestamps in pairs: with each pair predicted from the steps before its
+// timestamp only, the step after the newest (untied) one is still learnt.
+TEST(Sasrec, TiesAsSetsStillLearnTheWalks) {
+  const Walks walks(/*tied_pairs=*/true);
+  EXPECT_GE(walks.next_item_first(std::string(kSmall) + ",ties=sets"), 0.8);
+}
+
+// A log whose users' events all share one timestamp leaves ties=sets nothing to predict: the fit
+// says so instead of returning an untrained model.
+TEST(Sasrec, TiesAsSetsRefuseALogWithoutDistinctTimes) {
+  std::vector<testing::Pair> list;
+  for (UserIdx u = 0; u < 20; ++u) {
+    for (ItemIdx i = 0; i < 5; ++i) list.push_back({u, (u + i) % 10, 1.0f, 0});
+  }
+  const Interactions train = testing::make_pairs(20, 10, list);
+  const auto fit = [&](const std::string& spec) {
+    return train_model(spec, train, Catalog{}, testing::make_ids("u", 20), testing::make_ids("i", 10), one_thread());
+  };
+  EXPECT_THROW(fit("sasrec:max_length=10,hidden=8,epochs=1,ties=sets"), FitError);
+  EXPECT_NO_THROW(fit("sasrec:max_length=10,hidden=8,epochs=1"));
 }
 
 // A file written by format 1 (tests/fixtures/models/sasrec-format1.aislemodel, `aisle train

@@ -160,6 +160,7 @@ struct UserSequences {
   std::vector<std::uint64_t> ptr;
   std::vector<ItemIdx> items;
   std::vector<EventTypeIdx> types;
+  std::vector<Timestamp> times;
 };
 
 UserSequences join_by_user(const Sequences& seqs, std::uint32_t num_users) {
@@ -172,6 +173,7 @@ UserSequences join_by_user(const Sequences& seqs, std::uint32_t num_users) {
   std::partial_sum(count.begin(), count.end(), out.ptr.begin());
   out.items.resize(out.ptr.back());
   out.types.resize(out.ptr.back());
+  out.times.resize(out.ptr.back());
   std::vector<std::uint64_t> next(out.ptr.begin(), out.ptr.end() - 1);
   for (std::size_t s = 0; s < seqs.size(); ++s) {
     const UserIdx u = seqs.users[s];
@@ -179,10 +181,25 @@ UserSequences join_by_user(const Sequences& seqs, std::uint32_t num_users) {
     for (std::uint64_t p = seqs.offsets[s]; p < seqs.offsets[s + 1]; ++p) {
       out.items[next[u]] = seqs.items[p];
       out.types[next[u]] = p < seqs.types.size() ? seqs.types[p] : kNoIndex;
+      out.times[next[u]] = p < seqs.times.size() ? seqs.times[p] : 0;
       ++next[u];
     }
   }
   return out;
+}
+
+// The runs [begin, end) of two events or more of one user with equal timestamps.
+std::vector<std::pair<std::uint64_t, std::uint64_t>> equal_time_runs(const UserSequences& users) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> runs;
+  for (std::size_t u = 0; u + 1 < users.ptr.size(); ++u) {
+    for (std::uint64_t begin = users.ptr[u]; begin < users.ptr[u + 1];) {
+      std::uint64_t end = begin + 1;
+      while (end < users.ptr[u + 1] && users.times[end] == users.times[begin]) ++end;
+      if (end - begin >= 2) runs.emplace_back(begin, end);
+      begin = end;
+    }
+  }
+  return runs;
 }
 
 // Fills one left-padded row of length L from the newest events of [items, items + n):
@@ -271,8 +288,36 @@ void Sasrec::fit(const TrainSet& data, const FitContext& context) {
   }
   std::mt19937_64 rng(context.run.seed);
   const auto batch = static_cast<std::size_t>(params_.batch_size);
-  std::vector<std::int64_t> inputs, input_types, targets, row_types, target_types(length);
+  std::vector<std::int64_t> inputs, input_types, where, targets, row_types;
   const bool sampled = params_.loss == "sampled";
+  // Events with equal timestamps have no order of their own (half of ML-1M's consecutive ratings
+  // share a second), and a test's held-out events at one second are each predicted from the events
+  // before that second. ties=sets trains the same way: every event is predicted from the newest
+  // event before its timestamp (run_begin: where each event's timestamp begins), not from the
+  // events that the seed happened to put before it in its second.
+  const bool as_sets = params_.ties == "sets";
+  std::vector<std::uint64_t> run_begin;
+  if (as_sets) {
+    run_begin.resize(users.items.size());
+    std::iota(run_begin.begin(), run_begin.end(), std::uint64_t{0});
+    for (const auto& [begin, end] : equal_time_runs(users)) {
+      std::fill(run_begin.begin() + static_cast<std::ptrdiff_t>(begin),
+                run_begin.begin() + static_cast<std::ptrdiff_t>(end), begin);
+    }
+  }
+  // The first event a window may predict (its first one after the window's first timestamp, with
+  // ties=sets); a fit with nothing to predict is refused rather than returned untrained.
+  const auto first_target = [&](const Window& w) {
+    std::uint64_t q = w.start + 1;
+    while (as_sets && q < w.end && run_begin[q] <= w.start) ++q;
+    return q;
+  };
+  if (std::none_of(trainable.begin(), trainable.end(), [&](const Window& w) { return first_target(w) < w.end; })) {
+    throw FitError(as_sets
+                       ? "sasrec: ties=sets leaves nothing to learn: no user has events at two different timestamps "
+                         "(a log without times?); use ties=fixed"
+                       : "sasrec: nothing to learn: no user has two events or more");
+  }
   for (int epoch = 1; epoch <= params_.epochs; ++epoch) {
     std::shuffle(trainable.begin(), trainable.end(), rng);
     double loss_sum = 0;
@@ -282,7 +327,8 @@ void Sasrec::fit(const TrainSet& data, const FitContext& context) {
       const std::size_t rows = std::min(batch, trainable.size() - first);
       inputs.assign(rows * length, 0);
       input_types.assign(rows * length, 0);
-      targets.assign(rows * length, 0);
+      where.clear();
+      targets.clear();
       for (std::size_t r = 0; r < rows; ++r) {
         const auto [start, end] = trainable[first + r];
         const std::span<const ItemIdx> window(users.items.data() + start, end - start);
@@ -290,16 +336,24 @@ void Sasrec::fit(const TrainSet& data, const FitContext& context) {
         for (std::size_t i = 0; i < window.size(); ++i) row_types[i] = type_input(users.types[start + i]);
         fill_row(window.first(window.size() - 1), std::span<const std::int64_t>(row_types).first(window.size() - 1),
                  length, inputs.data() + r * length, input_types.data() + r * length);
-        fill_row(window.subspan(1), std::span<const std::int64_t>(row_types).subspan(1), length,
-                 targets.data() + r * length, target_types.data());
+        // Each target is predicted at the row position of the newest event it may read: the one
+        // before it, or with ties=sets the one before its timestamp.
+        const auto row_start =
+            static_cast<std::int64_t>(r) * length + length - static_cast<std::int64_t>(end - start - 1);
+        for (std::uint64_t q = first_target(trainable[first + r]); q < end; ++q) {
+          const std::uint64_t after = as_sets ? run_begin[q] : q;
+          where.push_back(row_start + static_cast<std::int64_t>(after - 1 - start));
+          targets.push_back(users.items[q]);
+        }
       }
+      if (targets.empty()) continue;
       const auto shape = std::vector<std::int64_t>{static_cast<std::int64_t>(rows), length};
+      const auto count = std::vector<std::int64_t>{static_cast<std::int64_t>(targets.size())};
       const torch::Tensor x = torch::from_blob(inputs.data(), shape, torch::kInt64).to(device);
       const torch::Tensor t = torch::from_blob(input_types.data(), shape, torch::kInt64).to(device);
-      const torch::Tensor y = torch::from_blob(targets.data(), shape, torch::kInt64).to(device);
-      const torch::Tensor mask = y != 0;
-      const torch::Tensor states = net_->forward(x, t).index({mask});  // (N, hidden)
-      const torch::Tensor target = y.index({mask}) - 1;                // (N,)
+      const torch::Tensor at = torch::from_blob(where.data(), count, torch::kInt64).to(device);
+      const torch::Tensor target = torch::from_blob(targets.data(), count, torch::kInt64).to(device);
+      const torch::Tensor states = net_->forward(x, t).reshape({-1, net_->width}).index_select(0, at);  // (N, hidden)
       optimizer.zero_grad();
       const double loss = sampled ? sampled_softmax_step(states, target) : full_softmax_step(states, target);
       optimizer.step();

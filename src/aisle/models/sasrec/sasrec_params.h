@@ -24,6 +24,9 @@ struct SasrecParams {
   // all: every event, in windows of max_length + 1; last: each user's newest max_length + 1
   // events per epoch (the original).
   std::string windows = "all";
+  // fixed: events with equal timestamps are predicted in the order the seed gave them, each from the
+  // ones before it; sets: each is predicted from the events before their timestamp only.
+  std::string ties = "fixed";
   // softmax: cross-entropy over the whole catalog at every position; sampled: over the target and
   // `negatives` items drawn uniformly, for catalogs too large for a full softmax.
   std::string loss = "softmax";
