@@ -305,8 +305,9 @@ void Sasrec::fit(const TrainSet& data, const FitContext& context) {
                 run_begin.begin() + static_cast<std::ptrdiff_t>(end), begin);
     }
   }
-  // The first event a window may predict (its first one after the window's first timestamp, with
-  // ties=sets); a fit with nothing to predict is refused rather than returned untrained.
+  // The first event a window may predict (with ties=sets, its first one after the window's first
+  // timestamp: the events that share that timestamp are then predicted in no window, a few per
+  // window boundary); a fit with nothing to predict is refused rather than returned untrained.
   const auto first_target = [&](const Window& w) {
     std::uint64_t q = w.start + 1;
     while (as_sets && q < w.end && run_begin[q] <= w.start) ++q;
@@ -314,8 +315,8 @@ void Sasrec::fit(const TrainSet& data, const FitContext& context) {
   };
   if (std::none_of(trainable.begin(), trainable.end(), [&](const Window& w) { return first_target(w) < w.end; })) {
     throw FitError(as_sets
-                       ? "sasrec: ties=sets leaves nothing to learn: no user has events at two different timestamps "
-                         "(a log without times?); use ties=fixed"
+                       ? "sasrec: ties=sets leaves nothing to learn: no training window holds events at two different "
+                         "timestamps (a log without times?); use ties=fixed"
                        : "sasrec: nothing to learn: no user has two events or more");
   }
   for (int epoch = 1; epoch <= params_.epochs; ++epoch) {
