@@ -246,6 +246,16 @@ TEST(Sasrec, TiesAsSetsRefuseALogWithoutDistinctTimes) {
   EXPECT_NO_THROW(fit("sasrec:max_length=10,hidden=8,epochs=1"));
 }
 
+// A log in which no user has two events leaves nothing to predict whatever the ties setting.
+TEST(Sasrec, RefusesALogWithoutTwoEventsForAnyUser) {
+  std::vector<testing::Pair> list;
+  for (UserIdx u = 0; u < 20; ++u) list.push_back({u, u % 10, 1.0f, u});
+  const Interactions train = testing::make_pairs(20, 10, list);
+  EXPECT_THROW(train_model("sasrec:max_length=10,hidden=8,epochs=1", train, Catalog{}, testing::make_ids("u", 20),
+                           testing::make_ids("i", 10), one_thread()),
+               FitError);
+}
+
 // A file written by format 1 (tests/fixtures/models/sasrec-format1.aislemodel, `aisle train
 // --model "sasrec:max_length=8,hidden=8,epochs=5" --threads 1` on tiny-events.csv) loads and
 // recommends k items to every user. (Not compared with a fresh fit: libtorch's kernels differ

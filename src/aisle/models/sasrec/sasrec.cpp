@@ -188,18 +188,16 @@ UserSequences join_by_user(const Sequences& seqs, std::uint32_t num_users) {
   return out;
 }
 
-// The runs [begin, end) of two events or more of one user with equal timestamps.
-std::vector<std::pair<std::uint64_t, std::uint64_t>> equal_time_runs(const UserSequences& users) {
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> runs;
+// Per event, the position where its timestamp begins in its user's sequence: itself, or the
+// first of the user's events just before it that share its timestamp.
+std::vector<std::uint64_t> timestamp_starts(const UserSequences& users) {
+  std::vector<std::uint64_t> starts(users.items.size());
   for (std::size_t u = 0; u + 1 < users.ptr.size(); ++u) {
-    for (std::uint64_t begin = users.ptr[u]; begin < users.ptr[u + 1];) {
-      std::uint64_t end = begin + 1;
-      while (end < users.ptr[u + 1] && users.times[end] == users.times[begin]) ++end;
-      if (end - begin >= 2) runs.emplace_back(begin, end);
-      begin = end;
+    for (std::uint64_t p = users.ptr[u]; p < users.ptr[u + 1]; ++p) {
+      starts[p] = p > users.ptr[u] && users.times[p] == users.times[p - 1] ? starts[p - 1] : p;
     }
   }
-  return runs;
+  return starts;
 }
 
 // Fills one left-padded row of length L from the newest events of [items, items + n):
@@ -296,15 +294,7 @@ void Sasrec::fit(const TrainSet& data, const FitContext& context) {
   // event before its timestamp (run_begin: where each event's timestamp begins), not from the
   // events that the seed happened to put before it in its second.
   const bool as_sets = params_.ties == "sets";
-  std::vector<std::uint64_t> run_begin;
-  if (as_sets) {
-    run_begin.resize(users.items.size());
-    std::iota(run_begin.begin(), run_begin.end(), std::uint64_t{0});
-    for (const auto& [begin, end] : equal_time_runs(users)) {
-      std::fill(run_begin.begin() + static_cast<std::ptrdiff_t>(begin),
-                run_begin.begin() + static_cast<std::ptrdiff_t>(end), begin);
-    }
-  }
+  const std::vector<std::uint64_t> run_begin = as_sets ? timestamp_starts(users) : std::vector<std::uint64_t>{};
   // The first event a window may predict (with ties=sets, its first one after the window's first
   // timestamp: the events that share that timestamp are then predicted in no window, a few per
   // window boundary); a fit with nothing to predict is refused rather than returned untrained.
