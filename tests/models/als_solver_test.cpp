@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -46,6 +47,22 @@ Problem random_problem(std::size_t rows, std::uint32_t columns, std::size_t dim,
   return p;
 }
 
+// Row r's exact least-squares solution, in double precision:
+//   (YtY + reg I + sum_i (c_i - 1) y_i y_i^T) x = sum_i c_i y_i
+std::vector<double> direct_solution(const Problem& p, const std::vector<float>& penalized_gram, float alpha,
+                                    std::size_t r, std::size_t dim) {
+  std::vector<double> a(penalized_gram.begin(), penalized_gram.end()), b(dim, 0.0);
+  for (std::uint64_t k = p.indptr[r]; k < p.indptr[r + 1]; ++k) {
+    const float* y = p.fixed.data() + static_cast<std::size_t>(p.indices[k]) * dim;
+    const double c = 1.0 + alpha * p.values[k];
+    for (std::size_t i = 0; i < dim; ++i) {
+      for (std::size_t j = 0; j < dim; ++j) a[i * dim + j] += (c - 1.0) * y[i] * y[j];
+      b[i] += c * y[i];
+    }
+  }
+  return testing::solve_dense(a, b);
+}
+
 class AlsSolver : public ::testing::TestWithParam<std::size_t> {};
 
 TEST_P(AlsSolver, ManyStepsGiveTheExactSolution) {
@@ -58,19 +75,34 @@ TEST_P(AlsSolver, ManyStepsGiveTheExactSolution) {
   const als::SolveSettings settings{dim, alpha, static_cast<int>(3 * dim)};
   als::solve_rows(p.view(), p.fixed, gram, settings, RunContext(2), solved);
   for (std::size_t r = 0; r < p.rows; ++r) {
-    // (YtY + reg I + sum_i (c_i - 1) y_i y_i^T) x = sum_i c_i y_i
-    std::vector<double> a(gram.begin(), gram.end()), b(dim, 0.0);
-    for (std::uint64_t k = p.indptr[r]; k < p.indptr[r + 1]; ++k) {
-      const float* y = p.fixed.data() + static_cast<std::size_t>(p.indices[k]) * dim;
-      const double c = 1.0 + alpha * p.values[k];
-      for (std::size_t i = 0; i < dim; ++i) {
-        for (std::size_t j = 0; j < dim; ++j) a[i * dim + j] += (c - 1.0) * y[i] * y[j];
-        b[i] += c * y[i];
-      }
-    }
-    const std::vector<double> direct = testing::solve_dense(a, b);
+    const std::vector<double> direct = direct_solution(p, gram, alpha, r, dim);
     for (std::size_t i = 0; i < dim; ++i) {
       EXPECT_NEAR(solved[r * dim + i], direct[i], 1e-3 * (1.0 + std::abs(direct[i]))) << "row " << r << " " << i;
+    }
+  }
+}
+
+// The register path reads the fixed factors in half precision, scaled by a power of two: factors
+// far beyond half precision's range (65504) or below its normal numbers (6e-5) still solve to the
+// exact solution, within 1e-3 of the row's largest value. Unscaled, the large ones would overflow
+// and the small ones lose their digits.
+TEST_P(AlsSolver, FactorsOfAnyMagnitudeSolveExactly) {
+  const std::size_t dim = GetParam();
+  for (const float magnitude : {1e6f, 1e-6f}) {
+    Problem p = random_problem(30, 200, dim, dim + 1);
+    for (float& v : p.fixed) v *= magnitude;
+    const float reg = 0.5f * magnitude * magnitude, alpha = 2.0f;
+    std::vector<float> gram = als::gram(p.fixed, dim, RunContext(1));
+    als::add_to_diagonal(gram, dim, reg);
+    std::vector<float> solved(p.rows * dim, 0.0f);
+    als::solve_rows(p.view(), p.fixed, gram, {dim, alpha, static_cast<int>(3 * dim)}, RunContext(1), solved);
+    for (std::size_t r = 0; r < p.rows; ++r) {
+      const std::vector<double> direct = direct_solution(p, gram, alpha, r, dim);
+      double largest = 0;
+      for (const double v : direct) largest = std::max(largest, std::abs(v));
+      for (std::size_t i = 0; i < dim; ++i) {
+        EXPECT_NEAR(solved[r * dim + i], direct[i], 1e-3 * largest) << "magnitude " << magnitude << " row " << r;
+      }
     }
   }
 }

@@ -1,9 +1,13 @@
 #include "aisle/models/als/als_solver.h"
 
 #include <algorithm>
+#include <bit>
+#include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "aisle/core/error.h"
+#include "aisle/core/huge_pages.h"
 #include "aisle/core/parallel.h"
 #include "aisle/linalg/blas.h"
 #include "aisle/linalg/kernels.h"
@@ -19,8 +23,12 @@ struct RowProblem {
   std::uint64_t n;
   const std::uint32_t* indices;
   const float* values;
-  const float* fixed;  // one row of dim floats per index
-  const float* gram;   // dim x dim, YtY + reg I
+  const float* fixed;  // one row of dim floats per index (the generic path)
+  // The same rows in half precision, scaled by a power of two (the register path; null where it
+  // cannot be used): a value is half_to_float(fixed_half[j]) * unscale.
+  const std::uint16_t* fixed_half;
+  float unscale;
+  const float* gram;  // dim x dim, YtY + reg I
   float alpha;
   int steps;
 };
@@ -37,7 +45,8 @@ struct Scratch {
 
 // Both solves read the row's fixed-factor rows at random once, copying them into `gathered` in the
 // order of its nonzeros, and every CG pass after that in order from there. The random reads ask
-// for the row kPrefetchAhead nonzeros ahead.
+// for the row kPrefetchAhead nonzeros ahead. They are most of a half-step's memory traffic, so the
+// register path reads a half-precision copy (half the cache lines) and gathers it as floats.
 inline void prefetch_ahead(const RowProblem& q, std::uint64_t k, std::size_t dim) {
   if (k + kPrefetchAhead < q.n) {
     linalg::prefetch(q.fixed + static_cast<std::size_t>(q.indices[k + kPrefetchAhead]) * dim, dim);
@@ -101,6 +110,40 @@ template <std::size_t L>
   std::memcpy(p, &a, sizeof a);
 }
 
+// Half precision (IEEE binary16) by hand, normal numbers and zero only: _Float16 is not in every
+// compiler this builds with (clang 14 on x86), and F16C is not in the baseline clone.
+// float -> half bits, rounded to nearest (ties to even); magnitudes below 2^-14, the smallest
+// normal half, become zero. `a` must be finite and below 65520 in magnitude. Branch-free, so that
+// a loop of it vectorizes.
+inline std::uint16_t to_half(float a) {
+  const std::uint32_t sign = (std::bit_cast<std::uint32_t>(a) >> 16) & 0x8000u;
+  // |a| 2^-112 is |a| with its exponent bias moved from 127 to 15 (exact for normal halves): the
+  // half is its bits from 13 up.
+  const std::uint32_t moved = std::bit_cast<std::uint32_t>(std::abs(a) * 0x1p-112f);
+  const std::uint32_t rounded = (moved + 0xfffu + ((moved >> 13) & 1u)) >> 13;
+  return static_cast<std::uint16_t>(sign | (std::abs(a) >= 0x1p-14f ? rounded : 0u));
+}
+
+using U16x16 = std::uint16_t __attribute__((vector_size(32)));
+using U32x16 = std::uint32_t __attribute__((vector_size(64)));
+
+// 16 L halves at p, as floats times `unscale`: the half's bits moved into a float's places are
+// the value times 2^-112 (exact, also for a half's subnormals), and the products are exact.
+template <std::size_t L>
+[[gnu::always_inline]] inline Vec<L> load(const std::uint16_t* p, float unscale) {
+  Vec<L> out;
+  for (std::size_t l = 0; l < L; ++l) {
+    U16x16 h;
+    std::memcpy(&h, p + 16 * l, sizeof h);
+    const U32x16 w = __builtin_convertvector(h, U32x16);
+    const U32x16 bits = ((w & 0x8000u) << 16) | ((w & 0x7fffu) << 13);
+    V16 moved;
+    std::memcpy(&moved, &bits, sizeof moved);
+    out.v[l] = moved * 0x1p112f * unscale;
+  }
+  return out;
+}
+
 template <std::size_t L>
 [[gnu::always_inline]] inline float dot(const Vec<L>& a, const Vec<L>& b) {
   V16 acc = a.v[0] * b.v[0];
@@ -110,6 +153,49 @@ template <std::size_t L>
   for (std::size_t j = 0; j < 8; ++j) lanes[j] += lanes[j + 8];
   for (std::size_t j = 0; j < 4; ++j) lanes[j] += lanes[j + 4];
   return (lanes[0] + lanes[2]) + (lanes[1] + lanes[3]);
+}
+
+// The dot products of a with 16 rows at once, each summed in exactly dot()'s order: the halving
+// tree of the 16 accumulators' lanes is taken together, two to eight accumulators per vector, so
+// that a block of nonzeros costs 15 shuffle-and-add steps instead of a scalar reduction each.
+// (Vectors go by reference: by value, a V16 would change the baseline clone's ABI.)
+// lanes[j] + lanes[j + 8] of a and of b, into the low and the high half.
+[[gnu::always_inline]] inline void add_halves(const V16& a, const V16& b, V16& out) {
+  out = __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) +
+        __builtin_shufflevector(a, b, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+}
+// lanes[j] + lanes[j + 4] of each half of a and b: four accumulators, in quarters.
+[[gnu::always_inline]] inline void add_quarters(const V16& a, const V16& b, V16& out) {
+  out = __builtin_shufflevector(a, b, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27) +
+        __builtin_shufflevector(a, b, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+}
+// lanes[0] + lanes[2], lanes[1] + lanes[3] of each quarter: eight accumulators, two lanes each.
+[[gnu::always_inline]] inline void add_eighths(const V16& a, const V16& b, V16& out) {
+  out = __builtin_shufflevector(a, b, 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29) +
+        __builtin_shufflevector(a, b, 2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31);
+}
+// The two lanes of each eighth added: sixteen accumulators' sums, in order.
+[[gnu::always_inline]] inline void add_pairs(const V16& a, const V16& b, V16& out) {
+  out = __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30) +
+        __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+}
+
+// out[k] = a . rows[k] for the 16 rows of 16 L floats at `rows`.
+template <std::size_t L>
+[[gnu::always_inline]] inline void dots16(const Vec<L>& a, const float* rows, float* out) {
+  constexpr std::size_t kDim = 16 * L;
+  V16 acc[16];
+  for (std::size_t k = 0; k < 16; ++k) {
+    const Vec<L> b = load<L>(rows + k * kDim);
+    acc[k] = a.v[0] * b.v[0];
+    for (std::size_t l = 1; l < L; ++l) acc[k] += a.v[l] * b.v[l];
+  }
+  V16 t8[8], t4[4], t2[2], all;
+  for (std::size_t k = 0; k < 8; ++k) add_halves(acc[2 * k], acc[2 * k + 1], t8[k]);
+  for (std::size_t k = 0; k < 4; ++k) add_quarters(t8[2 * k], t8[2 * k + 1], t4[k]);
+  for (std::size_t k = 0; k < 2; ++k) add_eighths(t4[2 * k], t4[2 * k + 1], t2[k]);
+  add_pairs(t2[0], t2[1], all);
+  std::memcpy(out, &all, sizeof all);
 }
 
 // y += a x
@@ -129,6 +215,24 @@ template <std::size_t L>
   return y;
 }
 
+// acc += sum over rows k in [begin, end) of coef(k, y_k . v) y_k, y_k = rows + k * dim, in order of
+// k; when end - begin is 16 their dot products are taken together (dots16).
+template <std::size_t L, typename Coef>
+[[gnu::always_inline]] inline void add_rows(const float* rows, std::uint64_t begin, std::uint64_t end, const Vec<L>& v,
+                                            Coef coef, Vec<L>& acc) {
+  constexpr std::size_t kDim = 16 * L;
+  if (end - begin == 16) {
+    float d[16];
+    dots16<L>(v, rows + begin * kDim, d);
+    for (std::uint64_t k = begin; k < end; ++k) axpy(coef(k, d[k - begin]), load<L>(rows + k * kDim), acc);
+    return;
+  }
+  for (std::uint64_t k = begin; k < end; ++k) {
+    const Vec<L> y = load<L>(rows + k * kDim);
+    axpy(coef(k, dot(y, v)), y, acc);
+  }
+}
+
 template <std::size_t L>
 [[gnu::always_inline]] inline void solve_row_fixed(const RowProblem& q, float* x_out, const Scratch& s) {
   constexpr std::size_t kDim = 16 * L;
@@ -137,8 +241,11 @@ template <std::size_t L>
   Vec<L> r = symv<L>(q.gram, x);
   for (std::size_t l = 0; l < L; ++l) r.v[l] = -r.v[l];
   for (std::uint64_t k = 0; k < q.n; ++k) {
-    prefetch_ahead(q, k, kDim);
-    const Vec<L> y = load<L>(q.fixed + static_cast<std::size_t>(q.indices[k]) * kDim);
+    if (k + kPrefetchAhead < q.n) {
+      const std::uint16_t* ahead = q.fixed_half + static_cast<std::size_t>(q.indices[k + kPrefetchAhead]) * kDim;
+      for (std::size_t off = 0; off < kDim; off += 32) __builtin_prefetch(ahead + off);
+    }
+    const Vec<L> y = load<L>(q.fixed_half + static_cast<std::size_t>(q.indices[k]) * kDim, q.unscale);
     store(y, s.gathered + k * kDim);
     const float c = 1.0f + q.alpha * q.values[k];
     s.scaled[k] = c - 1.0f;
@@ -146,11 +253,11 @@ template <std::size_t L>
   }
   Vec<L> p = r;
   float rs = dot(r, r);
+  const auto conjugate = [&](std::uint64_t k, float d) { return s.scaled[k] * d; };
   for (int step = 0; step < q.steps && rs > 1e-20f; ++step) {
     Vec<L> ap = symv<L>(q.gram, p);
-    for (std::uint64_t k = 0; k < q.n; ++k) {
-      const Vec<L> y = load<L>(s.gathered + k * kDim);
-      axpy(s.scaled[k] * dot(y, p), y, ap);
+    for (std::uint64_t k0 = 0; k0 < q.n; k0 += 16) {
+      add_rows<L>(s.gathered, k0, std::min<std::uint64_t>(k0 + 16, q.n), p, conjugate, ap);
     }
     const float a = rs / dot(p, ap);
     axpy(a, p, x);
@@ -163,9 +270,11 @@ template <std::size_t L>
   store(x, x_out);
 }
 
-// One row's solve, by the register path when dim is a multiple of 16 up to 128.
+// One row's solve, by the register path when dim is a multiple of 16 up to 128 (and the rows have
+// a half-precision copy).
 AISLE_HOT_LOOP
 void solve_row(const RowProblem& q, std::size_t dim, float* x, const Scratch& s) {
+  if (q.fixed_half == nullptr) return solve_row_any(q, dim, x, s);
   switch (dim) {
     case 16:
       return solve_row_fixed<1>(q, x, s);
@@ -186,6 +295,56 @@ void solve_row(const RowProblem& q, std::size_t dim, float* x, const Scratch& s)
     default:
       return solve_row_any(q, dim, x, s);
   }
+}
+
+// The largest magnitude of n floats, taken on their bits without the sign (for floats of one sign
+// the bits order alike; a float max does not vectorize without -ffast-math). NaN comes out as NaN.
+AISLE_HOT_LOOP
+float max_abs(const float* in, std::size_t n) {
+  std::uint32_t m = 0;
+  for (std::size_t i = 0; i < n; ++i) m = std::max(m, std::bit_cast<std::uint32_t>(in[i]) & 0x7fffffffu);
+  return std::bit_cast<float>(m);
+}
+
+AISLE_HOT_LOOP
+void to_half(const float* in, std::uint16_t* out, std::size_t n, float scale) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = to_half(in[i] * scale);
+}
+
+// The half-precision copy of the register path: every value times a power of two that puts the
+// largest magnitude in [2^13, 2^14), so that nothing overflows and values down to 2^-27 of it keep
+// half precision's 11 significant bits (a relative error of at most 2^-12 per value; smaller ones
+// count as zero). The scaling is exact both ways. Factors with a NaN or an infinity (a diverged
+// fit) get no copy, and are read as they are.
+struct HalfRows {
+  std::vector<std::uint16_t> values;
+  float unscale = 1.0f;
+};
+
+HalfRows to_half_rows(std::span<const float> fixed, const RunContext& run) {
+  constexpr std::size_t kChunk = std::size_t{1} << 16;
+  std::vector<float> maxima((fixed.size() + kChunk - 1) / kChunk, 0.0f);
+  parallel_for(run, maxima.size(), 1, [&](std::size_t begin, std::size_t end, int) {
+    for (std::size_t c = begin; c < end; ++c) {
+      maxima[c] = max_abs(fixed.data() + c * kChunk, std::min(kChunk, fixed.size() - c * kChunk));
+    }
+  });
+  float largest = 0.0f;
+  bool finite = true;
+  for (const float m : maxima) largest = std::max(largest, m), finite &= std::isfinite(m);
+  HalfRows out;
+  if (!finite) return out;
+  const int exponent = largest > 0.0f ? std::ilogb(largest) : 13;
+  const float scale = std::ldexp(1.0f, 13 - exponent);
+  out.unscale = std::ldexp(1.0f, exponent - 13);
+  resize_on_huge_pages(out.values, fixed.size());
+  parallel_for(run, maxima.size(), 1, [&](std::size_t begin, std::size_t end, int) {
+    for (std::size_t c = begin; c < end; ++c) {
+      to_half(fixed.data() + c * kChunk, out.values.data() + c * kChunk, std::min(kChunk, fixed.size() - c * kChunk),
+              scale);
+    }
+  });
+  return out;
 }
 
 }  // namespace
@@ -255,6 +414,7 @@ void solve_rows(const SparseRows& rows, std::span<const float> fixed, std::span<
                 const SolveSettings& settings, const RunContext& run, std::span<float> solved) {
   const std::size_t dim = settings.dim;
   AISLE_CHECK(penalized_gram.size() == dim * dim && solved.size() == rows.rows * dim);
+  const HalfRows fixed_half = dim % 16 == 0 && dim <= 128 ? to_half_rows(fixed, run) : HalfRows{};
   parallel_for(run, rows.rows, 256, [&](std::size_t begin, std::size_t end, int) {
     std::uint64_t longest = 0;
     for (std::size_t row = begin; row < end; ++row) {
@@ -264,8 +424,15 @@ void solve_rows(const SparseRows& rows, std::span<const float> fixed, std::span<
     const Scratch scratch{gathered.data(), scaled.data(), r.data(), p.data(), ap.data()};
     for (std::size_t row = begin; row < end; ++row) {
       const std::uint64_t first = rows.indptr[row];
-      const RowProblem problem{rows.indptr[row + 1] - first, rows.indices + first, rows.values + first, fixed.data(),
-                               penalized_gram.data(),        settings.alpha,       settings.cg_steps};
+      const RowProblem problem{.n = rows.indptr[row + 1] - first,
+                               .indices = rows.indices + first,
+                               .values = rows.values + first,
+                               .fixed = fixed.data(),
+                               .fixed_half = fixed_half.values.empty() ? nullptr : fixed_half.values.data(),
+                               .unscale = fixed_half.unscale,
+                               .gram = penalized_gram.data(),
+                               .alpha = settings.alpha,
+                               .steps = settings.cg_steps};
       solve_row(problem, dim, solved.data() + row * dim, scratch);
     }
   });
