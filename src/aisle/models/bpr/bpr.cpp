@@ -19,7 +19,7 @@ const ParamSchema<BprParams>& BprParams::schema() {
           {"factors", &BprParams::factors, 1, 1024, true, {}, "latent factors"},
           {"learning_rate", &BprParams::learning_rate, 1e-5, 1, true, {}, "SGD step size"},
           {"regularization", &BprParams::regularization, 1e-7, 1, true, {}, "L2 penalty per update"},
-          {"epochs", &BprParams::epochs, 1, 5000, false, {}, "passes of as many samples as pairs"},
+          {"epochs", &BprParams::epochs, 1, 5000, false, {}, "passes over the training pairs"},
       },
       {{"factors", 16, 256}, {"learning_rate", 1e-3, 0.3}, {"regularization", 1e-5, 0.1}, {"epochs", 20, 300}});
   return kSchema;
@@ -99,49 +99,59 @@ class SeenItems {
   std::vector<std::uint64_t> bits_;
 };
 
-// `samples` updates drawn with `rng`. Returns the sum of log sigmoid(x) for the loss when
-// `loss` (a log1p per sample: only for a caller that keeps the per-step log).
-// Draws are pipelined: a pair is drawn 2 * kAhead samples before its update and its rows are
-// requested kAhead samples before, so the memory reads of several samples overlap. The order of
-// draws from `rng` is fixed, so one thread gives the same result every run.
+// One epoch's updates for the users [first_user, last_user): every pair of theirs once, user by
+// user in an order shuffled with `rng`, each user's pairs from a random place in their row on
+// (cyclically), each with a negative drawn uniformly among the items the user has not seen.
+// Returns the sum of log sigmoid(x) when `loss` (a log1p per update: only for a caller that keeps
+// the per-step log).
+// Why user by user: drawing pairs at random made every update miss the cache on the user's row and
+// on the seen-item check, which was most of an epoch (docs/PERFORMANCE.md); a user's consecutive
+// updates find both in cache. Reads are pipelined: the rows of the update kAhead ahead are
+// requested, so that the memory reads of several updates overlap. The draws from `rng` are in a
+// fixed order, so one thread gives the same result every run.
 AISLE_HOT_LOOP
-SgdStats run_samples(std::uint64_t samples, std::mt19937_64& rng, const CsrMatrix& m, const SeenItems& seen,
-                     const std::vector<UserIdx>& user_of, float* users, float* items, std::size_t dim, float lr,
-                     float reg, bool loss) {
-  constexpr std::uint64_t kAhead = 8, kRing = 2 * kAhead;
+SgdStats run_users(UserIdx first_user, UserIdx last_user, std::mt19937_64& rng, const CsrMatrix& m,
+                   const SeenItems& seen, float* users, float* items, std::size_t dim, float lr, float reg, bool loss) {
+  constexpr std::uint64_t kAhead = 8;
   struct Draw {
-    std::uint64_t pair;
     UserIdx user;
     ItemIdx positive, negative;
   };
-  std::array<Draw, kRing> ring{};
-  const std::uint64_t nnz = m.nnz();
-  const auto draw_pair = [&](std::uint64_t s) {
-    Draw& d = ring[s % kRing];
-    d.pair = below(rng, nnz);
-    __builtin_prefetch(&user_of[d.pair]);
-    __builtin_prefetch(&m.indices[d.pair]);
-  };
-  const auto fetch_rows = [&](std::uint64_t s) {
-    Draw& d = ring[s % kRing];
-    d.user = user_of[d.pair];
-    d.positive = m.indices[d.pair];
+  std::array<Draw, kAhead> ring{};
+  std::vector<UserIdx> order;
+  for (UserIdx u = first_user; u < last_user; ++u) {
+    const std::uint64_t n = m.indptr[u + 1] - m.indptr[u];
+    if (n > 0 && n < m.cols) order.push_back(u);  // a user who saw every item has no negative
+  }
+  std::shuffle(order.begin(), order.end(), rng);
+  // The cursor of the next update to draw: order[next_user], its k-th pair from `offset`.
+  std::size_t next_user = 0;
+  std::uint64_t k = 0, offset = 0;
+  if (!order.empty()) offset = below(rng, m.indptr[order[0] + 1] - m.indptr[order[0]]);
+  const auto draw = [&](Draw& d) {
+    const UserIdx u = order[next_user];
+    const std::uint64_t begin = m.indptr[u], n = m.indptr[u + 1] - begin;
+    d.user = u;
+    d.positive = m.indices[begin + (offset + k) % n];
     d.negative = static_cast<ItemIdx>(below(rng, m.cols));
     seen.prefetch(d.user, d.negative);
     linalg::prefetch(users + static_cast<std::size_t>(d.user) * dim, dim);
     linalg::prefetch(items + static_cast<std::size_t>(d.positive) * dim, dim);
     linalg::prefetch(items + static_cast<std::size_t>(d.negative) * dim, dim);
+    if (++k == n) {
+      k = 0;
+      if (++next_user < order.size()) offset = below(rng, m.indptr[order[next_user] + 1] - m.indptr[order[next_user]]);
+    }
   };
-  for (std::uint64_t s = 0; s < std::min(kRing, samples); ++s) draw_pair(s);
-  for (std::uint64_t s = 0; s < std::min(kAhead, samples); ++s) fetch_rows(s);
+  std::uint64_t samples = 0;
+  for (UserIdx u : order) samples += m.indptr[u + 1] - m.indptr[u];
+  for (std::uint64_t s = 0; s < std::min(kAhead, samples); ++s) draw(ring[s]);
 
   SgdStats st;
   const std::size_t latent = dim - 1;
   for (std::uint64_t s = 0; s < samples; ++s) {
-    const Draw d = ring[s % kRing];
-    if (s + kRing < samples) draw_pair(s + kRing);
-    if (s + kAhead < samples) fetch_rows(s + kAhead);
-    if (m.indptr[d.user + 1] - m.indptr[d.user] >= m.cols) continue;  // every item seen: no negative
+    const Draw d = ring[s % kAhead];
+    if (s + kAhead < samples) draw(ring[s % kAhead]);
     ItemIdx j = d.negative;
     while (seen.contains(d.user, j)) j = static_cast<ItemIdx>(below(rng, m.cols));
     const float z =
@@ -158,11 +168,6 @@ SgdStats run_samples(std::uint64_t samples, std::mt19937_64& rng, const CsrMatri
 void Bpr::fit(const TrainSet& data, const FitContext& context) {
   const int threads = context.run.threads();
   const CsrMatrix m = confidence_matrix(data.pairs, Transform::kNone);
-  std::vector<UserIdx> user_of(m.nnz());
-  for (UserIdx u = 0; u < m.rows; ++u) {
-    std::fill(user_of.begin() + static_cast<std::ptrdiff_t>(m.indptr[u]),
-              user_of.begin() + static_cast<std::ptrdiff_t>(m.indptr[u + 1]), u);
-  }
   const std::size_t dim = dim_;
   user_factors_.assign(static_cast<std::size_t>(m.rows) * dim, 0.0f);
   item_factors_.assign(static_cast<std::size_t>(m.cols) * dim, 0.0f);
@@ -178,8 +183,15 @@ void Bpr::fit(const TrainSet& data, const FitContext& context) {
   const SeenItems seen(m);
   std::vector<std::mt19937_64> rngs;
   for (int t = 0; t < threads; ++t) rngs.emplace_back(context.run.seed * 1000003u + static_cast<std::uint64_t>(t));
-  const std::uint64_t per_thread =
-      (m.nnz() + static_cast<std::uint64_t>(threads) - 1) / static_cast<std::uint64_t>(threads);
+  // Each thread updates its own users (ranges of about equal pairs), so no two threads write one
+  // user's row; item rows are shared (Hogwild).
+  std::vector<UserIdx> bounds{0};
+  for (int t = 1; t < threads; ++t) {
+    const std::uint64_t target = m.nnz() * static_cast<std::uint64_t>(t) / static_cast<std::uint64_t>(threads);
+    bounds.push_back(
+        static_cast<UserIdx>(std::lower_bound(m.indptr.begin(), m.indptr.end(), target) - m.indptr.begin()));
+  }
+  bounds.push_back(m.rows);
   std::vector<SgdStats> stats(static_cast<std::size_t>(threads));
   // The loss costs a log1p per sample: computed only for a caller that keeps the per-step log
   // (aisle train --loss); otherwise a diverged fit shows in the factors.
@@ -187,8 +199,8 @@ void Bpr::fit(const TrainSet& data, const FitContext& context) {
   for (int epoch = 1; epoch <= params_.epochs; ++epoch) {
     parallel_for(context.run, static_cast<std::size_t>(threads), 1, [&](std::size_t begin, std::size_t end, int) {
       for (std::size_t t = begin; t < end; ++t) {
-        stats[t] = run_samples(per_thread, rngs[t], m, seen, user_of, user_factors_.data(), item_factors_.data(), dim,
-                               params_.learning_rate, params_.regularization, with_loss);
+        stats[t] = run_users(bounds[t], bounds[t + 1], rngs[t], m, seen, user_factors_.data(), item_factors_.data(),
+                             dim, params_.learning_rate, params_.regularization, with_loss);
       }
     });
     double loss = std::nan("");

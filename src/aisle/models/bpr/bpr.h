@@ -1,8 +1,9 @@
 // bpr: Bayesian personalized ranking (Rendle et al. 2009) by stochastic gradient descent. Each
-// epoch draws as many (user, positive, negative) triples as there are training pairs: a pair
-// uniformly, a negative item uniformly among the items the user has not interacted with. Items
-// carry a bias (the last factor column; the user's is fixed at 1). With several threads the
-// updates are lock-free (Hogwild), so only threads = 1 is bit-reproducible.
+// epoch makes one (user, positive, negative) update per training pair: users in a shuffled order,
+// each user's pairs one after another, a negative item drawn uniformly among the items the user
+// has not interacted with. Items carry a bias (the last factor column; the user's is fixed at 1).
+// With several threads each owns a range of users and the item updates are lock-free (Hogwild), so
+// only threads = 1 is bit-reproducible.
 #pragma once
 
 #include "aisle/models/factor_model.h"
