@@ -25,7 +25,7 @@ struct RowProblem {
   const float* values;
   const float* fixed;  // one row of dim floats per index (the generic path)
   // The same rows in half precision, scaled by a power of two (the register path; null where it
-  // cannot be used): a value is half_to_float(fixed_half[j]) * unscale.
+  // cannot be used): a value is the half fixed_half[j] times unscale.
   const std::uint16_t* fixed_half;
   float unscale;
   const float* gram;  // dim x dim, YtY + reg I
@@ -313,11 +313,13 @@ void to_half(const float* in, std::uint16_t* out, std::size_t n, float scale) {
 
 // The half-precision copy of the register path: every value times a power of two that puts the
 // largest magnitude in [2^13, 2^14), so that nothing overflows and values down to 2^-27 of it keep
-// half precision's 11 significant bits (a relative error of at most 2^-12 per value; smaller ones
+// half precision's 11 significant bits (a relative error of at most 2^-11 per value; smaller ones
 // count as zero). The scaling is exact both ways. Factors with a NaN or an infinity (a diverged
-// fit) get no copy, and are read as they are.
+// fit), or whose largest magnitude is outside [2^-100, 2^101) (below, the scale would overflow;
+// above, a value read back could), get no copy and are read as they are. The copy sits on
+// huge-page-aligned memory, so a row's prefetches cover its cache lines.
 struct HalfRows {
-  std::vector<std::uint16_t> values;
+  std::vector<std::uint16_t, HugePageAllocator<std::uint16_t>> values;
   float unscale = 1.0f;
 };
 
@@ -333,11 +335,11 @@ HalfRows to_half_rows(std::span<const float> fixed, const RunContext& run) {
   bool finite = true;
   for (const float m : maxima) largest = std::max(largest, m), finite &= std::isfinite(m);
   HalfRows out;
-  if (!finite) return out;
   const int exponent = largest > 0.0f ? std::ilogb(largest) : 13;
+  if (!finite || exponent < -100 || exponent > 100) return out;
   const float scale = std::ldexp(1.0f, 13 - exponent);
   out.unscale = std::ldexp(1.0f, exponent - 13);
-  resize_on_huge_pages(out.values, fixed.size());
+  out.values.resize(fixed.size());
   parallel_for(run, maxima.size(), 1, [&](std::size_t begin, std::size_t end, int) {
     for (std::size_t c = begin; c < end; ++c) {
       to_half(fixed.data() + c * kChunk, out.values.data() + c * kChunk, std::min(kChunk, fixed.size() - c * kChunk),

@@ -59,7 +59,7 @@ void add_to_diagonal(std::span<float> matrix, std::size_t dim, float regularizat
 // CG start) against `fixed` (one row of dim floats per column index) and `penalized_gram`
 // (YtY + reg I). Rows are independent, so the result does not depend on run's thread count.
 // Precision: for dim a multiple of 16 up to 128, the rows of `fixed` are read from a half-precision
-// copy scaled by a power of two (each value within a relative 2^-12, down to 2^-27 of the largest
+// copy scaled by a power of two (each value within a relative 2^-11, down to 2^-27 of the largest
 // magnitude); the Gram matrix, the solve and the result are in float.
 // Thread safety: reads `fixed` and `penalized_gram`, writes only `solved`.
 void solve_rows(const SparseRows& rows, std::span<const float> fixed, std::span<const float> penalized_gram,

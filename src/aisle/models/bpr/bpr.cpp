@@ -123,7 +123,8 @@ SgdStats run_users(UserIdx first_user, UserIdx last_user, std::mt19937_64& rng, 
     const std::uint64_t n = m.indptr[u + 1] - m.indptr[u];
     if (n > 0 && n < m.cols) order.push_back(u);  // a user who saw every item has no negative
   }
-  std::shuffle(order.begin(), order.end(), rng);
+  // Fisher-Yates with our own index draw: std::shuffle's algorithm differs between libraries.
+  for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[below(rng, i)]);
   // The cursor of the next update to draw: order[next_user], its k-th pair from `offset`.
   std::size_t next_user = 0;
   std::uint64_t k = 0, offset = 0;

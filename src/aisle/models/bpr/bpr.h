@@ -1,9 +1,9 @@
 // bpr: Bayesian personalized ranking (Rendle et al. 2009) by stochastic gradient descent. Each
-// epoch makes one (user, positive, negative) update per training pair: users in a shuffled order,
+// epoch makes one (user, positive, negative) update per training pair, users in a shuffled order,
 // each user's pairs one after another, a negative item drawn uniformly among the items the user
-// has not interacted with. Items carry a bias (the last factor column; the user's is fixed at 1).
-// With several threads each owns a range of users and the item updates are lock-free (Hogwild), so
-// only threads = 1 is bit-reproducible.
+// has not interacted with (a user who has seen every item has none, and no updates). Items carry a
+// bias (the last factor column; the user's is fixed at 1). With several threads each owns a range
+// of users and the item updates are lock-free (Hogwild), so only threads = 1 is bit-reproducible.
 #pragma once
 
 #include "aisle/models/factor_model.h"
