@@ -47,10 +47,13 @@ struct Scratch {
 // order of its nonzeros, and every CG pass after that in order from there. The random reads ask
 // for the row kPrefetchAhead nonzeros ahead. They are most of a half-step's memory traffic, so the
 // register path reads a half-precision copy (half the cache lines) and gathers it as floats.
-inline void prefetch_ahead(const RowProblem& q, std::uint64_t k, std::size_t dim) {
-  if (k + kPrefetchAhead < q.n) {
-    linalg::prefetch(q.fixed + static_cast<std::size_t>(q.indices[k + kPrefetchAhead]) * dim, dim);
-  }
+// `fixed` is q.fixed or q.fixed_half: every cache line of the row is asked for.
+template <typename T>
+inline void prefetch_ahead(const RowProblem& q, const T* fixed, std::uint64_t k, std::size_t dim) {
+  if (k + kPrefetchAhead >= q.n) return;
+  const auto* row =
+      reinterpret_cast<const char*>(fixed + static_cast<std::size_t>(q.indices[k + kPrefetchAhead]) * dim);
+  for (std::size_t off = 0; off < dim * sizeof(T); off += 64) __builtin_prefetch(row + off);
 }
 
 // The generic solve, for any dim: `steps` CG steps from x (dim floats, in place).
@@ -62,7 +65,7 @@ inline void solve_row_any(const RowProblem& q, std::size_t dim, float* x, const 
   linalg::symv(q.gram, x, r, dim);
   for (std::size_t j = 0; j < dim; ++j) r[j] = -r[j];
   for (std::uint64_t k = 0; k < q.n; ++k) {
-    prefetch_ahead(q, k, dim);
+    prefetch_ahead(q, q.fixed, k, dim);
     float* yk = s.gathered + k * dim;
     std::memcpy(yk, q.fixed + static_cast<std::size_t>(q.indices[k]) * dim, dim * sizeof(float));
     const float c = 1.0f + q.alpha * q.values[k];
@@ -215,21 +218,22 @@ template <std::size_t L>
   return y;
 }
 
-// acc += sum over rows k in [begin, end) of coef(k, y_k . v) y_k, y_k = rows + k * dim, in order of
-// k; when end - begin is 16 their dot products are taken together (dots16).
-template <std::size_t L, typename Coef>
-[[gnu::always_inline]] inline void add_rows(const float* rows, std::uint64_t begin, std::uint64_t end, const Vec<L>& v,
-                                            Coef coef, Vec<L>& acc) {
+// acc += sum over the n rows y_k at `rows` of scaled[k] (y_k . v) y_k, in order of k: a CG pass's
+// product with the nonzeros' part of A. The dot products of each full block of 16 rows are taken
+// together (dots16), the rest one by one.
+template <std::size_t L>
+[[gnu::always_inline]] inline void add_scaled_rows(const float* rows, const float* scaled, std::uint64_t n,
+                                                   const Vec<L>& v, Vec<L>& acc) {
   constexpr std::size_t kDim = 16 * L;
-  if (end - begin == 16) {
+  std::uint64_t k = 0;
+  for (; k + 16 <= n; k += 16) {
     float d[16];
-    dots16<L>(v, rows + begin * kDim, d);
-    for (std::uint64_t k = begin; k < end; ++k) axpy(coef(k, d[k - begin]), load<L>(rows + k * kDim), acc);
-    return;
+    dots16<L>(v, rows + k * kDim, d);
+    for (std::uint64_t j = 0; j < 16; ++j) axpy(scaled[k + j] * d[j], load<L>(rows + (k + j) * kDim), acc);
   }
-  for (std::uint64_t k = begin; k < end; ++k) {
+  for (; k < n; ++k) {
     const Vec<L> y = load<L>(rows + k * kDim);
-    axpy(coef(k, dot(y, v)), y, acc);
+    axpy(scaled[k] * dot(y, v), y, acc);
   }
 }
 
@@ -241,10 +245,7 @@ template <std::size_t L>
   Vec<L> r = symv<L>(q.gram, x);
   for (std::size_t l = 0; l < L; ++l) r.v[l] = -r.v[l];
   for (std::uint64_t k = 0; k < q.n; ++k) {
-    if (k + kPrefetchAhead < q.n) {
-      const std::uint16_t* ahead = q.fixed_half + static_cast<std::size_t>(q.indices[k + kPrefetchAhead]) * kDim;
-      for (std::size_t off = 0; off < kDim; off += 32) __builtin_prefetch(ahead + off);
-    }
+    prefetch_ahead(q, q.fixed_half, k, kDim);
     const Vec<L> y = load<L>(q.fixed_half + static_cast<std::size_t>(q.indices[k]) * kDim, q.unscale);
     store(y, s.gathered + k * kDim);
     const float c = 1.0f + q.alpha * q.values[k];
@@ -253,12 +254,9 @@ template <std::size_t L>
   }
   Vec<L> p = r;
   float rs = dot(r, r);
-  const auto conjugate = [&](std::uint64_t k, float d) { return s.scaled[k] * d; };
   for (int step = 0; step < q.steps && rs > 1e-20f; ++step) {
     Vec<L> ap = symv<L>(q.gram, p);
-    for (std::uint64_t k0 = 0; k0 < q.n; k0 += 16) {
-      add_rows<L>(s.gathered, k0, std::min<std::uint64_t>(k0 + 16, q.n), p, conjugate, ap);
-    }
+    add_scaled_rows<L>(s.gathered, s.scaled, q.n, p, ap);
     const float a = rs / dot(p, ap);
     axpy(a, p, x);
     axpy(-a, ap, r);
